@@ -1,0 +1,192 @@
+"""Writes with side effects: status history, derived updates and domain announcements.
+
+Views and admin actions call these rather than saving models directly, so the history is
+never skipped and every change is announced exactly once, after the rows are written.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from interviews import signals
+from interviews.models import (
+    Application,
+    ApplicationStatus,
+    Attendance,
+    Candidate,
+    Interview,
+    Interviewer,
+    StatusChange,
+)
+
+
+def _assign(instance, fields: dict[str, Any]) -> list[str]:
+    changed = []
+    for name, value in fields.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
+@transaction.atomic
+def application_create(*, owner: Candidate, at: datetime | None = None, **fields) -> Application:
+    at = at or timezone.now()
+    application = Application.objects.create(owner=owner, created_at=at, **fields)
+    StatusChange.objects.create(
+        application=application, from_status="", to_status=application.status, changed_at=at
+    )
+    return application
+
+
+@transaction.atomic
+def application_update(
+    *, application: Application, at: datetime | None = None, **fields
+) -> list[str]:
+    """Save the given fields; record and announce a status or decision-date change.
+
+    Returns the names of the fields that changed.
+    """
+    at = at or timezone.now()
+    old_status = application.status
+    changed = _assign(application, fields)
+    if not changed:
+        return []
+    application.save(update_fields=[*changed, "updated_at"])
+    if "status" in changed:
+        _record_status_change(application, old_status, at)
+    if "decision_date" in changed:
+        transaction.on_commit(
+            lambda: signals.application_decision_date_changed.send(
+                sender=Application, application=application
+            )
+        )
+    return changed
+
+
+def application_set_status(
+    *, application: Application, status: str, at: datetime | None = None
+) -> bool:
+    return bool(application_update(application=application, status=status, at=at))
+
+
+def _record_status_change(application: Application, old_status: str, at: datetime) -> None:
+    StatusChange.objects.create(
+        application=application,
+        from_status=old_status,
+        to_status=application.status,
+        changed_at=at,
+    )
+    transaction.on_commit(
+        lambda: signals.application_status_changed.send(
+            sender=Application,
+            application=application,
+            from_status=old_status,
+            to_status=application.status,
+            at=at,
+        )
+    )
+
+
+def application_delete(*, application: Application) -> None:
+    application.delete()
+
+
+def _after_interview_saved(interview: Interview, *, created: bool) -> None:
+    """1. A logged interview means the application is being interviewed for.
+    2. A decision date given in the interview becomes the application's decision date.
+    3. Announce the interview once the transaction commits.
+    """
+    application = interview.application
+    updates: dict[str, Any] = {}
+    if application.status == ApplicationStatus.APPLIED:
+        updates["status"] = ApplicationStatus.INTERVIEWING
+    if interview.q_decision_by and interview.q_decision_by != application.decision_date:
+        updates["decision_date"] = interview.q_decision_by
+    if updates:
+        application_update(application=application, **updates)
+    transaction.on_commit(
+        lambda: signals.interview_saved.send(sender=Interview, interview=interview, created=created)
+    )
+
+
+@transaction.atomic
+def interview_create(*, application: Application, **fields) -> Interview:
+    interview = Interview.objects.create(application=application, **fields)
+    _after_interview_saved(interview, created=True)
+    return interview
+
+
+@transaction.atomic
+def interview_update(*, interview: Interview, **fields) -> list[str]:
+    changed = _assign(interview, fields)
+    if changed:
+        interview.save(update_fields=[*changed, "updated_at"])
+        _after_interview_saved(interview, created=False)
+    return changed
+
+
+def interview_delete(*, interview: Interview) -> None:
+    interview.delete()
+
+
+def _announce_interviewer(interviewer: Interviewer) -> None:
+    transaction.on_commit(
+        lambda: signals.interviewer_saved.send(sender=Interviewer, interviewer=interviewer)
+    )
+
+
+@transaction.atomic
+def interviewer_add(
+    *, interview: Interview, topics: str = "", concerns: str = "", **fields
+) -> Attendance:
+    """Create an interviewer on the interview's application and record them as attending."""
+    interviewer = Interviewer.objects.create(application=interview.application, **fields)
+    attendance = Attendance.objects.create(
+        interview=interview, interviewer=interviewer, topics=topics, concerns=concerns
+    )
+    _announce_interviewer(interviewer)
+    return attendance
+
+
+@transaction.atomic
+def interviewer_update(*, interviewer: Interviewer, **fields) -> list[str]:
+    changed = _assign(interviewer, fields)
+    if changed:
+        interviewer.save(update_fields=changed)
+        _announce_interviewer(interviewer)
+    return changed
+
+
+def interviewer_delete(*, interviewer: Interviewer) -> None:
+    interviewer.delete()
+
+
+def attendance_link(*, interview: Interview, interviewer: Interviewer) -> Attendance:
+    """Record that an interviewer of the same application attended this interview too."""
+    if interviewer.application_id != interview.application_id:
+        raise ValueError("An interviewer can only attend interviews of their own application.")
+    attendance, _ = Attendance.objects.get_or_create(interview=interview, interviewer=interviewer)
+    return attendance
+
+
+def attendance_update(*, attendance: Attendance, topics: str, concerns: str) -> list[str]:
+    changed = _assign(attendance, {"topics": topics, "concerns": concerns})
+    if changed:
+        attendance.save(update_fields=changed)
+    return changed
+
+
+def attendance_remove(*, attendance: Attendance) -> None:
+    attendance.delete()
+
+
+def profile_update(*, candidate: Candidate, **fields) -> list[str]:
+    changed = _assign(candidate, fields)
+    if changed:
+        candidate.save(update_fields=changed)
+    return changed

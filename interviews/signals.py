@@ -1,0 +1,17 @@
+"""Domain announcements of the interviews app.
+
+Sent from service functions (never from ``post_save``) so that other apps, such as
+``reminders``, can react without this app importing them. Receivers are connected in the
+subscribing app's ``AppConfig.ready()``.
+"""
+
+from django.dispatch import Signal
+
+# kwargs: application, from_status, to_status, at
+application_status_changed = Signal()
+# kwargs: application
+application_decision_date_changed = Signal()
+# kwargs: interview, created
+interview_saved = Signal()
+# kwargs: interviewer
+interviewer_saved = Signal()

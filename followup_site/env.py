@@ -29,7 +29,7 @@ def mailers_from_url(url: str, *, file_path: Path | None = None) -> dict:
     """Translate an EMAIL_URL into Django 6.1's MAILERS setting.
 
     Schemes are django-environ's: ``consolemail://``, ``smtp://user:pass@host:587``,
-    ``smtp+tls://``, ``smtps://`` (implicit TLS), ``filemail://``, ``memorymail://``,
+    ``smtp+tls://`` (STARTTLS), ``smtps://`` or ``smtp+ssl://`` (implicit TLS), ``filemail://``, ``memorymail://``,
     ``dummymail://``. ``?timeout=10`` sets the SMTP timeout in seconds.
     """
     try:
@@ -51,6 +51,11 @@ def mailers_from_url(url: str, *, file_path: Path | None = None) -> dict:
                 options["timeout"] = float(query["timeout"])
             except ValueError as error:
                 raise ImproperlyConfigured("EMAIL_URL: timeout must be a number.") from error
+        if urlsplit(url).scheme == "smtps":
+            # django-environ reads smtps:// as STARTTLS; by convention (port 465) it means
+            # implicit TLS, which Django calls use_ssl.
+            options.pop("use_tls", None)
+            options["use_ssl"] = True
         if options.get("username"):
             options["username"] = unquote(options["username"])
         if options.get("password"):

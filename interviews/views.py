@@ -88,6 +88,8 @@ def signup(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
+        # The form wrote onto the user; the service compares against the stored row.
+        request.user.refresh_from_db()
         services.profile_update(candidate=request.user, **form.cleaned_data)
         messages.success(request, "Profile saved.")
         return redirect("profile")

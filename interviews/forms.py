@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import phonenumbers
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 
@@ -53,6 +55,25 @@ def clean_phone_number(value: str, region: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+class PlainTextMixin:
+    """Counts a line break as one character, as the browser's ``maxlength`` does.
+
+    Browsers submit textarea line breaks as CRLF, so without this a pasted listing that fits
+    the limit in the page would be refused on the server.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            return
+        data = self.data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if isinstance(field.widget, forms.Textarea) and isinstance(data.get(key), str):
+                data[key] = data[key].replace("\r\n", "\n")
+        self.data = data
+
+
 class SignUpForm(BaseUserCreationForm):
     class Meta:
         model = Candidate
@@ -78,7 +99,7 @@ class SignInForm(AuthenticationForm):
     }
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PlainTextMixin, forms.ModelForm):
     reminder_hour = forms.TypedChoiceField(
         coerce=int,
         choices=[(hour, f"{hour:02d}:00") for hour in range(24)],
@@ -103,7 +124,7 @@ class ProfileForm(forms.ModelForm):
         return clean_phone_number(self.cleaned_data["signature_phone"], str(country or ""))
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(PlainTextMixin, forms.ModelForm):
     class Meta:
         model = Application
         fields = (
@@ -135,7 +156,7 @@ class StatusForm(forms.ModelForm):
         fields = ("status",)
 
 
-class InterviewForm(forms.ModelForm):
+class InterviewForm(PlainTextMixin, forms.ModelForm):
     class Meta:
         model = Interview
         fields = (
@@ -170,6 +191,28 @@ class InterviewForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = [DATETIME_INPUT_FORMAT, "%Y-%m-%d %H:%M"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "When and where",
+                Div(Div("round_number", css_class="col-sm-4"), Div("format", css_class="col-sm-8"),
+                    css_class="row"),
+                Div(Div("starts_at", css_class="col-sm-6"), Div("ends_at", css_class="col-sm-6"),
+                    css_class="row"),
+                "location",
+            ),
+            Fieldset(
+                "The questions to ask (leave blank what you did not ask)",
+                "q_most_important",
+                "q_most_difficult",
+                Div(Div("q_rounds_remaining", css_class="col-sm-6"),
+                    Div("q_decision_by", css_class="col-sm-6"), css_class="row"),
+                "q_other_steps",
+                "q_next_step",
+                "q_preferred_contact",
+            ),
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -198,7 +241,7 @@ class InterviewerForm(forms.ModelForm):
         return clean_phone_number(self.cleaned_data["phone"], self.region)
 
 
-class AttendanceForm(forms.ModelForm):
+class AttendanceForm(PlainTextMixin, forms.ModelForm):
     class Meta:
         model = Attendance
         fields = ("topics", "concerns")
@@ -208,7 +251,7 @@ class AttendanceForm(forms.ModelForm):
         }
 
 
-class NewAttendeeForm(InterviewerForm):
+class NewAttendeeForm(PlainTextMixin, InterviewerForm):
     """Adds a new interviewer to an interview, with what they discussed."""
 
     topics = AttendanceForm.base_fields["topics"]

@@ -341,7 +341,8 @@ class Interviewer(models.Model):
 
     @property
     def missing_contact_details(self) -> list[str]:
-        return [label for label, value in (("email", self.email), ("title", self.title)) if not value]
+        details = (("email", self.email), ("title", self.title))
+        return [label for label, value in details if not value]
 
 
 class AttendanceQuerySet(models.QuerySet):

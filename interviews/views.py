@@ -105,6 +105,8 @@ def home(request: HttpRequest) -> HttpResponse:
         Application.objects.owned_by(request.user)
         .with_next_interview()
         .annotate(interview_count=Count("interviews", distinct=True))
+        # Meta.ordering is dropped from GROUP BY queries: order explicitly, newest first.
+        .order_by("-created_at", "-id")
     )
     page = Paginator(applications, APPLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "interviews/home.html", {"page": page})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -10,9 +11,21 @@ import pytest
 # inside one unless told it is safe (the loop never touches the database).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from tests.factories import CandidateFactory  # noqa: E402
+from tests.factories import CandidateFactory
 
 PASSWORD = "correct horse battery staple"
+
+# Debian's Chromium, not Playwright's download: `playwright install` is never run here.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -51,3 +64,23 @@ def owner_client(client, owner):
 def outsider_client(client, outsider):
     client.force_login(outsider, backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright's launch options (``--headed``, ``--slowmo``) on Debian's Chromium.
+
+    Without Chromium the browser tests skip on a workstation but fail in CI, where a skip
+    would hide that they never ran.
+    """
+    if not CHROMIUM.exists():
+        reason = "install Debian's chromium: apt-get install -y chromium"
+        if "CI" in os.environ:
+            pytest.fail(f"{CHROMIUM} is missing; {reason}", pytrace=False)
+        pytest.skip(reason)
+    return {
+        "headless": True,
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+    }

@@ -27,7 +27,7 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -43,7 +43,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     listing_text = "We need a product manager who can lead cross-functional teams."
 
     @factory.post_generation
-    def history(obj, create, extracted, **kwargs):  # noqa: N805
+    def history(obj, create, extracted, **kwargs):
         if create:
             StatusChange.objects.create(
                 application=obj, from_status="", to_status=obj.status, changed_at=obj.created_at

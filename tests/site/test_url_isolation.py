@@ -1,0 +1,437 @@
+"""Every URL of the site, walked from the resolver: who may reach it, and how.
+
+``ROUTES`` classifies each URL name. A URL pattern missing from it, or an entry naming a
+pattern that no longer exists, fails ``test_every_url_pattern_is_in_the_registry`` /
+``test_registry_names_only_existing_url_patterns``, so a new view cannot slip past the
+checks below without someone deciding who may see it.
+
+The checks, each parametrized over the registry so every URL is its own test id:
+
+(a) an anonymous visitor is sent to sign in from every page and action that needs it;
+(b) a signed-in outsider gets 404 on every URL naming the owner's object, GET and POST,
+    and their POST changes nothing;
+(c) POST-only actions answer 405 to GET;
+(d) a POST without a CSRF token is refused with 403 and changes nothing.
+
+Controls keep those checks honest: the owner reaches every page, and the very POST used in
+(b) and (d) does change something when the right person sends it with a token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlencode
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from interviews.models import (
+    Application,
+    Attendance,
+    Candidate,
+    Interview,
+    Interviewer,
+    StatusChange,
+)
+from tests.conftest import PASSWORD
+from tests.factories import (
+    ApplicationFactory,
+    AttendanceFactory,
+    InterviewFactory,
+)
+
+NEW_PASSWORD = "a different horse, battery and staple"
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+class Kind(StrEnum):
+    PUBLIC = "public page"
+    RESET_LINK = "password reset link"
+    SIGNED_IN = "page that needs sign-in"
+    OBJECT = "page of one of the owner's objects"
+    ACTION = "POST-only action"
+
+
+@dataclass
+class World:
+    """The owner's objects that the URLs point at."""
+
+    owner: Candidate
+    application: Application
+    interview: Interview
+    second_interview: Interview
+    interviewer: Interviewer
+    attendance: Attendance
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: Kind
+    url: Callable[[World], str]
+    # A valid POST that changes something; None when the URL changes nothing.
+    post: Callable[[World], dict] | None = None
+    # The URL names one of the owner's objects (an outsider must get 404).
+    owned: bool = False
+    # Signing out needs no sign-in; everything else that is not public does.
+    sign_in: bool = True
+
+
+def _page(name: str) -> Callable[[World], str]:
+    return lambda world: reverse(name)
+
+
+def _of(name: str, attribute: str) -> Callable[[World], str]:
+    return lambda world: reverse(name, args=[getattr(world, attribute).pk])
+
+
+def _reset_link(world: World) -> str:
+    uid = urlsafe_base64_encode(force_bytes(world.owner.pk))
+    return reverse(
+        "password_reset_confirm", args=[uid, default_token_generator.make_token(world.owner)]
+    )
+
+
+def _interview_data(world: World) -> dict:
+    return {
+        "round_number": 2,
+        "format": "on_site",
+        "starts_at": "2026-12-01T10:00",
+        "ends_at": "2026-12-01T11:00",
+        "location": "Head office",
+    }
+
+
+def _public(name: str, post: Callable[[World], dict] | None = None) -> Route:
+    return Route(Kind.PUBLIC, _page(name), post=post, sign_in=False)
+
+
+def _signed_in(name: str, post: Callable[[World], dict] | None = None) -> Route:
+    return Route(Kind.SIGNED_IN, _page(name), post=post)
+
+
+def _object(name: str, of: str, post: Callable[[World], dict] | None = None) -> Route:
+    return Route(Kind.OBJECT, _of(name, of), post=post, owned=True)
+
+
+def _action(name: str, of: str, post: Callable[[World], dict]) -> Route:
+    return Route(Kind.ACTION, _of(name, of), post=post, owned=True)
+
+
+ROUTES: dict[str, Route] = {
+    # Public pages: reachable without signing in.
+    "signup": _public(
+        "signup",
+        post=lambda w: {
+            "email": "new@example.com",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    ),
+    "login": _public("login", post=lambda w: {"username": w.owner.email, "password": PASSWORD}),
+    "password_reset": _public("password_reset", post=lambda w: {"email": w.owner.email}),
+    "password_reset_done": _public("password_reset_done"),
+    "password_reset_complete": _public("password_reset_complete"),
+    # The emailed link: its token is the credential.
+    "password_reset_confirm": Route(
+        Kind.RESET_LINK,
+        _reset_link,
+        post=lambda w: {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        sign_in=False,
+    ),
+    # Pages of the signed-in candidate, naming no object.
+    "home": _signed_in("home"),
+    "profile": _signed_in(
+        "profile",
+        post=lambda w: {
+            "display_name": "Renamed",
+            "time_zone": "Europe/Paris",
+            "country": "FR",
+            "reminder_hour": "8",
+        },
+    ),
+    "application_create": _signed_in(
+        "application_create",
+        post=lambda w: {"company": "New Co", "role_title": "Engineer", "status": "applied"},
+    ),
+    "password_change": _signed_in(
+        "password_change",
+        post=lambda w: {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    ),
+    "password_change_done": _signed_in("password_change_done"),
+    # Pages of one of the owner's objects.
+    "application_detail": _object("application_detail", "application"),
+    "application_edit": _object(
+        "application_edit",
+        "application",
+        post=lambda w: {"company": "Renamed Co", "role_title": "Boss", "status": "offer"},
+    ),
+    "application_delete": _object("application_delete", "application", post=lambda w: {}),
+    "interview_create": _object("interview_create", "application", post=_interview_data),
+    "interview_detail": _object("interview_detail", "interview"),
+    "interview_edit": _object("interview_edit", "interview", post=_interview_data),
+    "interview_delete": _object("interview_delete", "interview", post=lambda w: {}),
+    "interviewer_edit": _object(
+        "interviewer_edit", "interviewer", post=lambda w: {"name": "Renamed Person", "role": "hr"}
+    ),
+    "interviewer_delete": _object("interviewer_delete", "interviewer", post=lambda w: {}),
+    "attendance_edit": _object(
+        "attendance_edit", "attendance", post=lambda w: {"topics": "Changed", "concerns": ""}
+    ),
+    # POST-only actions.
+    "logout": Route(Kind.ACTION, _page("logout"), post=lambda w: {}, sign_in=False),
+    "application_status": _action(
+        "application_status", "application", lambda w: {"status": "offer"}
+    ),
+    "interviewer_add": _action(
+        "interviewer_add", "interview", lambda w: {"name": "New Person", "role": "hr"}
+    ),
+    "interviewer_link": _action(
+        "interviewer_link", "second_interview", lambda w: {"interviewer": w.interviewer.pk}
+    ),
+    "attendance_remove": _action("attendance_remove", "attendance", lambda w: {}),
+}
+
+
+def _names(*kinds: Kind, **attributes) -> list[str]:
+    """Names of the routes of these kinds (all kinds when none given) with these attributes."""
+    return [
+        name
+        for name, route in ROUTES.items()
+        if (not kinds or route.kind in kinds)
+        and all(getattr(route, key) == value for key, value in attributes.items())
+    ]
+
+
+STATE_CHANGING = [name for name, route in ROUTES.items() if route.post is not None]
+
+
+def _walk(patterns, namespace: str = ""):
+    """Yield the qualified name of every URL pattern, or its route when it has no name."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # The admin has its own sign-in, checked separately.
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield f"{namespace}{pattern.name}"
+        else:
+            yield f"<unnamed pattern {pattern.pattern}>"
+
+
+def _url_names() -> list[str]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+@pytest.fixture
+def world(owner) -> World:
+    application = ApplicationFactory(owner=owner)
+    attendance = AttendanceFactory(interview__application=application)
+    second_interview = InterviewFactory(application=application, round_number=2)
+    return World(
+        owner=owner,
+        application=application,
+        interview=attendance.interview,
+        second_interview=second_interview,
+        interviewer=attendance.interviewer,
+        attendance=attendance,
+    )
+
+
+def _state() -> dict[str, list]:
+    """Everything a request could change: the rows, the sessions and the mail sent."""
+    models = (Candidate, Application, StatusChange, Interview, Interviewer, Attendance)
+    state = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+    state["sessions"] = list(Session.objects.order_by("pk").values_list("pk", "session_data"))
+    state["mail"] = [message.subject for message in mail.outbox]
+    return state
+
+
+def _assert_redirects_to_sign_in(response, path: str) -> None:
+    assert response.status_code == 302, response.status_code
+    assert response["Location"] == f"{reverse('login')}?{urlencode({'next': path}, safe='/')}"
+
+
+def _without_secrets(content: bytes) -> bytes:
+    return re.sub(
+        rb'(nonce="|"X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]*"', rb"\1", content
+    )
+
+
+def _post_url(client: Client, route: Route, world: World) -> str:
+    """Where the route's POST goes. The reset link first trades its token for the session."""
+    url = route.url(world)
+    if route.kind == Kind.RESET_LINK:
+        response = client.get(url)
+        assert response.status_code == 302
+        return response["Location"]
+    return url
+
+
+# --- The registry covers exactly the site's URLs -----------------------------------------
+
+
+def test_every_url_pattern_is_in_the_registry():
+    unclassified = sorted(set(_url_names()) - set(ROUTES))
+    assert not unclassified, f"Classify these URLs in ROUTES: {unclassified}"
+
+
+def test_registry_names_only_existing_url_patterns():
+    stale = sorted(set(ROUTES) - set(_url_names()))
+    assert not stale, f"Remove these names from ROUTES, no URL pattern has them: {stale}"
+
+
+def test_every_url_name_is_used_by_one_pattern_only():
+    names = _url_names()
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    assert not duplicates, f"One name, several patterns: {duplicates}"
+
+
+def test_admin_sends_anonymous_visitor_to_admin_sign_in(client):
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('admin:login')}?next=/admin/"
+
+
+# --- Controls: the URLs and payloads below reach real objects ------------------------------
+
+
+@pytest.mark.parametrize("name", _names(Kind.SIGNED_IN, Kind.OBJECT))
+def test_owner_can_open_every_page(client, world, name):
+    client.force_login(world.owner, backend=MODEL_BACKEND)
+
+    assert client.get(ROUTES[name].url(world)).status_code == 200
+
+
+@pytest.mark.parametrize("name", _names(Kind.PUBLIC, Kind.RESET_LINK))
+def test_anonymous_visitor_can_open_every_public_page(client, world, name):
+    response = client.get(ROUTES[name].url(world), follow=True)
+
+    assert response.status_code == 200
+    if name == "password_reset_confirm":
+        # The token moves into the session and the link redirects to the set-password form.
+        assert response.context["validlink"] is True
+    else:
+        assert response.redirect_chain == []
+
+
+@pytest.mark.parametrize("name", STATE_CHANGING)
+def test_valid_post_changes_state(client, world, name):
+    """The payloads used to probe (b) and (d) are ones that would change something."""
+    route = ROUTES[name]
+    if route.kind in (Kind.SIGNED_IN, Kind.OBJECT, Kind.ACTION):
+        client.force_login(world.owner, backend=MODEL_BACKEND)
+    url = _post_url(client, route, world)
+    before = _state()
+
+    response = client.post(url, route.post(world))
+
+    assert response.status_code == 302, response.status_code
+    assert _state() != before
+
+
+# --- (a) Anonymous visitors are sent to sign in -------------------------------------------
+
+
+@pytest.mark.parametrize("name", _names(sign_in=True))
+def test_anonymous_visitor_is_sent_to_sign_in_from_every_private_url(client, world, name):
+    route = ROUTES[name]
+    url = route.url(world)
+    before = _state()
+
+    _assert_redirects_to_sign_in(client.get(url), url)
+    _assert_redirects_to_sign_in(client.post(url, route.post(world) if route.post else {}), url)
+    assert _state() == before
+
+
+def test_anonymous_sign_out_just_lands_on_sign_in_page(client, world):
+    response = client.post(reverse("logout"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+
+
+# --- (b) Outsiders get 404 on the owner's objects -----------------------------------------
+
+
+# GET on a POST-only action answers 405 to anyone before any object is looked up, so it
+# tells nothing about the object; (c) checks it.
+@pytest.mark.parametrize("name", _names(Kind.OBJECT))
+def test_outsider_gets_404_on_every_object_page(client, world, outsider, name):
+    client.force_login(outsider, backend=MODEL_BACKEND)
+
+    assert client.get(ROUTES[name].url(world)).status_code == 404
+
+
+@pytest.mark.parametrize("name", _names(owned=True))
+def test_outsider_gets_404_on_every_object_url_post_and_changes_nothing(
+    client, world, outsider, name
+):
+    route = ROUTES[name]
+    client.force_login(outsider, backend=MODEL_BACKEND)
+    before = _state()
+
+    response = client.post(route.url(world), route.post(world) if route.post else {})
+
+    assert response.status_code == 404
+    assert _state() == before
+    assert Application.objects.filter(pk=world.application.pk, owner=world.owner).exists()
+
+
+def test_outsider_gets_same_404_as_for_an_object_that_does_not_exist(client, world, outsider):
+    client.force_login(outsider, backend=MODEL_BACKEND)
+    theirs = client.get(reverse("application_detail", args=[world.application.pk]))
+    missing = client.get(reverse("application_detail", args=[world.application.pk + 1000]))
+
+    assert theirs.status_code == missing.status_code == 404
+    # Only the CSP nonce and the masked CSRF token, fresh on every response, may differ.
+    assert _without_secrets(theirs.content) == _without_secrets(missing.content)
+
+
+# --- (c) POST-only actions refuse GET -----------------------------------------------------
+
+
+@pytest.mark.parametrize("name", _names(Kind.ACTION))
+def test_post_only_action_answers_get_with_405(client, world, name):
+    client.force_login(world.owner, backend=MODEL_BACKEND)
+    before = _state()
+
+    response = client.get(ROUTES[name].url(world))
+
+    assert response.status_code == 405
+    allowed = response["Allow"].split(", ")
+    assert "POST" in allowed
+    assert "GET" not in allowed
+    assert _state() == before
+
+
+# --- (d) State changes need the CSRF token ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", STATE_CHANGING)
+def test_post_without_csrf_token_is_refused_and_changes_nothing(world, name):
+    route = ROUTES[name]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.owner, backend=MODEL_BACKEND)
+    url = _post_url(client, route, world)
+    before = _state()
+
+    response = client.post(url, route.post(world))
+
+    assert response.status_code == 403
+    assert _state() == before
+    assert client.get(reverse("home")).status_code == 200, "still signed in"

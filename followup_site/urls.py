@@ -43,4 +43,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
     path("", include("interviews.urls")),
+    path("", include("notes.urls")),
+    path("", include("reminders.urls")),
 ]

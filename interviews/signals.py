@@ -15,3 +15,5 @@ application_decision_date_changed = Signal()
 interview_saved = Signal()
 # kwargs: interviewer
 interviewer_saved = Signal()
+# kwargs: debrief (sent when the debrief wizard is finished, and on later edits)
+debrief_saved = Signal()

@@ -32,6 +32,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The site's public address, for links in reminder emails (no request to take it from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -178,6 +180,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_IMPORTS = ["followup_site.tasks"]
 # Beat only ticks; the schedule of reminders lives in database rows, never in beat.
 CELERY_BEAT_SCHEDULE = {
+    "dispatch-due-followups": {
+        "task": "reminders.tasks.dispatch_due_task",
+        "schedule": timedelta(minutes=1),
+    },
+    "replan-followups": {
+        "task": "reminders.tasks.plan_all_task",
+        "schedule": timedelta(hours=1),
+    },
     "clear-expired-sessions": {
         "task": "followup_site.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),

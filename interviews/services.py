@@ -14,13 +14,19 @@ from django.utils import timezone
 
 from interviews import signals
 from interviews.models import (
+    DEBRIEF_ANSWER_FIELDS,
     Application,
     ApplicationStatus,
     Attendance,
     Candidate,
+    Debrief,
     Interview,
     Interviewer,
     StatusChange,
+)
+
+DEBRIEF_FIELDS = frozenset(
+    {*DEBRIEF_ANSWER_FIELDS, "went_well_rating", "top_candidate_rating", "next_steps_said"}
 )
 
 
@@ -166,12 +172,23 @@ def interviewer_delete(*, interviewer: Interviewer) -> None:
     interviewer.delete()
 
 
+@transaction.atomic
 def attendance_link(*, interview: Interview, interviewer: Interviewer) -> Attendance:
     """Record that an interviewer of the same application attended this interview too."""
     if interviewer.application_id != interview.application_id:
         raise ValueError("An interviewer can only attend interviews of their own application.")
-    attendance, _ = Attendance.objects.get_or_create(interview=interview, interviewer=interviewer)
+    attendance, created = Attendance.objects.get_or_create(
+        interview=interview, interviewer=interviewer
+    )
+    if created:
+        _announce_attendance(interview)
     return attendance
+
+
+def _announce_attendance(interview: Interview) -> None:
+    transaction.on_commit(
+        lambda: signals.attendance_changed.send(sender=Attendance, interview=interview)
+    )
 
 
 def attendance_update(*, attendance: Attendance, topics: str, concerns: str) -> list[str]:
@@ -181,8 +198,55 @@ def attendance_update(*, attendance: Attendance, topics: str, concerns: str) -> 
     return changed
 
 
+@transaction.atomic
 def attendance_remove(*, attendance: Attendance) -> None:
     attendance.delete()
+    _announce_attendance(attendance.interview)
+
+
+@transaction.atomic
+def debrief_save(
+    *,
+    interview: Interview,
+    answers: dict[str, Any],
+    attendance_notes: dict[int, dict[str, str]] | None = None,
+    interview_answers: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> Debrief:
+    """Save the debrief of an interview, and what it taught about the people and the process.
+
+    1. ``attendance_notes`` ({attendance id: {"topics", "concerns"}}) are written back to
+       this interview's attendance rows; ids of other interviews are ignored.
+    2. ``interview_answers`` fill the §1 questions still blank on the interview (an answer
+       recorded meanwhile is never overwritten), through ``interview_update`` so a decision
+       date reaches the application.
+    3. The debrief is created, or updated when edited later; the first save completes it.
+    4. ``debrief_saved`` is announced once the transaction commits.
+    """
+    unknown = set(answers) - DEBRIEF_FIELDS
+    if unknown:
+        raise ValueError(f"Not debrief answers: {sorted(unknown)}")
+    at = at or timezone.now()
+    notes = attendance_notes or {}
+    for attendance in interview.attendances.filter(pk__in=notes):
+        attendance_update(attendance=attendance, **notes[attendance.pk])
+    blank = set(interview.unanswered_questions())
+    filled = {
+        name: value
+        for name, value in (interview_answers or {}).items()
+        if name in blank and value not in ("", None)
+    }
+    if filled:
+        interview_update(interview=interview, **filled)
+    debrief, created = Debrief.objects.select_for_update().get_or_create(
+        interview=interview, defaults={**answers, "created_at": at, "completed_at": at}
+    )
+    if not created:
+        changed = _assign(debrief, {**answers, "completed_at": debrief.completed_at or at})
+        if changed:
+            debrief.save(update_fields=[*changed, "updated_at"])
+    transaction.on_commit(lambda: signals.debrief_saved.send(sender=Debrief, debrief=debrief))
+    return debrief
 
 
 def profile_update(*, candidate: Candidate, **fields) -> list[str]:

@@ -17,3 +17,5 @@ interview_saved = Signal()
 interviewer_saved = Signal()
 # kwargs: debrief (sent when the debrief wizard is finished, and on later edits)
 debrief_saved = Signal()
+# kwargs: interview — someone was linked to or removed from the interview
+attendance_changed = Signal()

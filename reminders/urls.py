@@ -1,3 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, register_converter
 
-urlpatterns: list = []
+from reminders import views
+from reminders.links import ACTIONS
+
+
+class ActionConverter:
+    regex = "|".join(ACTIONS)
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ActionConverter, "followup_action")
+
+urlpatterns = [
+    path(
+        "followups/<int:pk>/<followup_action:action>/",
+        views.followup_action,
+        name="followup_action",
+    ),
+    path("r/<followup_action:action>/<str:token>/", views.followup_link, name="followup_link"),
+    path("reminders/settings/", views.reminder_settings, name="reminder_settings"),
+]

@@ -37,6 +37,7 @@ def _test_settings(settings, tmp_path):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = True
+    settings.SITE_URL = "http://testserver"
 
 
 @pytest.fixture
@@ -84,3 +85,13 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
         "executable_path": str(CHROMIUM),
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Run Celery tasks in-process unless a test starts a real worker (tests/reminders)."""
+    from followup_site.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

@@ -1,0 +1,142 @@
+"""Follow-ups as rows with state: the schedule lives here, never in beat or the broker.
+
+A row is created by the planner (``reminders.services.plan_application``) for each
+follow-up the rules want; its ``key`` is unique per (rule, object, occasion), so planning
+twice creates nothing new. Dispatch claims due rows with a lease, emails the candidate and
+records the outcome on the rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from interviews.models import Application, Candidate, Interview, Interviewer
+from reminders.rules import RULES
+
+RULE_CHOICES = [(rule.id, f"{rule.id} · {rule.title}") for rule in RULES.values()]
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Upcoming"  # waiting for its due time (or a retry)
+    CLAIMED = "claimed", "Sending"  # a dispatcher holds it until claimed_until
+    REMINDED = "reminded", "Due"  # the reminder was emailed; the user has not acted yet
+    DONE = "done", "Done"
+    DISMISSED = "dismissed", "Dismissed"
+    SKIPPED = "skipped", "Skipped"  # no longer applies (application ended, plan changed)
+    FAILED = "failed", "Failed"  # the reminder email could not be delivered
+
+
+OPEN_STATUSES = (Status.PENDING, Status.CLAIMED, Status.REMINDED)
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def owned_by(self, user) -> FollowUpQuerySet:
+        return self.filter(owner=user)
+
+    def claimable(self, now: datetime) -> FollowUpQuerySet:
+        """Due pending rows, and claimed rows whose dispatcher's lease ran out."""
+        return self.filter(
+            Q(status=Status.PENDING, due_at__lte=now)
+            & (Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+            | Q(status=Status.CLAIMED, claimed_until__lt=now)
+        )
+
+    def open(self) -> FollowUpQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class FollowUp(models.Model):
+    owner = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="followups")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="followups"
+    )
+    interview = models.ForeignKey(
+        Interview, on_delete=models.CASCADE, null=True, blank=True, related_name="followups"
+    )
+    interviewer = models.ForeignKey(
+        Interviewer, on_delete=models.CASCADE, null=True, blank=True, related_name="followups"
+    )
+    rule = models.CharField(max_length=4, choices=RULE_CHOICES)
+    key = models.CharField(max_length=100, unique=True)
+    due_at = models.DateTimeField()
+    postponed_from = models.DateTimeField(
+        null=True, blank=True, help_text="The rule's own due time, when the weekly cap moved it."
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    status_note = models.CharField(max_length=200, blank=True)
+    snoozed = models.BooleanField(default=False)
+    # Dispatch bookkeeping.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reminder was emailed."
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["due_at"], name="followup_pending_due", condition=Q(status="pending")
+            ),
+            models.Index(
+                fields=["claimed_until"], name="followup_claimed", condition=Q(status="claimed")
+            ),
+            models.Index(fields=["application", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.definition.title} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        if self.interview_id:
+            return reverse("interview_detail", args=[self.interview_id])
+        return reverse("application_detail", args=[self.application_id])
+
+    @property
+    def definition(self):
+        return RULES[self.rule]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def display_state(self, now: datetime | None = None) -> str:
+        """upcoming, due, done, snoozed, dismissed, skipped or failed — for people."""
+        now = now or timezone.now()
+        if self.status in (Status.PENDING, Status.CLAIMED):
+            if self.snoozed and self.due_at > now:
+                return "snoozed"
+            return "due" if self.due_at <= now else "upcoming"
+        if self.status == Status.REMINDED:
+            return "due"
+        return self.status
+
+
+class ReminderSettings(models.Model):
+    """A candidate's reminder preferences (the reminder hour lives on the Candidate)."""
+
+    candidate = models.OneToOneField(
+        Candidate, on_delete=models.CASCADE, related_name="reminder_settings"
+    )
+    paused = models.BooleanField(
+        default=False, help_text="Pause every reminder email. The plan stays visible here."
+    )
+    disabled_rules = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name_plural = "reminder settings"
+
+    def __str__(self) -> str:
+        return f"Reminder settings of {self.candidate}"

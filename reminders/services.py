@@ -1,0 +1,445 @@
+"""Planning and dispatching follow-ups.
+
+Planning (``plan_application``) turns the pure rules' answer into rows: it creates what is
+missing (the unique ``key`` makes a second run a no-op), moves what is pending when the facts
+moved, closes what is satisfied and skips what no longer applies. It never touches a row a
+dispatcher has claimed.
+
+Dispatching (``dispatch_one``) follows the "claim, then send, then record" pattern:
+
+1. In a short durable transaction, claim every due row of one candidate
+   (``select_for_update(skip_locked=True)``) and stamp them with a lease and a token.
+2. Re-check each claimed row against fresh facts; a stale row is closed, not sent.
+3. Send one email for all of them over the caller's SMTP connection.
+4. Record the outcome on the rows that still carry our token: reminded, retried with
+   backoff after a temporary SMTP error, or failed after a permanent one.
+
+A dispatcher killed between 1 and 4 leaves rows claimed; once the lease runs out another
+dispatcher claims them again. If it died *after* the SMTP server accepted the email but
+*before* step 4 committed, the reminder is sent a second time: we chose at-least-once over
+at-most-once, because a missed reminder can cost a job and a duplicate only costs a frown.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from interviews.models import Application, Attendance, InterviewerRole
+from reminders import rules
+from reminders.emails import build_reminder_email
+from reminders.models import OPEN_STATUSES, FollowUp, ReminderSettings, Status
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
+MAX_ROWS_PER_EMAIL = 50
+SNOOZE = timedelta(days=2)
+
+
+# --- Facts --------------------------------------------------------------------------------
+
+
+def candidate_settings(candidate) -> rules.CandidateSettings:
+    prefs = ReminderSettings.objects.filter(candidate=candidate).first()
+    return rules.CandidateSettings(
+        zone=candidate.zone,
+        country=str(candidate.country or ""),
+        reminder_hour=candidate.reminder_hour,
+        disabled_rules=frozenset(prefs.disabled_rules if prefs else ()),
+    )
+
+
+def _debriefed_interview_ids(interview_ids: list[int]) -> set[int]:
+    try:
+        debrief = apps.get_model("interviews", "Debrief")
+    except LookupError:  # the debrief is not part of this installation
+        return set()
+    return set(
+        debrief.objects.filter(interview_id__in=interview_ids, completed_at__isnull=False)
+        .values_list("interview_id", flat=True)
+    )
+
+
+def _sent_facts(application: Application) -> tuple[rules.SentFacts, ...]:
+    correspondence = apps.get_model("notes", "Correspondence")
+    return tuple(
+        rules.SentFacts(kind=kind, channel=channel, sent_at=sent_at, interviewer_id=person)
+        for kind, channel, sent_at, person in correspondence.objects.filter(
+            application=application
+        ).values_list("kind", "channel", "sent_at", "interviewer_id")
+    )
+
+
+def application_facts(application: Application) -> rules.ApplicationFacts:
+    interviews = list(application.interviews.all())
+    debriefed = _debriefed_interview_ids([i.id for i in interviews])
+    interviewers = application.interviewers.prefetch_related(
+        Prefetch("attendances", queryset=Attendance.objects.only("id", "interview_id",
+                                                                 "interviewer_id"))
+    )
+    status_since = (
+        application.status_changes.filter(to_status=application.status)
+        .order_by("-changed_at")
+        .values_list("changed_at", flat=True)
+        .first()
+    )
+    return rules.ApplicationFacts(
+        id=application.id,
+        status=application.status,
+        decision_date=application.decision_date,
+        status_since=status_since,
+        interviews=tuple(
+            rules.InterviewFacts(
+                id=i.id, round_number=i.round_number, starts_at=i.starts_at,
+                ends_at=i.ends_at, booked_at=i.created_at, debriefed=i.id in debriefed,
+            )
+            for i in interviews
+        ),
+        interviewers=tuple(
+            rules.InterviewerFacts(
+                id=p.id, name=p.name, has_email=bool(p.email), has_title=bool(p.title),
+                is_hr=p.role == InterviewerRole.HR,
+                interview_ids=frozenset(a.interview_id for a in p.attendances.all()),
+            )
+            for p in interviewers
+        ),
+        sent=_sent_facts(application),
+    )
+
+
+# --- Planning -----------------------------------------------------------------------------
+
+
+@dataclass
+class PlanResult:
+    planned: dict[str, rules.Planned]
+    created: int = 0
+    updated: int = 0
+    closed: int = 0
+
+
+def _desired(application: Application, existing: Iterable[FollowUp], now: datetime):
+    # Rows already emailed, being sent or snoozed by the user keep their time: the cap
+    # plans around them instead of moving them.
+    fixed = {
+        row.key: row.due_at
+        for row in existing
+        if row.status in (Status.REMINDED, Status.CLAIMED) or (row.snoozed and row.is_open)
+    }
+    planned = rules.plan(
+        application_facts(application), candidate_settings(application.owner), now,
+        fixed_due=fixed,
+    )
+    return {item.key: item for item in planned}
+
+
+@transaction.atomic
+def plan_application(*, application_id: int, now: datetime | None = None) -> PlanResult:
+    """Make the application's follow-up rows match what the rules want now."""
+    now = now or timezone.now()
+    application = (
+        Application.objects.select_related("owner").select_for_update(of=("self",))
+        .filter(pk=application_id).first()
+    )
+    if application is None:
+        return PlanResult(planned={})
+    existing = {row.key: row for row in application.followups.all()}
+    planned = _desired(application, existing.values(), now)
+    result = PlanResult(planned=planned)
+
+    new_rows = [
+        FollowUp(
+            owner_id=application.owner_id, application=application, rule=item.rule,
+            key=item.key, due_at=item.due_at, postponed_from=item.postponed_from,
+            interview_id=item.interview_id, interviewer_id=item.interviewer_id,
+            status=Status.DONE if item.satisfied else Status.PENDING,
+            status_note="Already done when planned." if item.satisfied else "",
+            closed_at=now if item.satisfied else None, created_at=now,
+        )
+        for key, item in planned.items()
+        if key not in existing
+    ]
+    FollowUp.objects.bulk_create(new_rows, ignore_conflicts=True)
+    result.created = len(new_rows)
+
+    for key, row in existing.items():
+        if row.status not in (Status.PENDING, Status.REMINDED):
+            continue  # closed rows are history; claimed rows belong to a dispatcher
+        item = planned.get(key)
+        if item is None:
+            _close(row, Status.SKIPPED, _skip_reason(application, row), now)
+            result.closed += 1
+        elif item.satisfied:
+            _close(row, Status.DONE, "Done: you recorded it.", now)
+            result.closed += 1
+        elif row.status == Status.PENDING and not row.snoozed and (
+            row.due_at != item.due_at or row.postponed_from != item.postponed_from
+        ):
+            row.due_at, row.postponed_from = item.due_at, item.postponed_from
+            row.retry_at = None
+            row.save(update_fields=["due_at", "postponed_from", "retry_at"])
+            result.updated += 1
+    return result
+
+
+def _skip_reason(application: Application, row: FollowUp) -> str:
+    if application.is_closed:
+        return f"Skipped: the application ended ({application.get_status_display().lower()})."
+    prefs = ReminderSettings.objects.filter(candidate_id=application.owner_id).first()
+    if prefs and row.rule in prefs.disabled_rules:
+        return "Skipped: you switched this rule off."
+    return "Skipped: no longer applies after what you recorded."
+
+
+def _close(row: FollowUp, status: str, note: str, now: datetime) -> None:
+    row.status, row.status_note, row.closed_at = status, note, now
+    row.save(update_fields=["status", "status_note", "closed_at"])
+
+
+def plan_all(*, now: datetime | None = None, batch: int = 500) -> int:
+    """The periodic sweep: re-plan every application that can still need a follow-up."""
+    count = 0
+    ids = (
+        Application.objects.exclude(status__in=rules.CLOSED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    last = 0
+    while chunk := list(ids.filter(pk__gt=last)[:batch]):
+        for application_id in chunk:
+            plan_application(application_id=application_id, now=now)
+            count += 1
+        last = chunk[-1]
+    # Rows of applications that ended are skipped by planning them once more.
+    ended = (
+        FollowUp.objects.filter(status__in=(Status.PENDING, Status.REMINDED),
+                                application__status__in=rules.CLOSED)
+        .values_list("application_id", flat=True).distinct()
+    )
+    for application_id in list(ended):
+        plan_application(application_id=application_id, now=now)
+        count += 1
+    return count
+
+
+# --- The user's actions -----------------------------------------------------------------
+
+
+def followup_complete(*, followup: FollowUp, at: datetime | None = None) -> bool:
+    return _user_close(followup, Status.DONE, "Marked done.", at)
+
+
+def followup_dismiss(*, followup: FollowUp, at: datetime | None = None) -> bool:
+    return _user_close(followup, Status.DISMISSED, "Dismissed.", at)
+
+
+def _user_close(followup: FollowUp, status: str, note: str, at: datetime | None) -> bool:
+    at = at or timezone.now()
+    changed = FollowUp.objects.filter(pk=followup.pk, status__in=OPEN_STATUSES).update(
+        status=status, status_note=note, closed_at=at, claimed_until=None, claim_token=None
+    )
+    followup.refresh_from_db()
+    return bool(changed)
+
+
+def followup_snooze(*, followup: FollowUp, at: datetime | None = None) -> bool:
+    """Remind again in two days (a snoozed row keeps its new time when re-planned)."""
+    at = at or timezone.now()
+    changed = FollowUp.objects.filter(pk=followup.pk, status__in=OPEN_STATUSES).update(
+        status=Status.PENDING, due_at=at + SNOOZE, snoozed=True, retry_at=None,
+        claimed_until=None, claim_token=None, status_note="Snoozed for 2 days.",
+    )
+    followup.refresh_from_db()
+    return bool(changed)
+
+
+def settings_update(*, candidate, paused: bool, disabled_rules: list[str]) -> ReminderSettings:
+    prefs, _ = ReminderSettings.objects.update_or_create(
+        candidate=candidate,
+        defaults={"paused": paused, "disabled_rules": sorted(set(disabled_rules))},
+    )
+    for application_id in candidate.applications.values_list("pk", flat=True):
+        transaction.on_commit(lambda pk=application_id: _enqueue_plan(pk))
+    return prefs
+
+
+def _enqueue_plan(application_id: int) -> None:
+    from reminders.tasks import plan_application_task
+
+    plan_application_task.delay(application_id)
+
+
+# --- Dispatch -----------------------------------------------------------------------------
+
+
+@dataclass
+class Batch:
+    owner_id: int
+    token: uuid.UUID
+    ids: list[int]
+
+
+def claim_batch(*, now: datetime, limit: int = MAX_ROWS_PER_EMAIL) -> Batch | None:
+    """Claim the due rows of the candidate whose reminder is the most overdue."""
+    token = uuid.uuid4()
+    with transaction.atomic(durable=True):
+        claimable = FollowUp.objects.claimable(now).exclude(
+            owner__reminder_settings__paused=True
+        )
+        owner_id = (
+            claimable.select_for_update(skip_locked=True, of=("self",))
+            .order_by("due_at")
+            .values_list("owner_id", flat=True)
+            .first()
+        )
+        if owner_id is None:
+            return None
+        ids = list(
+            claimable.filter(owner_id=owner_id)
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("due_at")
+            .values_list("id", flat=True)[:limit]
+        )
+        FollowUp.objects.filter(id__in=ids).update(
+            status=Status.CLAIMED, claimed_until=now + LEASE, claim_token=token,
+            attempts=F("attempts") + 1,
+        )
+    return Batch(owner_id=owner_id, token=token, ids=ids)
+
+
+def _recheck(rows: list[FollowUp], now: datetime) -> list[FollowUp]:
+    """Drop (and close) claimed rows that fresh facts say should not be sent."""
+    keep = []
+    plans: dict[int, dict[str, rules.Planned]] = {}
+    for row in rows:
+        if row.application_id not in plans:
+            plans[row.application_id] = plan_application(
+                application_id=row.application_id, now=now
+            ).planned
+        item = plans[row.application_id].get(row.key)
+        if item is None or item.satisfied:
+            status = Status.DONE if item else Status.SKIPPED
+            note = "Done before the reminder went out." if item else (
+                "Skipped: no longer applied when it was due."
+            )
+            FollowUp.objects.filter(pk=row.pk, claim_token=row.claim_token).update(
+                status=status, status_note=note, closed_at=now, claim_token=None,
+                claimed_until=None,
+            )
+        else:
+            keep.append(row)
+    return keep
+
+
+def _is_temporary(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
+                              ConnectionError, socket.timeout, OSError))
+
+
+def _record_failure(batch: Batch, error: Exception, now: datetime) -> None:
+    mine = FollowUp.objects.filter(id__in=batch.ids, claim_token=batch.token)
+    text = f"{type(error).__name__}: {error}"[:1000]
+    if _is_temporary(error):
+        # Rows that used up their attempts fail; the others wait for their backoff.
+        mine.filter(attempts__gte=MAX_ATTEMPTS).update(
+            status=Status.FAILED, last_error=text, claim_token=None, claimed_until=None,
+            closed_at=now, status_note="The reminder email could not be delivered.",
+        )
+        for attempts in range(1, MAX_ATTEMPTS):
+            delay = BACKOFF[min(attempts, len(BACKOFF)) - 1]
+            mine.filter(attempts=attempts).update(
+                status=Status.PENDING, retry_at=now + delay, last_error=text,
+                claim_token=None, claimed_until=None,
+            )
+    else:
+        mine.update(
+            status=Status.FAILED, last_error=text, claim_token=None, claimed_until=None,
+            closed_at=now, status_note="The reminder email was refused by the mail server.",
+        )
+
+
+def dispatch_one(*, now: datetime | None = None, connection=None) -> bool:
+    """Claim, re-check, send and record one candidate's due reminders.
+
+    Returns whether there was work, so loops (the beat task, the management command) run
+    until nothing is due. ``connection`` is an open mail backend shared by the loop.
+    """
+    now = now or timezone.now()
+    batch = claim_batch(now=now)
+    if batch is None:
+        return False
+    rows = list(
+        FollowUp.objects.filter(id__in=batch.ids, claim_token=batch.token)
+        .select_related("owner", "application", "interview", "interviewer")
+        .order_by("due_at", "id")
+    )
+    rows = _recheck(rows, now)
+    if not rows:
+        return True
+    owner = rows[0].owner
+    if not owner.email:
+        FollowUp.objects.filter(id__in=[r.id for r in rows], claim_token=batch.token).update(
+            status=Status.FAILED, claim_token=None, claimed_until=None, closed_at=now,
+            last_error="No email address on the account.",
+            status_note="Not emailed: your account has no email address.",
+        )
+        return True
+    message = build_reminder_email(owner=owner, followups=rows, now=now)
+    try:
+        if connection is None:
+            message.send()
+        else:
+            connection.send_messages([message])
+    except (smtplib.SMTPException, OSError) as error:
+        log.warning("Reminder email to candidate %s failed: %s", owner.pk, error)
+        _record_failure(batch, error, now)
+        if connection is not None:
+            # The next message opens a fresh connection rather than reuse a broken one.
+            connection.close()
+        return True
+    FollowUp.objects.filter(id__in=[r.id for r in rows], claim_token=batch.token).update(
+        status=Status.REMINDED, sent_at=now, claim_token=None, claimed_until=None,
+        last_error="", retry_at=None,
+    )
+    return True
+
+
+def dispatch_due(*, now: datetime | None = None, connection=None, limit: int = 10_000) -> int:
+    """Send every due reminder, one email per candidate, over one SMTP connection.
+
+    Returns the number of batches handled. When the mail server cannot be reached nothing
+    is claimed: the rows stay due and the next tick tries again.
+    """
+    from django.core.mail import mailers
+
+    connection = connection or mailers.default
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError) as error:
+        log.warning("Mail server unreachable (%s); due reminders wait for the next tick.", error)
+        return 0
+    batches = 0
+    try:
+        while batches < limit and dispatch_one(now=now, connection=connection):
+            batches += 1
+    finally:
+        connection.close()
+    return batches
+

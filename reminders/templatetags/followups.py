@@ -1,0 +1,51 @@
+"""Template tags that put the follow-up plan on pages of the interviews app.
+
+The interviews app's templates load these; its Python code never imports reminders.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import template
+from django.utils import timezone
+
+from reminders.models import FollowUp, Status
+
+register = template.Library()
+
+
+def _plan_items(followups):
+    now = timezone.now()
+    return [{"followup": f, "state": f.display_state(now), "rule": f.definition}
+            for f in followups]
+
+
+@register.inclusion_tag("reminders/_plan.html", takes_context=True)
+def followup_plan(context, application, interview=None):
+    """The follow-up plan of an application, or of one interview of it."""
+    rows = FollowUp.objects.filter(application=application).select_related("interviewer")
+    if interview is not None:
+        rows = rows.filter(interview=interview) | rows.filter(
+            interview__isnull=True, interviewer__attendances__interview=interview
+        )
+    return {
+        "items": _plan_items(rows.distinct().order_by("due_at", "id")),
+        "request": context.get("request"),
+        "interview": interview,
+        "user": context.get("user"),
+        "actions": [("done", "Done"), ("snooze", "Snooze 2 days"), ("dismiss", "Dismiss")],
+    }
+
+
+@register.inclusion_tag("reminders/_alerts.html", takes_context=True)
+def reminder_alerts(context):
+    """Warnings that need the candidate's attention: undeliverable reminders."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return {"failed": 0}
+    recent = timezone.now() - timedelta(days=7)
+    failed = FollowUp.objects.filter(
+        owner=user, status=Status.FAILED, closed_at__gte=recent
+    ).count()
+    return {"failed": failed, "no_email": not user.email}

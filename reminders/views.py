@@ -1,0 +1,103 @@
+"""The follow-up plan's actions, the reminder settings and the signed email links."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from reminders import links, services
+from reminders.forms import ReminderSettingsForm
+from reminders.models import FollowUp, ReminderSettings
+from reminders.rules import RULES
+
+ACTIONS = {
+    "done": (services.followup_complete, "Marked done."),
+    "snooze": (services.followup_snooze, "Snoozed: you will be reminded in 2 days."),
+    "dismiss": (services.followup_dismiss, "Dismissed."),
+}
+
+
+def _get_followup_for_user(request: HttpRequest, pk: int) -> FollowUp:
+    return get_object_or_404(
+        FollowUp.objects.owned_by(request.user).select_related("application"), pk=pk
+    )
+
+
+def _back(request: HttpRequest, followup: FollowUp) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return followup.get_absolute_url()
+
+
+@login_required
+@require_POST
+def followup_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    followup = _get_followup_for_user(request, pk)
+    act, message = ACTIONS[action]
+    if act(followup=followup):
+        messages.success(request, message)
+    else:
+        messages.info(request, "This follow-up was already closed; nothing changed.")
+    return redirect(_back(request, followup))
+
+
+@require_http_methods(["GET", "POST"])
+def followup_link(request: HttpRequest, action: str, token: str) -> HttpResponse:
+    """A one-click link from a reminder email: confirm on GET, act on POST.
+
+    Works without signing in (the signature is the credential), but refuses a link for
+    another account when someone else is signed in.
+    """
+    context = {"action": action}
+    try:
+        payload = links.read_token(token, action=action)
+    except links.BadLink as error:
+        context["error"] = f"{error} Nothing was changed."
+        return render(request, "reminders/link.html", context, status=400)
+    followup = (
+        FollowUp.objects.select_related("application", "interviewer")
+        .filter(pk=payload.followup_id, owner_id=payload.owner_id)
+        .first()
+    )
+    if followup is None:
+        context["error"] = "This follow-up no longer exists. Nothing was changed."
+        return render(request, "reminders/link.html", context, status=404)
+    if request.user.is_authenticated and request.user.pk != payload.owner_id:
+        context["error"] = (
+            "This link belongs to another account than the one signed in. Nothing was changed."
+        )
+        return render(request, "reminders/link.html", context, status=403)
+    context["followup"] = followup
+    if request.method == "POST":
+        act, message = ACTIONS[action]
+        context["result"] = (
+            message if act(followup=followup) else "It was already closed; nothing changed."
+        )
+    return render(request, "reminders/link.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    prefs = ReminderSettings.objects.filter(candidate=request.user).first()
+    disabled = set(prefs.disabled_rules) if prefs else set()
+    initial = {
+        "paused": bool(prefs and prefs.paused),
+        "enabled_rules": [rule for rule in RULES if rule not in disabled],
+    }
+    form = ReminderSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.settings_update(
+            candidate=request.user,
+            paused=form.cleaned_data["paused"],
+            disabled_rules=form.cleaned_data["enabled_rules"],
+        )
+        messages.success(request, "Reminder settings saved.")
+        return redirect("reminder_settings")
+    return render(request, "reminders/settings.html", {"form": form})
+

@@ -1,0 +1,382 @@
+"""The cadence rules of DOMAIN.md §3, one test (at least) per rule id. No database."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from reminders.rules import (
+    RULES,
+    ApplicationFacts,
+    CandidateSettings,
+    InterviewerFacts,
+    InterviewFacts,
+    Planned,
+    SentFacts,
+    at_reminder_hour,
+    cap,
+    is_business_day,
+    plan,
+)
+
+LONDON = ZoneInfo("Europe/London")
+NEW_YORK = ZoneInfo("America/New_York")
+SYDNEY = ZoneInfo("Australia/Sydney")
+CURRENT_TIME = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # a Wednesday
+
+
+def settings(zone=LONDON, country="GB", hour=9, disabled=()):
+    return CandidateSettings(
+        zone=zone, country=country, reminder_hour=hour, disabled_rules=frozenset(disabled)
+    )
+
+
+def interview(start_local: datetime, *, id=1, hours=1, round_number=1, booked_at=None,
+              debriefed=False) -> InterviewFacts:
+    starts = start_local.astimezone(UTC)
+    return InterviewFacts(
+        id=id, round_number=round_number, starts_at=starts, ends_at=starts + timedelta(hours=hours),
+        booked_at=booked_at or starts - timedelta(days=3), debriefed=debriefed,
+    )
+
+
+def person(id=10, *, interviews=(1,), email=True, title=True, name="Ada Lovelace"):
+    return InterviewerFacts(
+        id=id, name=name, has_email=email, has_title=title, interview_ids=frozenset(interviews)
+    )
+
+
+def facts(*interviews, interviewers=(), status="interviewing", decision_date=None,
+          status_since=None, sent=()) -> ApplicationFacts:
+    return ApplicationFacts(
+        id=7, status=status, decision_date=decision_date, status_since=status_since,
+        interviews=tuple(interviews), interviewers=tuple(interviewers), sent=tuple(sent),
+    )
+
+
+def by_rule(items: list[Planned], rule: str) -> list[Planned]:
+    return [item for item in items if item.rule == rule]
+
+
+def only(items: list[Planned], rule: str) -> Planned:
+    found = by_rule(items, rule)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def local(item: Planned, zone=LONDON) -> datetime:
+    return item.due_at.astimezone(zone)
+
+
+TUESDAY_AFTERNOON = datetime(2026, 11, 17, 14, 0, tzinfo=LONDON)
+
+
+def test_every_rule_has_a_reason_and_a_source_article():
+    assert set(RULES) == {f"R{n}" for n in range(1, 14)}
+    for rule in RULES.values():
+        assert rule.reason and rule.source
+        assert all(part.strip() in {"000", "001", "002", "003", "004"}
+                   for part in rule.source.split(","))
+
+
+def test_r1_debrief_is_due_an_hour_after_the_interview_ends():
+    item = only(plan(facts(interview(TUESDAY_AFTERNOON)), settings(), CURRENT_TIME), "R1")
+    assert local(item) == datetime(2026, 11, 17, 16, 0, tzinfo=LONDON)
+    assert not item.satisfied
+
+
+def test_r1_is_satisfied_by_a_finished_debrief():
+    done = interview(TUESDAY_AFTERNOON, debriefed=True)
+    assert only(plan(facts(done), settings(), CURRENT_TIME), "R1").satisfied
+
+
+def test_r2_thank_you_email_is_due_the_same_evening_for_each_interviewer():
+    items = plan(
+        facts(interview(TUESDAY_AFTERNOON), interviewers=[person(10), person(11, name="Alan")]),
+        settings(), CURRENT_TIME,
+    )
+    r2 = by_rule(items, "R2")
+    assert {item.interviewer_id for item in r2} == {10, 11}
+    assert {local(item) for item in r2} == {datetime(2026, 11, 17, 18, 0, tzinfo=LONDON)}
+
+
+def test_r2_after_a_late_interview_is_due_half_an_hour_after_it_ends():
+    evening = interview(datetime(2026, 11, 17, 18, 30, tzinfo=LONDON))
+    item = only(plan(facts(evening, interviewers=[person()]), settings(), CURRENT_TIME), "R2")
+    assert local(item) == datetime(2026, 11, 17, 20, 0, tzinfo=LONDON)
+
+
+def test_r2_is_satisfied_only_by_an_email_to_that_interviewer():
+    meeting = interview(TUESDAY_AFTERNOON)
+    sent = [SentFacts("thank_you", "email", meeting.ends_at + timedelta(hours=2), 10)]
+    items = plan(facts(meeting, interviewers=[person(10), person(11)], sent=sent),
+                 settings(), CURRENT_TIME)
+    satisfied = {item.interviewer_id: item.satisfied for item in by_rule(items, "R2")}
+    assert satisfied == {10: True, 11: False}
+    # An email is not a mailed card: R3 still stands for the same person.
+    assert not any(item.satisfied for item in by_rule(items, "R3"))
+
+
+def test_r3_mailed_card_is_due_with_the_email_and_satisfied_by_a_card():
+    meeting = interview(TUESDAY_AFTERNOON)
+    sent = [SentFacts("thank_you", "card", meeting.ends_at + timedelta(hours=20), 10)]
+    item = only(plan(facts(meeting, interviewers=[person(10)], sent=sent), settings(),
+                     CURRENT_TIME), "R3")
+    assert local(item) == datetime(2026, 11, 17, 18, 0, tzinfo=LONDON)
+    assert item.satisfied
+
+
+def test_r4_friday_interview_is_followed_up_on_monday_morning():
+    friday = interview(datetime(2026, 11, 20, 15, 0, tzinfo=LONDON))
+    item = only(plan(facts(friday), settings(), CURRENT_TIME), "R4")
+    assert local(item) == datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)
+
+
+def test_r4_does_not_apply_midweek():
+    assert by_rule(plan(facts(interview(TUESDAY_AFTERNOON)), settings(), CURRENT_TIME),
+                   "R4") == []
+
+
+def test_r4_interview_before_a_public_holiday_waits_for_the_next_business_morning():
+    # Thursday 2 April 2026, before Good Friday (a UK-wide holiday) and the weekend.
+    thursday = interview(datetime(2026, 4, 2, 11, 0, tzinfo=LONDON))
+    item = only(plan(facts(thursday), settings(), CURRENT_TIME), "R4")
+    assert local(item) == datetime(2026, 4, 6, 9, 0, tzinfo=LONDON)
+    # The same Thursday for a candidate in the US, where Good Friday is a working day.
+    assert by_rule(plan(facts(thursday), settings(NEW_YORK, "US"), CURRENT_TIME), "R4") == []
+
+
+def test_r4_friday_evening_interview_in_sydney_counts_in_the_new_york_candidates_week():
+    # 18:00 Friday in Sydney is 02:00 Friday in New York: Friday for the candidate, so
+    # the follow-up is Monday 09:00 New York time.
+    sydney_friday = interview(datetime(2026, 11, 20, 18, 0, tzinfo=SYDNEY))
+    item = only(plan(facts(sydney_friday), settings(NEW_YORK, "US"), CURRENT_TIME), "R4")
+    assert local(item, NEW_YORK) == datetime(2026, 11, 23, 9, 0, tzinfo=NEW_YORK)
+
+
+def test_r4_saturday_in_sydney_is_still_friday_for_new_york_when_late():
+    # 10:00 Saturday in Sydney is 18:00 Friday in New York.
+    sydney_saturday = interview(datetime(2026, 11, 21, 10, 0, tzinfo=SYDNEY))
+    assert sydney_saturday.ends_at.astimezone(NEW_YORK).weekday() == 4
+    item = only(plan(facts(sydney_saturday), settings(NEW_YORK, "US"), CURRENT_TIME), "R4")
+    assert local(item, NEW_YORK) == datetime(2026, 11, 23, 9, 0, tzinfo=NEW_YORK)
+
+
+def test_r5_value_add_is_due_the_next_morning_within_48_hours():
+    meeting = interview(TUESDAY_AFTERNOON)
+    item = only(plan(facts(meeting), settings(), CURRENT_TIME), "R5")
+    assert local(item) == datetime(2026, 11, 18, 9, 0, tzinfo=LONDON)
+    assert item.due_at - meeting.ends_at < timedelta(hours=48)
+
+
+def test_r5_is_satisfied_by_a_value_add_sent_after_the_interview():
+    meeting = interview(TUESDAY_AFTERNOON)
+    sent = [SentFacts("value_add", "email", meeting.ends_at + timedelta(hours=30))]
+    assert only(plan(facts(meeting, sent=sent), settings(), CURRENT_TIME), "R5").satisfied
+
+
+# The rules below are checked alone (the value-add rules switched off): how they share the
+# week with the others is the cap's tests' business.
+ALONE = {"R5", "R8"}
+
+
+def test_r6_status_check_two_days_after_the_promised_decision_date():
+    items = plan(facts(interview(TUESDAY_AFTERNOON), decision_date=date(2026, 11, 25)),
+                 settings(disabled=ALONE), CURRENT_TIME)
+    item = only(items, "R6")
+    assert local(item) == datetime(2026, 11, 27, 9, 0, tzinfo=LONDON)
+    assert by_rule(items, "R7") == []  # a date was given: no week-later check-in
+
+
+def test_r6_lands_on_a_business_day_at_the_reminder_hour():
+    # Decision Thursday 26 Nov + 2 days = Saturday → Monday at the candidate's 08:00.
+    item = only(plan(facts(interview(TUESDAY_AFTERNOON), decision_date=date(2026, 11, 26)),
+                     settings(hour=8, disabled=ALONE), CURRENT_TIME), "R6")
+    assert local(item) == datetime(2026, 11, 30, 8, 0, tzinfo=LONDON)
+
+
+def test_r6_key_changes_with_the_decision_date_so_a_new_date_replans():
+    first = only(plan(facts(interview(TUESDAY_AFTERNOON), decision_date=date(2026, 11, 25)),
+                      settings(), CURRENT_TIME), "R6")
+    moved = only(plan(facts(interview(TUESDAY_AFTERNOON), decision_date=date(2026, 12, 2)),
+                      settings(), CURRENT_TIME), "R6")
+    assert first.key != moved.key
+
+
+def test_r7_check_in_a_week_after_the_last_interview_without_a_decision_date():
+    item = only(plan(facts(interview(TUESDAY_AFTERNOON)), settings(disabled=ALONE),
+                     CURRENT_TIME), "R7")
+    assert local(item) == datetime(2026, 11, 24, 9, 0, tzinfo=LONDON)
+
+
+def test_r6_and_r7_stop_when_there_is_news():
+    for status in ("offer", "rejected", "on_hold"):
+        items = plan(facts(interview(TUESDAY_AFTERNOON), status=status,
+                           status_since=CURRENT_TIME), settings(), CURRENT_TIME)
+        assert by_rule(items, "R6") == by_rule(items, "R7") == []
+
+
+def test_r8_weekly_value_contact_is_planned_a_week_after_the_last_value_add():
+    meeting = interview(TUESDAY_AFTERNOON)
+    sent_on = datetime(2026, 11, 26, 10, 0, tzinfo=LONDON)
+    items = plan(facts(meeting, sent=[SentFacts("value_add", "email", sent_on)]),
+                 settings(), CURRENT_TIME)
+    item = only(items, "R8")
+    # Thursday 26 Nov → the reminder hour of Thursday 3 Dec: a week counts in days.
+    assert local(item) == datetime(2026, 12, 3, 9, 0, tzinfo=LONDON)
+
+
+def test_r9_cordial_reply_within_one_business_day_of_a_rejection():
+    rejected_at = datetime(2026, 11, 20, 16, 0, tzinfo=LONDON).astimezone(UTC)  # Friday
+    items = plan(facts(interview(TUESDAY_AFTERNOON), interviewers=[person()],
+                       status="rejected", status_since=rejected_at), settings(), CURRENT_TIME)
+    item = only(items, "R9")
+    assert local(item) == datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)
+    # Rejection ends the thank-you duties and the weekly outreach.
+    assert not {i.rule for i in items} & {"R2", "R3", "R5", "R6", "R7", "R8"}
+
+
+def test_r10_asks_about_other_openings_a_month_after_the_rejection():
+    rejected_at = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+    item = only(plan(facts(interview(TUESDAY_AFTERNOON), status="rejected",
+                           status_since=rejected_at), settings(), CURRENT_TIME), "R10")
+    assert local(item) == datetime(2026, 12, 21, 9, 0, tzinfo=LONDON)
+
+
+def test_r11_stays_in_touch_every_four_weeks_while_on_hold():
+    on_hold = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
+    sent = [SentFacts("stay_in_touch", "email", datetime(2026, 12, 16, 10, 0, tzinfo=UTC))]
+    item = only(plan(facts(interview(TUESDAY_AFTERNOON), status="on_hold",
+                           status_since=on_hold, sent=sent), settings(), CURRENT_TIME), "R11")
+    assert local(item) == datetime(2027, 1, 13, 9, 0, tzinfo=LONDON)  # the day, not the minute
+
+
+def test_r12_work_product_after_a_second_round_is_booked_never_after_the_first():
+    booked = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
+    first = interview(TUESDAY_AFTERNOON)
+    second = interview(datetime(2026, 11, 25, 10, 0, tzinfo=LONDON), id=2, round_number=2,
+                       booked_at=booked)
+    items = plan(facts(first, second), settings(), CURRENT_TIME)
+    item = only(items, "R12")
+    assert item.interview_id == 2
+    assert local(item) == datetime(2026, 11, 19, 9, 0, tzinfo=LONDON)
+
+
+def test_r13_missing_email_or_title_is_due_with_the_thank_you():
+    items = plan(facts(interview(TUESDAY_AFTERNOON),
+                       interviewers=[person(10, email=False), person(11)]),
+                 settings(), CURRENT_TIME)
+    by_person = {item.interviewer_id: item for item in by_rule(items, "R13")}
+    assert not by_person[10].satisfied
+    assert by_person[11].satisfied
+    assert by_person[10].due_at == only([i for i in by_rule(items, "R2")
+                                         if i.interviewer_id == 10], "R2").due_at
+
+
+def test_ended_application_needs_no_follow_up():
+    for status in ("accepted", "withdrawn", "filled"):
+        assert plan(facts(interview(TUESDAY_AFTERNOON), interviewers=[person()], status=status),
+                    settings(), CURRENT_TIME) == []
+
+
+def test_switched_off_rules_are_not_planned():
+    items = plan(facts(interview(TUESDAY_AFTERNOON), interviewers=[person()]),
+                 settings(disabled={"R3", "R5"}), CURRENT_TIME)
+    assert not {item.rule for item in items} & {"R3", "R5"}
+    assert by_rule(items, "R2")
+
+
+def test_keys_are_stable_so_planning_twice_gives_the_same_follow_ups():
+    args = (facts(interview(TUESDAY_AFTERNOON), interviewers=[person()]), settings(),
+            CURRENT_TIME)
+    assert plan(*args) == plan(*args)
+    keys = [item.key for item in plan(*args)]
+    assert len(keys) == len(set(keys))
+
+
+# --- Time zones ---------------------------------------------------------------------------
+
+
+def test_reminder_hour_stays_at_nine_local_across_the_autumn_dst_change():
+    # London leaves summer time at 01:00 UTC on Sunday 25 October 2026.
+    before = at_reminder_hour(datetime(2026, 10, 24, 6, tzinfo=UTC), settings(),
+                              business_day=False)
+    after = at_reminder_hour(datetime(2026, 10, 25, 6, tzinfo=UTC), settings(),
+                             business_day=False)
+    assert before.astimezone(LONDON).hour == after.astimezone(LONDON).hour == 9
+    assert (before.hour, after.hour) == (8, 9)  # in UTC
+
+
+def test_r7_across_the_spring_dst_change_keeps_the_local_hour():
+    # New York springs forward on 8 March 2026; the check-in a week after 5 March.
+    meeting = interview(datetime(2026, 3, 5, 10, 0, tzinfo=NEW_YORK))
+    item = only(plan(facts(meeting), settings(NEW_YORK, "US", disabled=ALONE), CURRENT_TIME),
+                "R7")
+    assert local(item, NEW_YORK) == datetime(2026, 3, 12, 9, 0, tzinfo=NEW_YORK)
+    assert item.due_at.hour == 13  # UTC-4 after the change, not UTC-5
+
+
+def test_reminder_hour_inside_a_dst_gap_moves_forward_not_back():
+    # 02:00 does not exist in New York on 8 March 2026; the reminder must not go early.
+    due = at_reminder_hour(datetime(2026, 3, 8, 5, 0, tzinfo=UTC),
+                           settings(NEW_YORK, "US", hour=2), business_day=False)
+    assert due == datetime(2026, 3, 8, 7, 0, tzinfo=UTC)  # 03:00 EDT
+
+
+def test_public_holidays_are_the_candidates_countrys():
+    thanksgiving = date(2026, 11, 26)
+    assert not is_business_day(thanksgiving, "US")
+    assert is_business_day(thanksgiving, "GB")
+    assert is_business_day(thanksgiving, "ZZ")  # unknown country: weekends only
+
+
+# --- The anti-pestering cap ---------------------------------------------------------------
+
+
+def test_cap_postpones_outreach_closer_than_a_week_and_keeps_the_original_time():
+    meeting = interview(TUESDAY_AFTERNOON)
+    items = plan(facts(meeting, decision_date=date(2026, 11, 19)), settings(), CURRENT_TIME)
+    r5, r6, r8 = only(items, "R5"), only(items, "R6"), only(items, "R8")
+    # R5 Wed 18 Nov 09:00; R6 would be Sat 21 → Mon 23 Nov, less than a week after R5.
+    assert local(r5) == datetime(2026, 11, 18, 9, 0, tzinfo=LONDON)
+    assert r6.postponed_from is not None
+    assert local(r6) == datetime(2026, 11, 25, 9, 0, tzinfo=LONDON)
+    outreach = sorted(i.due_at for i in (r5, r6, r8))
+    assert all(b - a >= timedelta(days=7) for a, b in itertools.pairwise(outreach))
+
+
+def test_cap_never_drops_a_follow_up():
+    meeting = interview(TUESDAY_AFTERNOON)
+    uncapped_rules = {"R5", "R6", "R8"}
+    items = plan(facts(meeting, decision_date=date(2026, 11, 19)), settings(), CURRENT_TIME)
+    assert uncapped_rules <= {item.rule for item in items}
+
+
+def test_cap_exempts_thank_you_duties():
+    items = plan(facts(interview(TUESDAY_AFTERNOON), interviewers=[person()]), settings(),
+                 CURRENT_TIME)
+    for rule in ("R2", "R3"):
+        assert only(items, rule).postponed_from is None
+
+
+def test_cap_plans_around_a_reminder_already_sent():
+    base = datetime(2026, 11, 18, 9, tzinfo=UTC)
+    sent = Planned("R5", "R5:1", base, fixed=True)
+    later = Planned("R7", "R7:1", base + timedelta(days=2))
+    capped = {item.key: item for item in cap([later, sent])}
+    assert capped["R5:1"].due_at == base
+    assert capped["R7:1"].due_at == base + timedelta(days=7)
+    assert capped["R7:1"].postponed_from == base + timedelta(days=2)
+
+
+@pytest.mark.parametrize("gap_days", [0, 3, 6])
+def test_cap_holds_for_any_pile_up(gap_days):
+    base = datetime(2026, 11, 18, 9, tzinfo=UTC)
+    pile = [Planned(rule, f"{rule}:x", base + timedelta(days=gap_days * n))
+            for n, rule in enumerate(("R5", "R6", "R7", "R8", "R10", "R11"))]
+    dues = sorted(item.due_at for item in cap(pile))
+    assert len(dues) == len(pile)
+    assert all(b - a >= timedelta(days=7) for a, b in itertools.pairwise(dues))

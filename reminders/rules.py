@@ -155,11 +155,17 @@ class Planned:
     interview_id: int | None = None
     interviewer_id: int | None = None
     postponed_from: datetime | None = None  # set by the cap
+    # After this, reminding is pointless (a thank-you 48 hours late, a debrief a week on):
+    # the planner skips the follow-up instead of emailing it late.
+    expires_at: datetime | None = None
     fixed: bool = field(default=False, compare=False)  # already reminded: the cap keeps it
 
     @property
     def outreach(self) -> bool:
         return RULES[self.rule].outreach
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now > self.expires_at
 
 
 # --- Calendar helpers ---------------------------------------------------------------------
@@ -243,6 +249,7 @@ def _r1_debrief(facts, settings, now):
         yield Planned(
             "R1", f"R1:{interview.id}", interview.ends_at + timedelta(hours=1),
             satisfied=interview.debriefed, interview_id=interview.id,
+            expires_at=interview.ends_at + timedelta(days=3),
         )
 
 
@@ -265,12 +272,14 @@ def _r2_r3_thank_you(facts, settings, now):
                 satisfied=_sent(facts, kinds={"thank_you"}, after=interview.starts_at,
                                 interviewer_id=person.id, channels={"email"}),
                 interview_id=interview.id, interviewer_id=person.id,
+                expires_at=interview.ends_at + timedelta(hours=48),
             )
             yield Planned(
                 "R3", f"R3:{interview.id}:{person.id}", due,
                 satisfied=_sent(facts, kinds={"thank_you"}, after=interview.starts_at,
                                 interviewer_id=person.id, channels={"card", "letter"}),
                 interview_id=interview.id, interviewer_id=person.id,
+                expires_at=interview.ends_at + timedelta(days=3),
             )
 
 
@@ -285,7 +294,7 @@ def _r4_before_non_working_day(facts, settings, now):
             "R4", f"R4:{interview.id}", due,
             satisfied=any(s.sent_at >= at_local(morning, time(0), settings.zone)
                           for s in facts.sent),
-            interview_id=interview.id,
+            interview_id=interview.id, expires_at=due + timedelta(days=1),
         )
 
 
@@ -296,7 +305,7 @@ def _r5_value_add(facts, settings, now):
         yield Planned(
             "R5", f"R5:{interview.id}", due,
             satisfied=_sent(facts, kinds={"value_add"}, after=interview.ends_at),
-            interview_id=interview.id,
+            interview_id=interview.id, expires_at=interview.ends_at + timedelta(hours=48),
         )
 
 
@@ -335,9 +344,10 @@ def _r8_weekly_value(facts, settings, now):
     # planned; sending it moves the anchor, which plans the week after.
     touches = [s.sent_at for s in facts.sent if s.kind == "value_add" and s.sent_at >= last.ends_at]
     anchor = max([last.ends_at, *touches])
+    due = on_day_at_reminder_hour(anchor + CAP, settings)
     yield Planned(
-        "R8", f"R8:{facts.id}:{local_date(anchor, settings.zone).isoformat()}",
-        on_day_at_reminder_hour(anchor + CAP, settings),
+        "R8", f"R8:{facts.id}:{local_date(anchor, settings.zone).isoformat()}", due,
+        expires_at=due + CAP,
     )
 
 
@@ -345,9 +355,11 @@ def _r9_r10_rejection(facts, settings, now):
     if facts.status != REJECTED or facts.status_since is None:
         return
     since = facts.status_since
+    due = at_reminder_hour(since, settings)
     yield Planned(
-        "R9", f"R9:{facts.id}:{since.date().isoformat()}", at_reminder_hour(since, settings),
+        "R9", f"R9:{facts.id}:{since.date().isoformat()}", due,
         satisfied=_sent(facts, kinds={"rejection_reply"}, after=since),
+        expires_at=due + CAP,
     )
     yield Planned(
         "R10", f"R10:{facts.id}:{since.date().isoformat()}",
@@ -362,9 +374,10 @@ def _r11_on_hold(facts, settings, now):
     touches = [s.sent_at for s in facts.sent
                if s.kind == "stay_in_touch" and s.sent_at >= facts.status_since]
     anchor = max([facts.status_since, *touches])
+    due = on_day_at_reminder_hour(anchor + timedelta(weeks=4), settings)
     yield Planned(
-        "R11", f"R11:{facts.id}:{local_date(anchor, settings.zone).isoformat()}",
-        on_day_at_reminder_hour(anchor + timedelta(weeks=4), settings),
+        "R11", f"R11:{facts.id}:{local_date(anchor, settings.zone).isoformat()}", due,
+        expires_at=due + timedelta(weeks=4),
     )
 
 
@@ -375,7 +388,7 @@ def _r12_later_round(facts, settings, now):
         yield Planned(
             "R12", f"R12:{interview.id}", at_reminder_hour(interview.booked_at, settings),
             satisfied=_sent(facts, kinds={"work_product"}, after=interview.booked_at),
-            interview_id=interview.id,
+            interview_id=interview.id, expires_at=interview.starts_at,
         )
 
 
@@ -451,5 +464,10 @@ def cap(planned: list[Planned], *, gap: timedelta = CAP) -> list[Planned]:
         anchored.append(due)
         anchored.sort()
         if due != item.due_at:
-            moved[item.key] = replace(item, due_at=due, postponed_from=item.due_at)
+            shift = due - item.due_at
+            moved[item.key] = replace(
+                item, due_at=due, postponed_from=item.due_at,
+                # Postponing must not let the window close on it: the window moves too.
+                expires_at=item.expires_at + shift if item.expires_at else None,
+            )
     return [moved.get(p.key, p) for p in planned]

@@ -165,9 +165,10 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
             owner_id=application.owner_id, application=application, rule=item.rule,
             key=item.key, due_at=item.due_at, postponed_from=item.postponed_from,
             interview_id=item.interview_id, interviewer_id=item.interviewer_id,
-            status=Status.DONE if item.satisfied else Status.PENDING,
-            status_note="Already done when planned." if item.satisfied else "",
-            closed_at=now if item.satisfied else None, created_at=now,
+            status=_initial_status(item, now),
+            status_note=_initial_note(item, now),
+            closed_at=None if _initial_status(item, now) == Status.PENDING else now,
+            created_at=now,
         )
         for key, item in planned.items()
         if key not in existing
@@ -185,6 +186,9 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
         elif item.satisfied:
             _close(row, Status.DONE, "Done: you recorded it.", now)
             result.closed += 1
+        elif item.expired(now):
+            _close(row, Status.SKIPPED, _too_late(item), now)
+            result.closed += 1
         elif row.status == Status.PENDING and not row.snoozed and (
             row.due_at != item.due_at or row.postponed_from != item.postponed_from
         ):
@@ -193,6 +197,22 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
             row.save(update_fields=["due_at", "postponed_from", "retry_at"])
             result.updated += 1
     return result
+
+
+def _initial_status(item: rules.Planned, now: datetime) -> str:
+    if item.satisfied:
+        return Status.DONE
+    return Status.SKIPPED if item.expired(now) else Status.PENDING
+
+
+def _initial_note(item: rules.Planned, now: datetime) -> str:
+    if item.satisfied:
+        return "Already done when planned."
+    return _too_late(item) if item.expired(now) else ""
+
+
+def _too_late(item: rules.Planned) -> str:
+    return f"Skipped: its window closed on {item.expires_at:%d %b %Y %H:%M} UTC."
 
 
 def _skip_reason(application: Application, row: FollowUp) -> str:
@@ -330,11 +350,14 @@ def _recheck(rows: list[FollowUp], now: datetime) -> list[FollowUp]:
                 application_id=row.application_id, now=now
             ).planned
         item = plans[row.application_id].get(row.key)
-        if item is None or item.satisfied:
-            status = Status.DONE if item else Status.SKIPPED
-            note = "Done before the reminder went out." if item else (
-                "Skipped: no longer applied when it was due."
-            )
+        if item is None or item.satisfied or item.expired(now):
+            status = Status.DONE if item and item.satisfied else Status.SKIPPED
+            if item is None:
+                note = "Skipped: no longer applied when it was due."
+            elif item.satisfied:
+                note = "Done before the reminder went out."
+            else:
+                note = _too_late(item)
             FollowUp.objects.filter(pk=row.pk, claim_token=row.claim_token).update(
                 status=status, status_note=note, closed_at=now, claim_token=None,
                 claimed_until=None,

@@ -120,6 +120,14 @@ def test_r2_is_satisfied_only_by_an_email_to_that_interviewer():
     assert not any(item.satisfied for item in by_rule(items, "R3"))
 
 
+def test_r2_window_closes_48_hours_after_the_interview():
+    meeting = interview(TUESDAY_AFTERNOON)
+    item = only(plan(facts(meeting, interviewers=[person()]), settings(), CURRENT_TIME), "R2")
+    assert item.expires_at == meeting.ends_at + timedelta(hours=48)
+    assert not item.expired(meeting.ends_at + timedelta(hours=47))
+    assert item.expired(meeting.ends_at + timedelta(hours=49))
+
+
 def test_r3_mailed_card_is_due_with_the_email_and_satisfied_by_a_card():
     meeting = interview(TUESDAY_AFTERNOON)
     sent = [SentFacts("thank_you", "card", meeting.ends_at + timedelta(hours=20), 10)]
@@ -346,6 +354,16 @@ def test_cap_postpones_outreach_closer_than_a_week_and_keeps_the_original_time()
     assert local(r6) == datetime(2026, 11, 25, 9, 0, tzinfo=LONDON)
     outreach = sorted(i.due_at for i in (r5, r6, r8))
     assert all(b - a >= timedelta(days=7) for a, b in itertools.pairwise(outreach))
+
+
+def test_cap_moves_the_window_of_a_postponed_follow_up_so_it_is_not_lost():
+    base = datetime(2026, 11, 18, 9, tzinfo=UTC)
+    first = Planned("R7", "R7:1", base)
+    squeezed = Planned("R5", "R5:2", base + timedelta(days=1),
+                       expires_at=base + timedelta(days=2))
+    moved = {item.key: item for item in cap([first, squeezed])}["R5:2"]
+    assert moved.due_at == base + timedelta(days=7)
+    assert not moved.expired(moved.due_at)
 
 
 def test_cap_never_drops_a_follow_up():

@@ -5,6 +5,7 @@ from interviews.models import (
     Application,
     Attendance,
     Candidate,
+    Debrief,
     Interview,
     Interviewer,
     StatusChange,
@@ -89,3 +90,14 @@ class AttendanceAdmin(admin.ModelAdmin):
     list_display = ["interviewer", "interview"]
     list_select_related = ["interviewer", "interview__application"]
     raw_id_fields = ["interviewer", "interview"]
+
+
+@admin.register(Debrief)
+class DebriefAdmin(admin.ModelAdmin):
+    list_display = [
+        "interview", "went_well_rating", "top_candidate_rating", "completed_at", "updated_at"
+    ]
+    list_select_related = ["interview__application"]
+    raw_id_fields = ["interview"]
+    search_fields = ["interview__application__company", "interview__application__owner__email"]
+    readonly_fields = ["created_at", "updated_at"]

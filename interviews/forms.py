@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import phonenumbers
+from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.utils.text import capfirst
 
 from interviews.models import (
+    RATING_MAX,
+    RATING_MIN,
     Application,
     Attendance,
     Candidate,
+    Debrief,
     Interview,
     Interviewer,
 )
@@ -272,3 +277,133 @@ class LinkInterviewerForm(forms.Form):
         self.fields["interviewer"].queryset = interview.application.interviewers.exclude(
             attendances__interview=interview
         )
+
+
+# --- The debrief wizard's steps (DOMAIN.md §1–§2) -----------------------------------------
+
+
+def _textarea_for(model, name: str, rows: int = 3, **kwargs) -> forms.Field:
+    return model._meta.get_field(name).formfield(
+        widget=forms.Textarea(attrs={"rows": rows}), **kwargs
+    )
+
+
+def _rating_for(name: str) -> forms.TypedChoiceField:
+    field = Debrief._meta.get_field(name)
+    return forms.TypedChoiceField(
+        label=capfirst(field.verbose_name),
+        help_text=field.help_text,
+        choices=[("", "Not rated"), *[(n, str(n)) for n in range(RATING_MIN, RATING_MAX + 1)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class _AttendeeNotesFields(forms.Form):
+    """Adds a topics and a concerns field per attendee, before ``PlainTextMixin`` runs."""
+
+    def __init__(self, *args, attendances=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attendances = list(attendances)
+        missing = {}
+        for attendance in self.attendances:
+            for part in ("topics", "concerns"):
+                name = self.attendee_field_name(attendance, part)
+                field = _textarea_for(Attendance, part, initial=getattr(attendance, part))
+                self.fields[name] = field
+                if self.is_bound and self.add_prefix(name) not in self.data:
+                    # Someone added to the interview after this step was saved: keep their
+                    # recorded notes rather than blanking them.
+                    missing[self.add_prefix(name)] = field.initial
+        if missing:
+            self.data = self.data.copy()
+            self.data.update(missing)
+
+    @staticmethod
+    def attendee_field_name(attendance: Attendance, part: str) -> str:
+        return f"attendance_{attendance.pk}_{part}"
+
+
+class DebriefNotesForm(PlainTextMixin, _AttendeeNotesFields):
+    """Step 1, notes while fresh: per attendee their topics and concerns, and next steps."""
+
+    next_steps_said = _textarea_for(Debrief, "next_steps_said")
+
+    def attendee_fields(self) -> list[tuple[Attendance, forms.BoundField, forms.BoundField]]:
+        return [
+            (
+                attendance,
+                self[self.attendee_field_name(attendance, "topics")],
+                self[self.attendee_field_name(attendance, "concerns")],
+            )
+            for attendance in self.attendances
+        ]
+
+    def notes_by_attendance(self) -> dict[int, dict[str, str]]:
+        return {
+            attendance.pk: {
+                part: self.cleaned_data[self.attendee_field_name(attendance, part)]
+                for part in ("topics", "concerns")
+            }
+            for attendance in self.attendances
+        }
+
+
+class _UnansweredQuestionsFields(forms.Form):
+    """One field per §1 question still blank on the interview, labelled with the question."""
+
+    def __init__(self, *args, interview: Interview, **kwargs):
+        super().__init__(*args, **kwargs)
+        widgets = InterviewForm._meta.widgets
+        names = interview.unanswered_questions()
+        for name, field in forms.fields_for_model(Interview, fields=names, widgets=widgets).items():
+            field.label = Interview._meta.get_field(name).help_text
+            field.help_text = ""
+            self.fields[name] = field
+
+
+class DebriefQuestionsForm(PlainTextMixin, _UnansweredQuestionsFields):
+    """Step 2: the questions to ask (DOMAIN.md §1) that the interview record leaves blank.
+
+    What the candidate fills in here is saved to the interview; what stays blank is to be
+    asked in the follow-up note.
+    """
+
+    def answers(self) -> dict[str, object]:
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
+
+
+class DebriefAnswersForm(PlainTextMixin, forms.Form):
+    """Step 3, how it went: the 11 questions of DOMAIN.md §2, two of them also rated."""
+
+    went_well = _textarea_for(Debrief, "went_well")
+    went_well_rating = _rating_for("went_well_rating")
+    excited_about = _textarea_for(Debrief, "excited_about")
+    concerns = _textarea_for(Debrief, "concerns")
+    skills_match = _textarea_for(Debrief, "skills_match")
+    did_well = _textarea_for(Debrief, "did_well")
+    did_not_do_well = _textarea_for(Debrief, "did_not_do_well")
+    awkward_moments = _textarea_for(Debrief, "awkward_moments")
+    could_do_better = _textarea_for(Debrief, "could_do_better")
+    to_practise = _textarea_for(Debrief, "to_practise")
+    top_candidate = _textarea_for(Debrief, "top_candidate")
+    top_candidate_rating = _rating_for("top_candidate_rating")
+    fit = _textarea_for(Debrief, "fit")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form has its token
+        self.helper.layout = Layout(
+            *(
+                InlineRadios(name) if name.endswith("_rating") else name
+                for name in self.fields
+            )
+        )
+
+
+class DebriefReviewForm(forms.Form):
+    """Step 4: nothing to fill in; the page shows every step before saving."""

@@ -1,4 +1,4 @@
-"""The candidate, their applications, interviews and the people they met.
+"""The candidate, their applications, interviews, the people they met and the debriefs.
 
 This app knows nothing of ``notes`` or ``reminders``; they read from it. Writes with side
 effects (status history, announcements) live in ``interviews/services.py``.
@@ -12,13 +12,15 @@ from functools import cache
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Left
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
 LISTING_TEXT_MAX_CHARS = 100_000
 TEXT_MAX_CHARS = 5_000
+COMPARE_EXCERPT_CHARS = 300
 
 
 @cache
@@ -131,6 +133,46 @@ class ApplicationQuerySet(models.QuerySet):
                 "interviews__starts_at", filter=Q(interviews__starts_at__gte=now)
             )
         )
+
+    def with_rounds_done(self, now=None) -> ApplicationQuerySet:
+        """``rounds_done``: how many of its interviews have ended."""
+        now = now or timezone.now()
+        ended = (
+            Interview.objects.filter(application=OuterRef("pk"), ends_at__lte=now)
+            .order_by()
+            .values("application")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(rounds_done=Coalesce(Subquery(ended), 0))
+
+    def with_latest_debrief(self, now=None) -> ApplicationQuerySet:
+        """Annotate what the comparison page shows of the latest debrief, in one query.
+
+        ``latest_<field>`` comes from the debrief of the application's most recent debriefed
+        interview (the freshest impression, whatever order the debriefs were written in);
+        long answers are cut to ``COMPARE_EXCERPT_CHARS``. ``debrief_interview_id`` is the
+        latest interview that has started, for the link to debrief it.
+        """
+        now = now or timezone.now()
+        latest = Debrief.objects.filter(interview__application=OuterRef("pk")).order_by(
+            "-interview__starts_at", "-interview_id"
+        )
+        values = {
+            "latest_interview_id": latest.values("interview_id")[:1],
+            "latest_went_well_rating": latest.values("went_well_rating")[:1],
+            "latest_top_candidate_rating": latest.values("top_candidate_rating")[:1],
+            **{
+                f"latest_{name}": latest.values(excerpt=Left(name, COMPARE_EXCERPT_CHARS))[:1]
+                for name in ("excited_about", "concerns", "top_candidate", "fit")
+            },
+            "debrief_interview_id": Interview.objects.filter(
+                application=OuterRef("pk"), starts_at__lte=now
+            )
+            .order_by("-starts_at", "-pk")
+            .values("pk")[:1],
+        }
+        return self.annotate(**{name: Subquery(query) for name, query in values.items()})
 
 
 class Application(models.Model):
@@ -286,6 +328,10 @@ class Interview(models.Model):
         "q_preferred_contact",
     )
 
+    def unanswered_questions(self) -> list[str]:
+        """Names of the §1 question fields still blank on this interview."""
+        return [name for name in self.QUESTION_FIELDS if getattr(self, name) in ("", None)]
+
     def question_answers(self) -> list[tuple[str, object]]:
         """(question, answer) pairs of DOMAIN.md §1; the answer is None when not asked."""
         pairs = []
@@ -372,3 +418,125 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.interviewer} at {self.interview}"
+
+
+# The debrief questionnaire of DOMAIN.md §2 (seed 004): (field, question, help text).
+DEBRIEF_QUESTIONS = (
+    ("went_well", "1. Did the interview go well? Why or why not?",
+     "Be honest and specific: the moments that decided it either way."),
+    ("excited_about", "2. What excited me about the job?",
+     "The work, the people, the product, the pay: whatever made you want it."),
+    ("concerns", "3. What concerns do I have about the job?",
+     "Anything that worried you, even a small doubt."),
+    ("skills_match", "4. Do I have the skills they are looking for?",
+     "Which ones and why you think so; if not, which skills do they need?"),
+    ("did_well", "5. What did I do well in the interview?",
+     "Answers that landed, stories that worked: do them again."),
+    ("did_not_do_well", "6. What did I NOT do well in the interview?",
+     "Your note can add what you neglected to say or did not say well."),
+    ("awkward_moments", "7. Were there any awkward moments?",
+     "What were they about, and why were they awkward?"),
+    ("could_do_better", "8. What could I have done better?",
+     "Your note can overcome an area where you faltered."),
+    ("to_practise", "9. What do I need to practise answering for the next interview?",
+     "The questions that caught you out."),
+    ("top_candidate", "10. Am I a top candidate for this position? Why, or why not?",
+     "Write down why you think so, or why not."),
+    ("fit", "11. How does this job fit what I want?",
+     "Compare it with what you want and with your other opportunities."),
+)
+DEBRIEF_ANSWER_FIELDS = tuple(name for name, _, _ in DEBRIEF_QUESTIONS)
+# Answers 6–8 feed the thank-you note ("overcome any areas where you faltered", seed 004).
+DEBRIEF_REPAIR_FIELDS = ("did_not_do_well", "awkward_moments", "could_do_better")
+RATING_MIN, RATING_MAX = 1, 5
+
+
+def _answer(name: str) -> models.TextField:
+    question, help_text = next((q, h) for n, q, h in DEBRIEF_QUESTIONS if n == name)
+    return models.TextField(question, blank=True, max_length=TEXT_MAX_CHARS, help_text=help_text)
+
+
+def _rating(verbose_name: str, help_text: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        verbose_name, null=True, blank=True, help_text=help_text,
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
+    )
+
+
+def _rating_between_bounds(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{name}__isnull": True})
+        | Q(**{f"{name}__gte": RATING_MIN, f"{name}__lte": RATING_MAX}),
+        name=f"debrief_{name}_1_to_5",
+    )
+
+
+class DebriefQuerySet(models.QuerySet):
+    def owned_by(self, user) -> DebriefQuerySet:
+        return self.filter(interview__application__owner=user)
+
+
+class Debrief(models.Model):
+    """The candidate's own review of one interview, right after it (DOMAIN.md §2).
+
+    Answers are separate fields, not a JSON blob, so applications can be compared by them.
+    """
+
+    interview = models.OneToOneField(Interview, on_delete=models.CASCADE, related_name="debrief")
+    next_steps_said = models.TextField(
+        "anything said about next steps", blank=True, max_length=TEXT_MAX_CHARS,
+        help_text="Who does what next, and when: their words as near as you remember them.",
+    )
+    went_well = _answer("went_well")
+    went_well_rating = _rating("how well it went (1–5)", "1 = badly, 5 = very well.")
+    excited_about = _answer("excited_about")
+    concerns = _answer("concerns")
+    skills_match = _answer("skills_match")
+    did_well = _answer("did_well")
+    did_not_do_well = _answer("did_not_do_well")
+    awkward_moments = _answer("awkward_moments")
+    could_do_better = _answer("could_do_better")
+    to_practise = _answer("to_practise")
+    top_candidate = _answer("top_candidate")
+    top_candidate_rating = _rating(
+        "how much of a top candidate (1–5)", "1 = unlikely, 5 = clearly a top candidate."
+    )
+    fit = _answer("fit")
+    completed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the debrief wizard was first finished."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DebriefQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            _rating_between_bounds("went_well_rating"),
+            _rating_between_bounds("top_candidate_rating"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Debrief of {self.interview}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interview_detail", args=[self.interview_id]) + "#debrief"
+
+    def _pairs(self, names) -> list[tuple[str, str]]:
+        """(question, answer) for the given fields that were answered."""
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in names
+            if getattr(self, name)
+        ]
+
+    @property
+    def repair_answers(self) -> list[tuple[str, str]]:
+        """Answers 6–8: what a thank-you note can repair (seed 004; coach check C9)."""
+        return self._pairs(DEBRIEF_REPAIR_FIELDS)
+
+    @property
+    def other_answers(self) -> list[tuple[str, str]]:
+        """The answers that are neither repairs nor practice, in questionnaire order."""
+        skip = {*DEBRIEF_REPAIR_FIELDS, "to_practise"}
+        return self._pairs(name for name in DEBRIEF_ANSWER_FIELDS if name not in skip)

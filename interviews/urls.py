@@ -1,9 +1,10 @@
 from django.urls import path
 
-from interviews import views
+from interviews import board, views
 
+# The home page (the dashboard) and the applications list are in reminders/tracking_urls.py:
+# they read follow-ups and notes, which this app knows nothing of.
 urlpatterns = [
-    path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
     path("applications/new/", views.application_create, name="application_create"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
@@ -18,6 +19,10 @@ urlpatterns = [
     path("interviews/<int:pk>/", views.interview_detail, name="interview_detail"),
     path("interviews/<int:pk>/edit/", views.interview_edit, name="interview_edit"),
     path("interviews/<int:pk>/delete/", views.interview_delete, name="interview_delete"),
+    path("interviews/<int:pk>/debrief/", views.debrief, name="debrief"),
+    path("compare/", views.compare, name="compare"),
+    path("board/", board.board, name="board"),
+    path("applications/<int:pk>/move/", board.application_move, name="application_move"),
     path(
         "interviews/<int:pk>/interviewers/add/", views.interviewer_add, name="interviewer_add"
     ),

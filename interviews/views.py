@@ -10,16 +10,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.core.exceptions import SuspiciousOperation
+from django.db.models import F, Prefetch
+from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
+from formtools.wizard.forms import ManagementForm
+from formtools.wizard.views import SessionWizardView
 
 from interviews import services
 from interviews.forms import (
     ApplicationForm,
     AttendanceForm,
+    DebriefAnswersForm,
+    DebriefNotesForm,
+    DebriefQuestionsForm,
+    DebriefReviewForm,
     InterviewerForm,
     InterviewForm,
     LinkInterviewerForm,
@@ -31,11 +39,10 @@ from interviews.forms import (
 from interviews.models import (
     Application,
     Attendance,
+    Debrief,
     Interview,
     Interviewer,
 )
-
-APPLICATIONS_PER_PAGE = 25
 
 
 def _get_application_for_user(request: HttpRequest, pk: int) -> Application:
@@ -100,19 +107,6 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    applications = (
-        Application.objects.owned_by(request.user)
-        .with_next_interview()
-        .annotate(interview_count=Count("interviews", distinct=True))
-        # Meta.ordering is dropped from GROUP BY queries: order explicitly, newest first.
-        .order_by("-created_at", "-id")
-    )
-    page = Paginator(applications, APPLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "interviews/home.html", {"page": page})
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def application_create(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None)
@@ -133,7 +127,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "application": application,
         "interviews": interviews,
         "interviewers": application.interviewers.all(),
-        "status_changes": application.status_changes.all(),
         "status_form": StatusForm(instance=application),
     }
     return render(request, "interviews/application_detail.html", context)
@@ -179,7 +172,7 @@ def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         services.application_delete(application=application)
         messages.success(request, f"Deleted {application}.")
-        return redirect("home")
+        return redirect("application_list")
     return render(
         request,
         "interviews/confirm_delete.html",
@@ -218,6 +211,8 @@ def _interview_page_context(request: HttpRequest, interview: Interview, **forms)
         or NewAttendeeForm(region=_region(request)),
         "link_form": LinkInterviewerForm(interview=interview),
         "interview_answers": interview.question_answers(),
+        "debrief": Debrief.objects.filter(interview=interview).first(),
+        "debrief_draft": DebriefWizard.has_draft(request, interview),
     }
 
 
@@ -369,3 +364,215 @@ def attendance_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return redirect(attendance.interview)
 
+
+# --- Debrief and comparison ---------------------------------------------------------------
+
+
+DEBRIEF_STEPS = (
+    ("notes", "Notes while fresh", DebriefNotesForm),
+    ("questions", "The questions you should have asked", DebriefQuestionsForm),
+    ("answers", "How it went", DebriefAnswersForm),
+    ("review", "Review", DebriefReviewForm),
+)
+
+
+class DebriefWizard(SessionWizardView):
+    """The post-interview debrief, one step per page (DOMAIN.md §1–§2).
+
+    Every POST stores the step's text in the session (formtools' session storage, one draft
+    per interview), valid or not. A step with errors is shown again with them; otherwise the
+    POST redirects to the wizard's one URL, whose GET renders the stored step with what was
+    typed. So a candidate who closes the tab, or comes back from the reminder email, resumes
+    where they left off, and a reload never re-posts a step. Nothing is written to the
+    database before the last step, when ``services.debrief_save`` saves it all at once.
+    """
+
+    form_list = [(name, form) for name, _, form in DEBRIEF_STEPS]
+    template_name = "interviews/debrief_wizard.html"
+
+    @staticmethod
+    def storage_prefix(interview_pk: int) -> str:
+        return f"debrief_{interview_pk}"
+
+    @classmethod
+    def has_draft(cls, request: HttpRequest, interview: Interview) -> bool:
+        """Whether a step of this interview's debrief was saved but not finished."""
+        # formtools' session storage keeps each wizard under "wizard_<prefix>".
+        stored = request.session.get(f"wizard_{cls.storage_prefix(interview.pk)}") or {}
+        return bool(stored.get("step_data"))
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Before the storage touches the session: another candidate's interview is a 404.
+        self.interview = _get_interview_for_user(request, kwargs["pk"])
+        self.debrief = Debrief.objects.filter(interview=self.interview).first()
+        self.attendances = list(self.interview.attendances.select_related("interviewer"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_prefix(self, request, *args, **kwargs) -> str:
+        # One draft per interview: debriefing two interviews at once keeps both.
+        return self.storage_prefix(kwargs["pk"])
+
+    def get_form_kwargs(self, step=None) -> dict:
+        if step == "notes":
+            return {"attendances": self.attendances}
+        if step == "questions":
+            return {"interview": self.interview}
+        return {}
+
+    def get_form_initial(self, step) -> dict:
+        """A debrief edited later starts from what was saved."""
+        if self.debrief is None:
+            return {}
+        if step == "notes":
+            return {"next_steps_said": self.debrief.next_steps_said}
+        if step == "answers":
+            return model_to_dict(self.debrief, fields=list(DebriefAnswersForm.base_fields))
+        return {}
+
+    def process_step(self, form) -> dict:
+        # Store the step's own fields only: not the CSRF token nor the management form.
+        start = f"{form.prefix}-"
+        return {key: values for key, values in form.data.lists() if key.startswith(start)}
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        """Resume at the stored step with what was typed (formtools would start over)."""
+        if self.storage.current_step not in self.get_form_list():
+            self.storage.reset()
+            self.storage.current_step = self.steps.first
+        return self.render(self.get_form(data=self.storage.current_step_data))
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        """1. "Discard" forgets the draft.
+        2. Whatever the button, the posted step's text is stored first, valid or not.
+        3. "Back", a step's "Edit" or "Save and finish later" leave without validating.
+        4. Otherwise the step is validated: shown again with its errors, or the next step,
+           or, after the review, everything is revalidated and saved.
+        """
+        if "wizard_discard" in request.POST:
+            self.storage.reset()
+            messages.info(request, "Draft discarded.")
+            return redirect(self.interview)
+        step = self._posted_step()
+        self.storage.current_step = step
+        form = self.get_form(step=step, data=request.POST)
+        self.storage.set_step_data(step, self.process_step(form))
+        goto = request.POST.get("wizard_goto_step")
+        if goto in self.get_form_list():
+            self.storage.current_step = goto
+            return redirect(request.path)
+        if "wizard_save_draft" in request.POST:
+            messages.success(request, "Draft saved: open the debrief again to continue.")
+            return redirect(self.interview)
+        if not form.is_valid():
+            return self.render(form)
+        if step == self.steps.last:
+            return self.render_done(form, **kwargs)
+        self.storage.current_step = self.get_next_step(step)
+        return redirect(request.path)
+
+    def _posted_step(self) -> str:
+        # The page says which step it shows: the session may be on another step (a second
+        # tab) or have forgotten the draft (finished elsewhere).
+        management = ManagementForm(self.request.POST, prefix=self.prefix)
+        if not management.is_valid():
+            raise SuspiciousOperation("The debrief step is missing.")
+        step = management.cleaned_data["current_step"]
+        if step not in self.get_form_list():
+            raise SuspiciousOperation("Unknown debrief step.")
+        return step
+
+    def render_revalidation_failure(self, step, form, **kwargs) -> HttpResponse:
+        self.storage.current_step = step
+        messages.warning(self.request, "Check this step, then continue to save.")
+        return redirect(self.request.path)
+
+    def done(self, form_list, form_dict, **kwargs) -> HttpResponse:
+        notes, questions = form_dict["notes"], form_dict["questions"]
+        answers = {
+            **form_dict["answers"].cleaned_data,
+            "next_steps_said": notes.cleaned_data["next_steps_said"],
+        }
+        services.debrief_save(
+            interview=self.interview,
+            answers=answers,
+            attendance_notes=notes.notes_by_attendance(),
+            interview_answers=questions.answers(),
+        )
+        messages.success(self.request, "Debrief saved.")
+        return redirect(self.interview)
+
+    def get_context_data(self, form, **kwargs) -> dict:
+        context = super().get_context_data(form=form, **kwargs)
+        current = self.steps.current
+        context.update(
+            interview=self.interview,
+            application=self.interview.application,
+            debrief=self.debrief,
+            step_titles=[(name, title) for name, title, _ in DEBRIEF_STEPS],
+            step_title=next(title for name, title, _ in DEBRIEF_STEPS if name == current),
+            question_count=len(Interview.QUESTION_FIELDS),
+        )
+        if current == "review":
+            context["review"] = self._review()
+        return context
+
+    def _review(self) -> dict:
+        """Everything the candidate entered, as it will be saved; None for a step to redo."""
+        notes = self.get_cleaned_data_for_step("notes")
+        questions = self.get_cleaned_data_for_step("questions")
+        answers = self.get_cleaned_data_for_step("answers")
+        review: dict = {"notes": None, "questions": None, "answers": None}
+        if notes is not None:
+            review["notes"] = {
+                "attendees": [
+                    (
+                        attendance.interviewer,
+                        notes[DebriefNotesForm.attendee_field_name(attendance, "topics")],
+                        notes[DebriefNotesForm.attendee_field_name(attendance, "concerns")],
+                    )
+                    for attendance in self.attendances
+                ],
+                "next_steps_said": notes["next_steps_said"],
+            }
+        if questions is not None:
+            form = self.get_form("questions")
+            review["questions"] = [
+                (form.fields[name].label, questions[name]) for name in form.fields
+            ]
+        if answers is not None:
+            form = self.get_form("answers")
+            review["answers"] = [
+                (form.fields[name].label, answers[name], name.endswith("_rating"))
+                for name in form.fields
+            ]
+        return review
+
+
+debrief = login_required(DebriefWizard.as_view())
+
+
+# Sort keys of the comparison page: the best-rated first, unrated last.
+COMPARE_SORTS = {
+    "went_well": "latest_went_well_rating",
+    "top_candidate": "latest_top_candidate_rating",
+}
+
+
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    """Applications side by side, from the latest debrief of each, in one query."""
+    sort = request.GET.get("sort", "")
+    if sort not in COMPARE_SORTS:
+        sort = ""
+    order = [F(COMPARE_SORTS[sort]).desc(nulls_last=True)] if sort else []
+    now = timezone.now()
+    applications = (
+        Application.objects.owned_by(request.user)
+        .defer("listing_text", "notes")
+        .with_rounds_done(now)
+        .with_latest_debrief(now)
+        .order_by(*order, "-created_at", "-id")
+    )
+    return render(
+        request, "interviews/compare.html", {"applications": applications, "sort": sort}
+    )

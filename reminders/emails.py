@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from reminders.links import action_path
 
@@ -56,9 +57,12 @@ def build_reminder_email(*, owner, followups, now: datetime) -> EmailMultiAltern
         "site_url": settings.SITE_URL,
         "settings_url": _absolute("/reminders/settings/"),
     }
-    subject = _one_line(render_to_string("emails/reminder-subject.html", context))
-    text = render_to_string("emails/reminder-body-text.html", context)
-    html = render_to_string("emails/reminder-body-html.html", context)
+    # The worker has no request to activate the candidate's zone: times in the email would
+    # read as UTC without this.
+    with timezone.override(owner.zone):
+        subject = _one_line(render_to_string("emails/reminder-subject.html", context))
+        text = render_to_string("emails/reminder-body-text.html", context)
+        html = render_to_string("emails/reminder-body-html.html", context)
     message = EmailMultiAlternatives(
         subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[owner.email]
     )

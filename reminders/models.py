@@ -38,12 +38,14 @@ class FollowUpQuerySet(models.QuerySet):
     def owned_by(self, user) -> FollowUpQuerySet:
         return self.filter(owner=user)
 
-    def claimable(self, now: datetime) -> FollowUpQuerySet:
-        """Due pending rows, and claimed rows whose dispatcher's lease ran out."""
-        return self.filter(
-            Q(status=Status.PENDING, due_at__lte=now)
-            & (Q(retry_at__isnull=True) | Q(retry_at__lte=now))
-            | Q(status=Status.CLAIMED, claimed_until__lt=now)
+    def due(self, now: datetime) -> FollowUpQuerySet:
+        """Pending rows whose time has come, and whose retry backoff (if any) is over.
+
+        Rows of a dispatcher whose lease ran out are made pending again by
+        ``services.claim_batch`` first, so this stays one range on the partial index.
+        """
+        return self.filter(status=Status.PENDING, due_at__lte=now).filter(
+            Q(retry_at__isnull=True) | Q(retry_at__lte=now)
         )
 
     def open(self) -> FollowUpQuerySet:
@@ -51,9 +53,14 @@ class FollowUpQuerySet(models.QuerySet):
 
 
 class FollowUp(models.Model):
-    owner = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="followups")
+    # Indexed with status and due_at below (claiming, the in-app alerts, cascades).
+    owner = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="followups", db_index=False
+    )
+    # No index of its own: ("application", "status") below starts with it. Every index
+    # costs on each status change, which is most of this table's writes.
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="followups"
+        Application, on_delete=models.CASCADE, related_name="followups", db_index=False
     )
     interview = models.ForeignKey(
         Interview, on_delete=models.CASCADE, null=True, blank=True, related_name="followups"
@@ -62,7 +69,7 @@ class FollowUp(models.Model):
         Interviewer, on_delete=models.CASCADE, null=True, blank=True, related_name="followups"
     )
     rule = models.CharField(max_length=4, choices=RULE_CHOICES)
-    key = models.CharField(max_length=100, unique=True)
+    key = models.CharField(max_length=100)  # unique: see Meta.constraints
     due_at = models.DateTimeField()
     postponed_from = models.DateTimeField(
         null=True, blank=True, help_text="The rule's own due time, when the weekly cap moved it."
@@ -94,6 +101,13 @@ class FollowUp(models.Model):
                 fields=["claimed_until"], name="followup_claimed", condition=Q(status="claimed")
             ),
             models.Index(fields=["application", "status"]),
+            # One candidate's due rows in order (the claim), their failures (the alerts).
+            models.Index(fields=["owner", "status", "due_at"], name="followup_owner_status_due"),
+        ]
+        constraints = [
+            # A constraint rather than unique=True: on PostgreSQL that would add a second,
+            # "LIKE" index on the key, which no query uses and every insert pays for.
+            models.UniqueConstraint(fields=["key"], name="followup_unique_key"),
         ]
 
     def __str__(self) -> str:
@@ -140,3 +154,20 @@ class ReminderSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder settings of {self.candidate}"
+
+
+class CalendarFeed(models.Model):
+    """A candidate's secret calendar address (``reminders/calendar.py``).
+
+    Only the SHA-256 of the URL's token is stored: a leaked database does not leak working
+    feed URLs. Regenerating replaces the hash, which revokes the old URL at once.
+    """
+
+    owner = models.OneToOneField(
+        Candidate, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.owner}"

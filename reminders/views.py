@@ -90,7 +90,11 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         "paused": bool(prefs and prefs.paused),
         "enabled_rules": [rule for rule in RULES if rule not in disabled],
     }
-    form = ReminderSettingsForm(request.POST or None, initial=initial)
+    # Not ``request.POST or None``: unticking everything posts no field at all, and that is
+    # still a submission.
+    form = ReminderSettingsForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         services.settings_update(
             candidate=request.user,

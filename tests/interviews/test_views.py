@@ -30,6 +30,7 @@ from tests.factories import (
     InterviewerFactory,
     InterviewFactory,
 )
+from tests.interviews.factories import DebriefFactory
 
 # A summer day: the owner (Europe/London) is on BST, one hour ahead of UTC.
 CURRENT_TIME = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
@@ -898,7 +899,8 @@ def test_every_interviews_model_is_registered_in_admin():
 @pytest.fixture
 def admin_client_with_data(client, db):
     superuser = CandidateFactory(email="admin@example.com", is_staff=True, is_superuser=True)
-    AttendanceFactory(interview__application__company=SCRIPT)
+    attendance = AttendanceFactory(interview__application__company=SCRIPT)
+    DebriefFactory(interview=attendance.interview, went_well=SCRIPT)
     client.force_login(superuser, backend=MODEL_BACKEND)
     return client
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from urllib.parse import urlencode
 
@@ -38,10 +39,14 @@ from interviews.models import (
     Application,
     Attendance,
     Candidate,
+    Debrief,
     Interview,
     Interviewer,
     StatusChange,
 )
+from notes import models as notes_models
+from reminders.links import action_path
+from reminders.models import FollowUp, ReminderSettings
 from tests.conftest import PASSWORD
 from tests.factories import (
     ApplicationFactory,
@@ -71,6 +76,13 @@ class World:
     second_interview: Interview
     interviewer: Interviewer
     attendance: Attendance
+    # The notes app's objects (see _notes_objects).
+    note: notes_models.Note | None = None
+    testimonial: notes_models.Testimonial | None = None
+    achievement: notes_models.Achievement | None = None
+    resource: notes_models.Resource | None = None
+    # The reminders app's follow-up (see _reminders_objects).
+    followup: FollowUp | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,24 @@ def _interview_data(world: World) -> dict:
         "starts_at": "2026-12-01T10:00",
         "ends_at": "2026-12-01T11:00",
         "location": "Head office",
+    }
+
+
+def _followup_action(world: World) -> str:
+    return reverse("followup_action", args=[world.followup.pk, "done"])
+
+
+def _followup_link(world: World) -> str:
+    return action_path(followup_id=world.followup.pk, owner_id=world.owner.pk, action="done")
+
+
+def _note_data(world: World) -> dict:
+    return {
+        "channel": "email",
+        "subject": "Following up",
+        "body": "Changed text",
+        "version": world.note.version,
+        "editor": "",
     }
 
 
@@ -190,6 +220,16 @@ ROUTES: dict[str, Route] = {
     "attendance_edit": _object(
         "attendance_edit", "attendance", post=lambda w: {"topics": "Changed", "concerns": ""}
     ),
+    # The debrief wizard: a valid step is stored in the session, and redirects.
+    "debrief": _object(
+        "debrief",
+        "interview",
+        post=lambda w: {
+            f"debrief_{w.interview.pk}-current_step": "notes",
+            "notes-next_steps_said": "They will call on Friday.",
+        },
+    ),
+    "compare": _signed_in("compare"),
     # POST-only actions.
     "logout": Route(Kind.ACTION, _page("logout"), post=lambda w: {}, sign_in=False),
     "application_status": _action(
@@ -202,6 +242,58 @@ ROUTES: dict[str, Route] = {
         "interviewer_link", "second_interview", lambda w: {"interviewer": w.interviewer.pk}
     ),
     "attendance_remove": _action("attendance_remove", "attendance", lambda w: {}),
+    # The note editor (notes app).
+    "interview_notes": _object("interview_notes", "interview"),
+    "notes_start": _action("notes_start", "interview", lambda w: {}),
+    "note_create": _action(
+        "note_create",
+        "application",
+        lambda w: {"kind": "check_in", "interviewer": w.interviewer.pk, "channel": "email"},
+    ),
+    "note_edit": _object("note_edit", "note", post=lambda w: _note_data(w)),
+    # Reads the typed text and answers with the coach's results; changes nothing.
+    "note_coach": Route(Kind.ACTION, _of("note_coach", "note"), owned=True),
+    "note_mark_sent": _action(
+        "note_mark_sent", "note", lambda w: {**_note_data(w), "sent_at": "2026-01-05T10:00"}
+    ),
+    "note_send_another": _action("note_send_another", "note", lambda w: {"channel": "card"}),
+    "note_print": _object("note_print", "note"),
+    "note_delete": _object("note_delete", "note", post=lambda w: {}),
+    "notes_settings": _signed_in(
+        "notes_settings", post=lambda w: {"confidential_terms": "Umbrella Corp"}
+    ),
+    # The brag book and the value-add library (notes app).
+    "brag_book": _signed_in("brag_book"),
+    "testimonial_create": Route(
+        Kind.ACTION, _page("testimonial_create"), post=lambda w: {"quote": "Great", "author": "B"}
+    ),
+    "testimonial_edit": _object(
+        "testimonial_edit", "testimonial", post=lambda w: {"quote": "Changed", "author": "B"}
+    ),
+    "testimonial_delete": _action("testimonial_delete", "testimonial", lambda w: {}),
+    "achievement_create": Route(
+        Kind.ACTION, _page("achievement_create"), post=lambda w: {"text": "Shipped it"}
+    ),
+    "achievement_edit": _object(
+        "achievement_edit", "achievement", post=lambda w: {"text": "Changed"}
+    ),
+    "achievement_delete": _action("achievement_delete", "achievement", lambda w: {}),
+    "library": _signed_in("library"),
+    "resource_create": Route(
+        Kind.ACTION, _page("resource_create"), post=lambda w: {"kind": "book", "title": "New"}
+    ),
+    "resource_edit": _object(
+        "resource_edit", "resource", post=lambda w: {"kind": "book", "title": "Changed"}
+    ),
+    "resource_delete": _action("resource_delete", "resource", lambda w: {}),
+    # The reminders app. The one-click link of a reminder email needs no sign-in: like the
+    # reset link, its signed token is the credential; it only confirms on GET, and its POST
+    # (which answers 200 with the result) is tested in tests/reminders/test_services.py.
+    "followup_link": Route(Kind.PUBLIC, _followup_link, sign_in=False),
+    "followup_action": Route(Kind.ACTION, _followup_action, post=lambda w: {}, owned=True),
+    "reminder_settings": _signed_in(
+        "reminder_settings", post=lambda w: {"paused": "on", "enabled_rules": ["R1", "R2"]}
+    ),
 }
 
 
@@ -248,12 +340,62 @@ def world(owner) -> World:
         second_interview=second_interview,
         interviewer=attendance.interviewer,
         attendance=attendance,
+        **_notes_objects(owner, attendance),
+        **_reminders_objects(owner, attendance),
     )
+
+
+def _notes_objects(owner: Candidate, attendance: Attendance) -> dict:
+    """A status check to the interviewer (so "Write notes" still has a thank-you to start),
+    and one item of each kind in the brag book and the library."""
+    return {
+        "note": notes_models.Note.objects.create(
+            application=attendance.interview.application,
+            interview=attendance.interview,
+            interviewer=attendance.interviewer,
+            kind=notes_models.CorrespondenceKind.STATUS_CHECK,
+            subject="Following up",
+            body="Dear Ada,\n\nAny news?",
+        ),
+        "testimonial": notes_models.Testimonial.objects.create(
+            owner=owner, quote="Great work", author="Bill"
+        ),
+        "achievement": notes_models.Achievement.objects.create(owner=owner, text="Shipped"),
+        "resource": notes_models.Resource.objects.create(owner=owner, title="A book"),
+    }
+
+
+def _reminders_objects(owner: Candidate, attendance: Attendance) -> dict:
+    """The debrief follow-up (R1) of the interview."""
+    interview = attendance.interview
+    return {
+        "followup": FollowUp.objects.create(
+            owner=owner, application=interview.application, interview=interview, rule="R1",
+            key=f"R1:{interview.pk}", due_at=interview.ends_at + timedelta(hours=1),
+        )
+    }
+
+
+REMINDERS_STATE = (FollowUp, ReminderSettings)
+
+
+NOTES_STATE = (
+    notes_models.Note,
+    notes_models.Correspondence,
+    notes_models.Testimonial,
+    notes_models.Achievement,
+    notes_models.Resource,
+    notes_models.NotesSettings,
+)
 
 
 def _state() -> dict[str, list]:
     """Everything a request could change: the rows, the sessions and the mail sent."""
-    models = (Candidate, Application, StatusChange, Interview, Interviewer, Attendance)
+    models = (
+        Candidate, Application, StatusChange, Interview, Interviewer, Attendance, Debrief,
+        *NOTES_STATE,
+        *REMINDERS_STATE,
+    )
     state = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
     state["sessions"] = list(Session.objects.order_by("pk").values_list("pk", "session_data"))
     state["mail"] = [message.subject for message in mail.outbox]

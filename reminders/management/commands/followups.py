@@ -48,7 +48,10 @@ class Command(BaseCommand):
     def _parse_now(value: str | None):
         if value is None:
             return timezone.now()
-        moment = parse_datetime(value)
+        try:
+            moment = parse_datetime(value)
+        except ValueError:  # well formed but impossible, such as 30 February
+            moment = None
         if moment is None:
             raise CommandError(f"--now must be an ISO-8601 date and time, not {value!r}.")
         if timezone.is_naive(moment):

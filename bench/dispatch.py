@@ -1,0 +1,348 @@
+"""Benchmark of reminder dispatch: the claim-and-mark pass, and emails per second.
+
+PostgreSQL only. The script creates the database named in DATABASE_URL (dropping a leftover
+one of that name first), migrates it, and drops it at the end (``--keep`` keeps it):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_followup \\
+        .venv/bin/python bench/dispatch.py
+
+Options: ``--rows 1000000 --due 10000 --users 200,1000,10000 --emails 500 --keep``.
+
+1. Seed ``--rows`` follow-ups with one INSERT … SELECT generate_series: ``--due`` of them
+   pending and due, a fifth pending in the future, the rest closed history.
+2. Time the claim-and-mark pass: ``claim_batch`` until nothing is due, marking each batch
+   reminded the way ``dispatch_one`` does after the SMTP server accepted the email. No
+   SMTP, no rendering. The target is 2 s or less for 10,000 due rows. Each candidate gets
+   one email, so the pass costs one claim and one mark per candidate with due rows: it is
+   run once per ``--users`` count, the due rows spread over that many candidates (200: full
+   emails of 50 reminders; 10,000: one reminder each, the worst case).
+3. Emails per second to a local SMTP sink (aiosmtpd, in its own process): ``dispatch_due``
+   over really planned follow-ups of ``--emails`` candidates (claim, re-check against fresh
+   facts, render text + HTML, send, record), against raw ``smtplib`` sending the same
+   number of already-rendered messages over one connection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.policy
+import os
+import smtplib
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+# A benchmark is not a development server: no query log, no debug toolbar of any kind.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "followup_site.settings")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+# The fixed "now" of the benchmark: a Wednesday evening, after an afternoon of interviews.
+NOW = datetime(2026, 11, 18, 18, 5, tzinfo=UTC)
+INTERVIEW_START = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)
+UNUSABLE = "!"  # an unusable password hash: nobody signs in as a bench candidate
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--due", type=int, default=10_000)
+    parser.add_argument(
+        "--users", default="200,1000,10000",
+        type=lambda text: [int(part) for part in text.split(",")],
+        help="Comma-separated counts of candidates to spread the due rows over, one pass each.",
+    )
+    parser.add_argument("--emails", type=int, default=500)
+    parser.add_argument("--keep", action="store_true", help="Do not drop the database.")
+    return parser.parse_args()
+
+
+# --- The database -------------------------------------------------------------------------
+
+
+def _server_connection():
+    import psycopg
+
+    url = urlsplit(os.environ["DATABASE_URL"])
+    return psycopg.connect(
+        host=url.hostname or "127.0.0.1", port=url.port or 5432, user=url.username,
+        password=url.password, dbname="postgres", autocommit=True,
+    )
+
+
+def _database_name() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if urlsplit(url).scheme not in ("postgres", "postgresql", "pgsql"):
+        sys.exit("Set DATABASE_URL=postgres://…/<a database name to create>; see the docstring.")
+    return urlsplit(url).path.lstrip("/")
+
+
+def _create_database(name: str) -> None:
+    from psycopg import sql
+
+    with _server_connection() as server:
+        server.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _drop_database(name: str) -> None:
+    from django.db import connections
+    from psycopg import sql
+
+    connections.close_all()
+    with _server_connection() as server:
+        server.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+# --- Seeding ------------------------------------------------------------------------------
+
+
+def _seed_followups(*, rows: int, due: int, users: int) -> None:
+    """Candidates and applications with the ORM; the follow-ups in one INSERT … SELECT.
+
+    The follow-up ``bench:<i>`` belongs to candidate number ``i % users``; rows 1 to ``due``
+    are the due ones (see ``_spread_due``).
+    """
+    from django.db import connection
+
+    from interviews.models import Application, Candidate
+
+    candidates = Candidate.objects.bulk_create(
+        Candidate(email=f"bench{n}@example.com", password=UNUSABLE, time_zone="Europe/London")
+        for n in range(users)
+    )
+    Application.objects.bulk_create(
+        Application(owner=c, company=f"Company {n}", role_title="Engineer", status="interviewing")
+        for n, c in enumerate(candidates)
+    )
+    future = (rows - due) // 5
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH app AS (
+                SELECT id, owner_id, row_number() OVER (ORDER BY id) - 1 AS n
+                FROM interviews_application
+            )
+            INSERT INTO reminders_followup (
+                owner_id, application_id, rule, key, due_at, status, status_note, snoozed,
+                attempts, last_error, created_at, sent_at, closed_at
+            )
+            SELECT
+                app.owner_id, app.id, 'R' || (1 + i %% 13), 'bench:' || i,
+                CASE WHEN i <= %(due)s THEN %(now)s - (i %% 600) * interval '1 minute'
+                     WHEN i <= %(due)s + %(future)s
+                         THEN %(now)s + interval '1 hour' + (i %% 60) * interval '1 day'
+                     ELSE %(now)s - (i %% 365) * interval '1 day' END,
+                CASE WHEN i <= %(due)s + %(future)s THEN 'pending'
+                     ELSE (ARRAY['reminded', 'done', 'skipped', 'dismissed'])[1 + i %% 4] END,
+                '', false, 0, '', %(now)s - interval '400 days',
+                CASE WHEN i > %(due)s + %(future)s THEN %(now)s - (i %% 365) * interval '1 day' END,
+                CASE WHEN i > %(due)s + %(future)s THEN %(now)s - (i %% 365) * interval '1 day' END
+            FROM generate_series(1, %(rows)s) AS i
+            JOIN app ON app.n = i %% %(users)s
+            """,
+            {"rows": rows, "due": due, "future": future, "users": users, "now": NOW},
+        )
+        cursor.execute("VACUUM ANALYZE reminders_followup")
+
+
+def _spread_due(*, due: int, users: int) -> None:
+    """Make rows 1 to ``due`` pending and due again, spread over ``users`` candidates."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH app AS (
+                SELECT id, owner_id, row_number() OVER (ORDER BY id) - 1 AS n
+                FROM interviews_application
+            ), bench AS (
+                SELECT id, split_part(key, ':', 2)::int AS i FROM reminders_followup
+                WHERE key LIKE 'bench:%%'
+            )
+            UPDATE reminders_followup f
+            SET owner_id = app.owner_id, application_id = app.id, status = 'pending',
+                sent_at = NULL, attempts = 0, claim_token = NULL, claimed_until = NULL
+            FROM bench JOIN app ON app.n = bench.i %% %(users)s
+            WHERE f.id = bench.id AND bench.i <= %(due)s
+            """,
+            {"due": due, "users": users},
+        )
+        cursor.execute("VACUUM ANALYZE reminders_followup")
+
+
+def _seed_planned(count: int) -> None:
+    """``count`` candidates, each with an interview this afternoon and one interviewer
+    without an email, planned by the real planner: four reminders each are due at NOW."""
+    from interviews.models import Application, Attendance, Candidate, Interview, Interviewer
+    from reminders import services
+
+    candidates = Candidate.objects.bulk_create(
+        Candidate(email=f"mail{n}@example.com", password=UNUSABLE, time_zone="Europe/London",
+                  country="GB")
+        for n in range(count)
+    )
+    applications = Application.objects.bulk_create(
+        Application(owner=c, company=f"Mail Co {n}", role_title="Engineer",
+                    status="interviewing")
+        for n, c in enumerate(candidates)
+    )
+    interviews = Interview.objects.bulk_create(
+        Interview(application=a, starts_at=INTERVIEW_START,
+                  ends_at=INTERVIEW_START + timedelta(hours=1))
+        for a in applications
+    )
+    people = Interviewer.objects.bulk_create(
+        Interviewer(application=i.application, name=f"Person {n}", title="Engineer")
+        for n, i in enumerate(interviews)
+    )
+    Attendance.objects.bulk_create(
+        Attendance(interview=i, interviewer=p) for i, p in zip(interviews, people, strict=True)
+    )
+    for application in applications:
+        services.plan_application(application_id=application.pk, now=NOW)
+
+
+# --- The measurements ---------------------------------------------------------------------
+
+
+def claim_and_mark(now: datetime) -> tuple[float, int, int]:
+    """Claim every due row and mark it reminded; returns (seconds, batches, rows)."""
+    from reminders import services
+    from reminders.models import FollowUp, Status
+
+    batches = rows = 0
+    started = time.perf_counter()
+    while (batch := services.claim_batch(now=now)) is not None:
+        FollowUp.objects.filter(id__in=batch.ids, claim_token=batch.token).update(
+            status=Status.REMINDED, sent_at=now, claim_token=None, claimed_until=None,
+            last_error="", retry_at=None,
+        )
+        batches += 1
+        rows += len(batch.ids)
+    return time.perf_counter() - started, batches, rows
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_sink(port: int) -> subprocess.Popen:
+    sink = subprocess.Popen(  # noqa: S603 (our own interpreter, fixed arguments)
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+         "-c", "aiosmtpd.handlers.Sink"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            smtplib.SMTP("127.0.0.1", port, timeout=1).quit()
+            return sink
+        except OSError:
+            time.sleep(0.1)
+    sink.kill()
+    sys.exit("The SMTP sink did not start.")
+
+
+def emails_per_second(count: int) -> tuple[float, float]:
+    """(our dispatch, raw smtplib) emails per second to a local sink."""
+    from django.conf import settings
+    from django.core.mail import mailers
+
+    from reminders import services
+    from reminders.emails import build_reminder_email
+    from reminders.models import FollowUp, Status
+
+    port = _free_port()
+    sink = _start_sink(port)
+    try:
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+            }
+        }
+        # One rendered email, for raw smtplib to send over and over.
+        sample = list(FollowUp.objects.filter(owner__email="mail0@example.com")
+                      .filter(due_at__lte=NOW, status=Status.PENDING)
+                      .select_related("owner", "application", "interview", "interviewer"))
+        message = build_reminder_email(owner=sample[0].owner, followups=sample, now=NOW)
+        raw = message.message(policy=email.policy.SMTP).as_bytes()
+
+        started = time.perf_counter()
+        batches = services.dispatch_due(now=NOW, connection=mailers.default)
+        ours = batches / (time.perf_counter() - started)
+        assert batches == count, (batches, count)
+
+        started = time.perf_counter()
+        with smtplib.SMTP("127.0.0.1", port) as smtp:
+            for n in range(count):
+                smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [f"mail{n}@example.com"], raw)
+        plain = count / (time.perf_counter() - started)
+        return ours, plain
+    finally:
+        sink.terminate()
+        sink.wait(timeout=10)
+
+
+def main() -> None:
+    options = _arguments()
+    name = _database_name()
+    _create_database(name)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from reminders.models import FollowUp, Status
+
+    try:
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        _seed_followups(rows=options.rows, due=options.due, users=max(options.users))
+        print(f"Seeded {options.rows:,} follow-ups ({options.due:,} due) for "
+              f"{max(options.users):,} candidates in {time.perf_counter() - started:.1f} s "
+              f"on PostgreSQL {connection.pg_version // 10000}.")
+
+        for users in options.users:
+            _spread_due(due=options.due, users=users)
+            seconds, batches, rows = claim_and_mark(NOW)
+            left = FollowUp.objects.filter(status__in=[Status.PENDING, Status.CLAIMED],
+                                           due_at__lte=NOW).count()
+            assert rows == options.due and left == 0, (rows, left)
+            verdict = "within" if seconds <= 2 else "over"
+            print(f"Claim-and-mark pass, {rows:,} due rows of {users:,} candidates: "
+                  f"{batches:,} batches in {seconds:.2f} s ({rows / seconds:,.0f} rows/s, "
+                  f"{seconds / batches * 1000:.1f} ms a batch) — {verdict} the 2 s target.")
+
+        started = time.perf_counter()
+        _seed_planned(options.emails)
+        print(f"Planned {options.emails:,} candidates' interviews in "
+              f"{time.perf_counter() - started:.1f} s.")
+        ours, plain = emails_per_second(options.emails)
+        print(f"Emails to a local SMTP sink: {ours:,.0f}/s through dispatch_due "
+              f"(claim, re-check, render, send, record) vs {plain:,.0f}/s raw smtplib "
+              f"over one connection ({ours / plain:.0%}).")
+    finally:
+        if options.keep:
+            print(f"Kept the database {name}.")
+        else:
+            _drop_database(name)
+
+
+if __name__ == "__main__":
+    main()

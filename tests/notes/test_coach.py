@@ -1,0 +1,650 @@
+"""The note coach, checks C1–C13 of DOMAIN.md §4: pure functions, no database."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from notes import coach, text
+from notes.coach import Status
+
+INTERVIEW_END = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+NOW = INTERVIEW_END + timedelta(hours=4)
+
+LISTING = """Senior Product Manager – Data Platform
+
+Initech builds the payments infrastructure that small businesses rely on.
+
+What you will do
+- Own the product roadmap for the data platform, from discovery to delivery
+- Drive stakeholder management across finance, risk and compliance
+- Champion data privacy and regulatory compliance (GDPR, PCI DSS)
+
+What you bring
+- Experience with event streaming platforms such as Kafka
+- A track record of shipping data products
+"""
+
+GRACE = coach.Recipient(
+    name="Grace Hopper",
+    title="Director of Product",
+    role="hiring_manager",
+    topics="Scaling the data platform; the hiring plan",
+    concerns="No direct experience with Kafka",
+)
+ALAN = coach.Recipient(
+    name="Alan Turing", title="Talent Partner", role="hr", topics="Relocation to Manchester"
+)
+
+GRACE_NOTE = """Dear Grace,
+
+Thank you for meeting with me today about the Senior Product Manager role. I enjoyed our
+conversation about scaling the data platform, and your plan to double the team next year.
+
+You said the biggest challenge is moving every team onto event streaming. At Globex I led
+that move for twelve teams in nine months; I would start with the two teams whose batch jobs
+fail most often, and share the product roadmap with stakeholders every fortnight.
+
+On Kafka: I have not run it in production, but I ran Pulsar, its close cousin, for three
+years, and I finished Confluent's Kafka administration course last month.
+
+Initech's mission to make money movement fair for small businesses is why I applied, and the
+way your team writes decisions down is how I like to work: I would thrive there. I am very
+interested in the role and excited about the next step.
+
+Best regards,
+Ada Lovelace
+"""
+
+ALAN_NOTE = """Dear Alan,
+
+Thank you for organising my interview today and for explaining the process so clearly. Your
+tips on relocating to Manchester were very helpful: I have already looked at the areas you
+suggested. I am very interested in joining Initech and look forward to hearing about the
+next steps.
+
+Best regards,
+Ada Lovelace
+"""
+
+
+def _ctx(body: str = GRACE_NOTE, **overrides) -> coach.Context:
+    draft = coach.Draft(
+        kind=overrides.pop("kind", "thank_you"),
+        channel=overrides.pop("channel", "email"),
+        body=body,
+        subject=overrides.pop("subject", "Thank you: Senior Product Manager interview"),
+        attachment=overrides.pop("attachment", ""),
+    )
+    defaults = {
+        "draft": draft,
+        "recipient": GRACE,
+        "now": NOW,
+        "listing": LISTING,
+        "company": "Initech",
+        "job_title": "Senior Product Manager",
+        "interview_ended_at": INTERVIEW_END,
+        "other_names": ("Alan Turing",),
+    }
+    return coach.Context(**{**defaults, **overrides})
+
+
+def _other(body: str, name: str = "Alan Turing", role: str = "hr", same_set: bool = True):
+    return coach.OtherNote(interviewer_name=name, role=role, body=body, same_set=same_set)
+
+
+# --- C1 --------------------------------------------------------------------------------
+
+
+def test_c1_passes_note_naming_a_topic_from_this_conversation():
+    result = coach.c1_specific(_ctx())
+
+    assert result.status == Status.PASS
+    assert result.sources == ("001", "004")
+
+
+def test_c1_flags_generic_note_and_suggests_a_recorded_topic():
+    generic = "Dear Grace,\n\nThank you for your time today. It was a pleasure.\n\nBest,\nAda"
+
+    result = coach.c1_specific(_ctx(generic))
+
+    assert result.status == Status.WARN
+    assert "Scaling the data platform" in result.advice
+
+
+def test_c1_flags_a_blank_left_from_the_starter():
+    result = coach.c1_specific(_ctx(GRACE_NOTE + "\n[How you would tackle it.]"))
+
+    assert result.status == Status.WARN
+    assert "[How you would tackle it.]" in result.advice
+
+
+def test_c1_does_not_apply_without_recorded_topics():
+    result = coach.c1_specific(_ctx(recipient=replace(GRACE, topics="", concerns="")))
+
+    assert result.status == Status.NOT_APPLICABLE
+    assert "Record the topics" in result.advice
+
+
+# --- C2 --------------------------------------------------------------------------------
+
+
+def test_c2_flags_near_duplicate_note_naming_other_interviewer():
+    to_alan = GRACE_NOTE.replace("Dear Grace,", "Dear Alan,")
+
+    result = coach.c2_not_duplicate(_ctx(others=(_other(to_alan),)))
+
+    assert result.status == Status.WARN
+    assert "Alan Turing" in result.advice
+    assert "100% alike" in result.advice
+    assert result.sources == ("001",)
+
+
+def test_c2_flags_a_lightly_edited_copy_at_the_threshold():
+    edited = GRACE_NOTE.replace("twelve teams in nine months", "ten teams in a year").replace(
+        "three\nyears", "two years"
+    )
+    assert coach.similarity(GRACE_NOTE, edited) >= coach.DUPLICATE_THRESHOLD
+
+    result = coach.c2_not_duplicate(_ctx(others=(_other(edited),)))
+
+    assert result.status == Status.WARN
+
+
+def test_c2_passes_notes_written_for_each_person_and_names_the_closest():
+    result = coach.c2_not_duplicate(_ctx(others=(_other(ALAN_NOTE),)))
+
+    assert coach.similarity(GRACE_NOTE, ALAN_NOTE) < coach.DUPLICATE_THRESHOLD
+    assert result.status == Status.PASS
+    assert "closest: Alan Turing" in result.advice
+
+
+def test_c2_ignores_greeting_and_signature_that_every_note_shares():
+    first, second = "Alpha beta gamma delta epsilon.", "Zeta eta theta iota kappa."
+    signature = "\n\nBest regards,\nAda Lovelace\n+44 20 7946 0000"
+
+    assert coach.similarity(
+        f"Dear Grace,\n\n{first}{signature}", f"Dear Alan,\n\n{second}{signature}"
+    ) == (coach.similarity(first, second))
+
+
+def test_c2_does_not_apply_without_other_notes():
+    assert coach.c2_not_duplicate(_ctx()).status == Status.NOT_APPLICABLE
+
+
+# --- C3 --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "greeting",
+    [
+        "Dear Grace,",
+        "Dear Grace Hopper,",
+        "Hi Grace!",
+        "Dear Dr. Hopper,",
+        "Dear Ms Hopper:",
+        "Hello Grace",
+    ],
+)
+def test_c3_passes_greeting_by_recorded_name(greeting):
+    result = coach.c3_greets_by_recorded_name(_ctx(GRACE_NOTE.replace("Dear Grace,", greeting)))
+
+    assert result.status == Status.PASS, result.advice
+
+
+def test_c3_flags_misspelled_name():
+    result = coach.c3_greets_by_recorded_name(
+        _ctx(GRACE_NOTE.replace("Dear Grace,", "Dear Grase,"))
+    )
+
+    assert result.status == Status.WARN
+    assert "misspelled" in result.advice
+    assert "Grace Hopper" in result.advice
+
+
+def test_c3_flags_note_addressed_to_another_interviewer():
+    result = coach.c3_greets_by_recorded_name(_ctx(GRACE_NOTE.replace("Dear Grace,", "Dear Alan,")))
+
+    assert result.status == Status.WARN
+    assert "greets Alan Turing, but it is for Grace Hopper" in result.advice
+
+
+def test_c3_flags_a_note_without_a_greeting_by_name():
+    result = coach.c3_greets_by_recorded_name(
+        _ctx(GRACE_NOTE.replace("Dear Grace,", "Dear Hiring Manager,"))
+    )
+
+    assert result.status == Status.WARN
+
+
+def test_c3_flags_missing_title_on_the_contact_record():
+    result = coach.c3_greets_by_recorded_name(_ctx(recipient=replace(GRACE, title="")))
+
+    assert result.status == Status.WARN
+    assert "title" in result.advice
+
+
+def test_c3_accepts_a_recorded_nickname():
+    bob = replace(GRACE, name="Robert (Bob) Smith")
+
+    result = coach.c3_greets_by_recorded_name(_ctx("Dear Bob,\n\nThanks.", recipient=bob))
+
+    assert result.status == Status.PASS
+
+
+def test_c3_flags_missing_accent_as_misspelling():
+    jose = replace(GRACE, name="José García")
+
+    result = coach.c3_greets_by_recorded_name(_ctx("Dear Jose,\n\nThanks.", recipient=jose))
+
+    assert result.status == Status.WARN
+    assert "misspelled" in result.advice
+
+
+# --- C4 --------------------------------------------------------------------------------
+
+
+def test_c4_shows_used_and_missing_listing_phrases():
+    result = coach.c4_mirrors_listing(_ctx())
+
+    assert result.status == Status.PASS
+    assert {"data platform", "product roadmap", "Kafka"} <= set(result.used)
+    assert "PCI DSS" in result.missing
+    assert not set(result.used) & set(result.missing)
+    assert result.sources == ("003",)
+
+
+def test_c4_warns_note_that_mirrors_too_few_phrases():
+    result = coach.c4_mirrors_listing(_ctx(ALAN_NOTE, recipient=ALAN))
+
+    assert result.status == Status.WARN
+    assert result.missing
+    assert result.missing[0] in result.advice
+
+
+def test_c4_never_suggests_the_company_or_role_title():
+    phrases = text.key_phrases(LISTING, company="Initech", role="Senior Product Manager")
+
+    assert phrases
+    assert not any("initech" in phrase.casefold() for phrase in phrases)
+    assert "senior product manager" not in [phrase.casefold() for phrase in phrases]
+
+
+def test_c4_runs_yake_once_per_listing_text(monkeypatch):
+    text.clear_key_phrase_cache()
+    calls = []
+    real = text._extract
+    monkeypatch.setattr(text, "_extract", lambda listing: calls.append(1) or real(listing))
+
+    for _ in range(3):
+        coach.c4_mirrors_listing(_ctx())
+        coach.c4_mirrors_listing(_ctx(ALAN_NOTE, recipient=ALAN))
+    coach.c4_mirrors_listing(_ctx(listing=LISTING + "\nAlso: SQL."))
+
+    assert len(calls) == 2
+
+
+def test_c4_does_not_apply_without_a_listing():
+    assert coach.c4_mirrors_listing(_ctx(listing="")).status == Status.NOT_APPLICABLE
+
+
+# --- C5 --------------------------------------------------------------------------------
+
+
+def test_c5_passes_hiring_managers_note_as_the_longest():
+    result = coach.c5_hiring_manager_most_detailed(_ctx(others=(_other(ALAN_NOTE),)))
+
+    assert result.status == Status.PASS
+
+
+def test_c5_warns_when_hiring_managers_note_is_not_the_longest():
+    short = "Dear Grace,\n\nThank you for today; I enjoyed the data platform talk.\n\nBest,\nAda"
+
+    result = coach.c5_hiring_manager_most_detailed(_ctx(short, others=(_other(ALAN_NOTE),)))
+
+    assert result.status == Status.WARN
+    assert "Alan Turing" in result.advice
+    assert result.sources == ("001",)
+
+
+def test_c5_warns_other_note_longer_than_the_hiring_managers():
+    short_manager_note = "Dear Grace,\n\nThank you, it was great.\n\nBest,\nAda"
+
+    result = coach.c5_hiring_manager_most_detailed(
+        _ctx(
+            ALAN_NOTE,
+            recipient=ALAN,
+            others=(_other(short_manager_note, "Grace Hopper", "hiring_manager"),),
+        )
+    )
+
+    assert result.status == Status.WARN
+    assert "Grace Hopper" in result.advice
+
+
+def test_c5_only_compares_notes_of_the_same_interview():
+    other_round = _other(GRACE_NOTE * 2, same_set=False)
+
+    result = coach.c5_hiring_manager_most_detailed(_ctx(others=(other_round,)))
+
+    assert result.status == Status.NOT_APPLICABLE
+
+
+# --- C6 --------------------------------------------------------------------------------
+
+
+def test_c6_card_is_brief():
+    card = "Dear Grace,\n\n" + "word " * (coach.CARD_MAX_WORDS + 1)
+
+    assert coach.c6_fits_channel(_ctx(card, channel="card")).status == Status.WARN
+    assert coach.c6_fits_channel(_ctx(ALAN_NOTE, channel="card")).status == Status.PASS
+
+
+def test_c6_email_stays_short_and_has_a_subject():
+    long_email = "Dear Grace,\n\n" + "word " * coach.EMAIL_MAX_WORDS
+
+    assert coach.c6_fits_channel(_ctx(long_email)).status == Status.WARN
+    assert coach.c6_fits_channel(_ctx(subject="")).advice == "Add a subject line."
+    assert coach.c6_fits_channel(_ctx()).status == Status.PASS
+
+
+def test_c6_letter_fits_one_page():
+    line = "x" * coach.LETTER_CHARS_PER_LINE
+    header = 12
+    fits = "\n".join([line] * (coach.LETTER_MAX_LINES - header))
+    too_long = fits + "\nOne line too many."
+
+    assert coach.letter_lines(fits, header) == coach.LETTER_MAX_LINES
+    assert (
+        coach.c6_fits_channel(_ctx(fits, channel="letter", letter_header_lines=header)).status
+        == Status.PASS
+    )
+    result = coach.c6_fits_channel(_ctx(too_long, channel="letter", letter_header_lines=header))
+    assert result.status == Status.WARN
+    assert "one page" in result.advice
+
+
+def test_c6_counts_wrapped_lines_of_a_letter():
+    assert coach.letter_lines("a" * (coach.LETTER_CHARS_PER_LINE * 2 + 1)) == 3
+    assert coach.letter_lines("one\n\ntwo") == 3
+
+
+# --- C7 --------------------------------------------------------------------------------
+
+
+def test_c7_passes_note_answering_the_concern():
+    assert coach.c7_addresses_concerns(_ctx()).status == Status.PASS
+
+
+def test_c7_warns_and_names_the_concern_left_unanswered():
+    result = coach.c7_addresses_concerns(
+        _ctx(
+            GRACE_NOTE.replace("On Kafka", "On streaming").replace("Kafka administration", "admin")
+        )
+    )
+
+    assert result.status == Status.WARN
+    assert "No direct experience with Kafka" in result.advice
+
+
+def test_c7_does_not_apply_when_no_concern_was_recorded():
+    assert coach.c7_addresses_concerns(_ctx(recipient=ALAN)).status == Status.NOT_APPLICABLE
+
+
+# --- C8 --------------------------------------------------------------------------------
+
+TESTIMONIAL = coach.Quote(
+    quote="Thanks for the great job on the transition team. Your contributions were critical "
+    "to success.",
+    author="Bill Smith",
+)
+
+
+def test_c8_passes_note_quoting_a_testimonial_from_the_brag_book():
+    quoting = GRACE_NOTE.replace(
+        "Best regards,",
+        "As my CFO wrote: \u201cYour contributions were critical to success.\u201d"
+        "\n\nBest regards,",
+    )
+
+    result = coach.c8_testimonial(_ctx(quoting, testimonials=(TESTIMONIAL,)))
+
+    assert result.status == Status.PASS
+    assert "Bill Smith" in result.advice
+
+
+def test_c8_is_optional_and_suggests_the_brag_book():
+    result = coach.c8_testimonial(_ctx(testimonials=(TESTIMONIAL,)))
+
+    assert result.status == Status.NOT_APPLICABLE
+    assert result.advice.startswith("Optional")
+    assert result.sources == ("003",)
+
+
+# --- C9 --------------------------------------------------------------------------------
+
+
+def test_c9_passes_note_that_repairs_the_weak_moment():
+    weak = ("I rambled when asked about stakeholder conflicts",)
+    repaired = GRACE_NOTE.replace(
+        "Best regards,",
+        "On stakeholder conflicts, a crisper answer: I agree the goal first, then the plan."
+        "\n\nBest regards,",
+    )
+
+    assert coach.c9_repairs_weak_moment(_ctx(repaired, weak_moments=weak)).status == Status.PASS
+
+
+def test_c9_is_optional_and_quotes_the_debrief():
+    weak = ("I rambled when asked about stakeholder conflicts",)
+
+    result = coach.c9_repairs_weak_moment(_ctx(weak_moments=weak))
+
+    assert result.status == Status.NOT_APPLICABLE
+    assert "rambled" in result.advice
+    assert result.sources == ("004",)
+
+
+# --- C10 -------------------------------------------------------------------------------
+
+
+def test_c10_passes_interest_and_culture_fit_for_the_hiring_manager():
+    assert coach.c10_expresses_interest(_ctx()).status == Status.PASS
+
+
+def test_c10_warns_hiring_manager_note_without_culture_fit():
+    plain = GRACE_NOTE.replace("mission", "plan").replace("I would thrive there", "fine")
+
+    result = coach.c10_expresses_interest(_ctx(plain))
+
+    assert result.status == Status.WARN
+    assert "culture" in result.advice
+
+
+def test_c10_warns_note_without_interest_in_the_position():
+    cold = ALAN_NOTE.replace(
+        "I am very interested in joining Initech and look forward to "
+        "hearing about the\nnext steps.",
+        "Regards.",
+    )
+
+    result = coach.c10_expresses_interest(_ctx(cold, recipient=ALAN))
+
+    assert result.status == Status.WARN
+    assert result.sources == ("001", "004")
+
+
+def test_c10_asks_rejection_reply_to_request_other_roles():
+    asks = "Dear Grace,\n\nThank you. Please keep me in mind for other roles.\n\nBest,\nAda"
+    silent = "Dear Grace,\n\nThank you for letting me know.\n\nBest,\nAda"
+
+    assert coach.c10_expresses_interest(_ctx(asks, kind="rejection_reply")).status == Status.PASS
+    assert coach.c10_expresses_interest(_ctx(silent, kind="rejection_reply")).status == Status.WARN
+
+
+# --- C11 -------------------------------------------------------------------------------
+
+
+def test_c11_flags_confidential_markers_in_the_attachment_description():
+    result = coach.c11_no_confidential_markers(
+        _ctx(kind="work_product", attachment="Q3 pricing model (Internal only)")
+    )
+
+    assert result.status == Status.WARN
+    assert "Internal only" in result.advice
+    assert "what you attach" in result.advice
+
+
+def test_c11_flags_words_the_candidate_added():
+    leaky = GRACE_NOTE.replace("At Globex", "For Globex's client Umbrella Corp")
+
+    result = coach.c11_no_confidential_markers(_ctx(leaky, confidential_terms=("Umbrella Corp",)))
+
+    assert result.status == Status.WARN
+    assert "Umbrella Corp" in result.advice
+
+
+def test_c11_matches_whole_words_only():
+    harmless = GRACE_NOTE + "\nI met Linda at the conference."
+
+    result = coach.c11_no_confidential_markers(_ctx(harmless))
+
+    assert result.status == Status.PASS  # "Linda" does not contain the marker "nda"
+
+
+def test_c11_asks_for_a_description_of_the_attachment():
+    result = coach.c11_no_confidential_markers(_ctx(kind="work_product"))
+
+    assert result.status == Status.WARN
+    assert result.sources == ("001",)
+
+
+# --- C12 -------------------------------------------------------------------------------
+
+VALUE_ADD = """Dear Grace,
+
+Following our conversation about scaling the data platform, here is an article I found
+useful: https://example.com/streaming-at-scale. It shows how two teams cut their migration
+time in half by moving one data domain at a time.
+
+Best regards,
+Ada
+"""
+
+
+def test_c12_passes_resource_on_a_topic_discussed():
+    assert coach.c12_adds_value(_ctx(VALUE_ADD, kind="value_add")).status == Status.PASS
+
+
+def test_c12_warns_follow_up_without_a_resource():
+    bare = VALUE_ADD.replace("https://example.com/streaming-at-scale", "an article")
+
+    result = coach.c12_adds_value(_ctx(bare, kind="value_add"))
+
+    assert result.status == Status.WARN
+    assert result.sources == ("000",)
+
+
+def test_c12_recognises_a_library_item_by_its_title():
+    named = VALUE_ADD.replace("https://example.com/streaming-at-scale", "Streaming at Scale")
+
+    result = coach.c12_adds_value(
+        _ctx(named, kind="value_add", resource_titles=("Streaming at Scale",))
+    )
+
+    assert result.status == Status.PASS
+
+
+def test_c12_warns_follow_up_that_restates_qualifications():
+    bragging = """Dear Grace,
+
+Here is a link: https://example.com/a about the data platform.
+I have ten years of experience. I led three migrations. My skills match the role.
+I managed large teams.
+
+Best,
+Ada"""
+
+    result = coach.c12_adds_value(_ctx(bragging, kind="value_add"))
+
+    assert result.status == Status.WARN
+    assert "qualifications" in result.advice
+
+
+def test_c12_ranks_library_items_by_the_topics_discussed():
+    library = [
+        (["sales"], "C-level selling"),
+        (["data platform", "streaming"], "Streaming at scale"),
+        ([], "Hiring plans that work"),
+    ]
+
+    assert coach.rank_resources(library, GRACE.topics) == [1, 2]
+
+
+def test_c12_does_not_apply_to_a_thank_you():
+    assert coach.c12_adds_value(_ctx()).status == Status.NOT_APPLICABLE
+
+
+# --- C13 -------------------------------------------------------------------------------
+
+
+def test_c13_counts_down_the_48_hours():
+    result = coach.c13_within_48_hours(_ctx())
+
+    assert result.status == Status.PASS
+    assert "44 h left" in result.advice
+    assert result.sources == ("000", "001")
+
+
+def test_c13_warns_after_48_hours():
+    late = INTERVIEW_END + timedelta(hours=49)
+
+    result = coach.c13_within_48_hours(_ctx(now=late))
+
+    assert result.status == Status.WARN
+    assert "49 h" in result.advice
+
+
+def test_c13_judges_a_sent_note_by_when_it_was_sent():
+    sent = INTERVIEW_END + timedelta(hours=20)
+
+    result = coach.c13_within_48_hours(_ctx(now=INTERVIEW_END + timedelta(days=9), sent_at=sent))
+
+    assert result.status == Status.PASS
+    assert "Sent 20 h" in result.advice
+
+
+def test_c13_waits_for_the_interview_to_end():
+    early = INTERVIEW_END - timedelta(hours=1)
+
+    assert coach.c13_within_48_hours(_ctx(now=early)).status == Status.NOT_APPLICABLE
+
+
+# --- The whole review ------------------------------------------------------------------
+
+
+def test_review_runs_every_check_in_order_each_citing_its_seeds():
+    results = coach.review(_ctx(others=(_other(ALAN_NOTE),)))
+
+    assert [result.check for result in results] == [f"C{n}" for n in range(1, 14)]
+    for result in results:
+        assert result.sources and all(
+            source in {"000", "001", "002", "003", "004"} for source in result.sources
+        )
+        assert result.advice and "\n" not in result.advice
+
+
+def test_review_of_a_well_written_note_has_no_warnings():
+    results = coach.review(_ctx(others=(_other(ALAN_NOTE),)))
+
+    assert coach.warnings(results) == 0, [r for r in results if r.status == Status.WARN]
+
+
+def test_blanks_left_in_a_note_do_not_count_as_its_words():
+    hint = "Dear Grace,\n\n[Why you would thrive in their culture and mission.]\n\nBest,\nAda"
+
+    result = coach.c10_expresses_interest(_ctx(hint))
+
+    assert result.status == Status.WARN

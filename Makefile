@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint migrate superuser clean
+.PHONY: run test install lint migrate superuser demo clean
 
 $(PY):
 	@PYTHON=$$(scripts/find-python) || exit 1; \
@@ -34,6 +34,9 @@ lint: install
 
 superuser: migrate
 	$(PY) manage.py createsuperuser
+
+demo: migrate
+	$(PY) manage.py seed_demo
 
 clean:
 	rm -rf $(VENV) data staticfiles .pytest_cache

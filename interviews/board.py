@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, Window
+from django.db.models import Case, Count, F, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,6 +31,7 @@ S = ApplicationStatus
 OPEN_COLUMNS = (S.APPLIED, S.INTERVIEWING, S.OFFER, S.ON_HOLD)
 CLOSED_COLUMNS = (S.ACCEPTED, S.REJECTED, S.WITHDRAWN, S.FILLED)
 CARDS_PER_COLUMN = 50  # the rest are one click away in the filtered applications list
+CARDS_PER_CLOSED_COLUMN = 10  # collapsed by default: the latest few are enough
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ class Column:
 def board_columns(user) -> tuple[list[Column], list[Column]]:
     """The open and the closed columns, in one query.
 
-    Each column keeps its ``CARDS_PER_COLUMN`` most recently updated cards (a window
-    function numbers them per status) and knows its full count (another window).
+    Each column keeps its most recently updated cards (a window function numbers them per
+    status; closed columns keep fewer) and knows its full count (another window).
     """
     cards = (
         Application.objects.owned_by(user)
@@ -60,8 +61,12 @@ def board_columns(user) -> tuple[list[Column], list[Column]]:
                 order_by=[F("updated_at").desc(), F("id").desc()],
             ),
             column_total=Window(Count("id"), partition_by=F("status")),
+            column_limit=Case(
+                When(status__in=CLOSED_COLUMNS, then=Value(CARDS_PER_CLOSED_COLUMN)),
+                default=Value(CARDS_PER_COLUMN),
+            ),
         )
-        .filter(rank__lte=CARDS_PER_COLUMN)
+        .filter(rank__lte=F("column_limit"))
         .order_by("status", "rank")
     )
     by_status: dict[str, list[Application]] = {}

@@ -78,7 +78,7 @@ def feed_path(token: str) -> str:
 
 
 def _site_url() -> str:
-    return getattr(settings, "SITE_URL", "").rstrip("/")
+    return settings.SITE_URL
 
 
 def _interview_event(interview: Interview, stamp: datetime) -> icalendar.Event:

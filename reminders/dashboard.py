@@ -23,15 +23,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from interviews.models import Application, ApplicationStatus, Debrief, Interview
 from notes.models import CorrespondenceKind, Note
 from reminders.models import OPEN_STATUSES, FollowUp
 
-LIMIT = 10  # items of each kind shown; the list's "needs action" filter shows them all
+LIMIT = 6  # items of each kind shown; the list's "needs action" filter shows them all
 # A debrief is still worth writing for two weeks (for comparisons); after that it is
 # dropped from the dashboard rather than nagging forever.
 DEBRIEF_WINDOW = timedelta(days=14)
@@ -125,7 +124,10 @@ def due_followups(user, day: Day) -> list[FollowUp]:
         FollowUp.objects.filter(owner=user, status__in=OPEN_STATUSES, due_at__lt=day.week_end)
         .exclude(rule=DEBRIEF_RULE)
         .select_related("application", "interviewer")
-        .defer("application__listing_text", "application__notes", "last_error")
+        .only(
+            "id", "rule", "due_at", "status", "interview_id", "application__id",
+            "application__company", "application__role_title", "interviewer__name",
+        )
         .order_by("due_at", "id")[: LIMIT + 1]
     )
 
@@ -135,7 +137,11 @@ def draft_notes(user) -> list[Note]:
         Note.objects.owned_by(user)
         .drafts()
         .select_related("application", "interviewer", "interview")
-        .defer("body", "application__listing_text", "application__notes")
+        .only(
+            "id", "kind", "created_at", "application__id", "application__company",
+            "application__role_title", "interviewer__name", "interview__id",
+            "interview__ends_at",
+        )
         .order_by("created_at", "id")[: LIMIT + 1]
     )
 
@@ -144,32 +150,37 @@ def _debriefed() -> Exists:
     return Exists(Debrief.objects.filter(interview=OuterRef("pk"), completed_at__isnull=False))
 
 
-def interviews_to_act_on(user, day: Day) -> list[Interview]:
-    """Interviews ended without a completed debrief, and interviews coming up this week.
+INTERVIEW_FIELDS = (
+    "id", "round_number", "format", "starts_at", "ends_at", "application__id",
+    "application__company", "application__role_title",
+)
 
-    One query: ``group`` tells them apart and each group is cut at ``LIMIT + 1`` by a
-    window function, so a backlog of debriefs cannot hide the interviews coming up.
-    """
-    not_debriefed = Q(
-        ends_at__lte=day.now, ends_at__gte=day.now - DEBRIEF_WINDOW
-    ) & ~Q(_debriefed())
-    upcoming = Q(starts_at__gte=day.now, starts_at__lt=day.week_end)
-    group = Case(When(upcoming, then=Value("interview")), default=Value("debrief"))
-    return list(
+
+def _interviews(user):
+    return (
         Interview.objects.owned_by(user)
-        .filter(upcoming | not_debriefed)
         .exclude(application__status__in=ENDED_STATUSES)
         .select_related("application")
-        .only(
-            "id", "round_number", "format", "starts_at", "ends_at", "application__id",
-            "application__company", "application__role_title", "application__status",
-        )
-        .annotate(
-            group=group,
-            rank=Window(RowNumber(), partition_by=group, order_by=[F("starts_at"), F("id")]),
-        )
-        .filter(rank__lte=LIMIT + 1)
-        .order_by("starts_at", "id")
+        .only(*INTERVIEW_FIELDS)
+    )
+
+
+def interviews_not_debriefed(user, day: Day) -> list[Interview]:
+    """Interviews ended in the last two weeks without a completed debrief, oldest first."""
+    return list(
+        _interviews(user)
+        .filter(ends_at__lte=day.now, ends_at__gte=day.now - DEBRIEF_WINDOW)
+        # No debrief, or one not finished: a LEFT JOIN, cheaper to build than NOT EXISTS.
+        .filter(debrief__completed_at__isnull=True)
+        .order_by("ends_at", "id")[: LIMIT + 1]
+    )
+
+
+def interviews_coming_up(user, day: Day) -> list[Interview]:
+    return list(
+        _interviews(user)
+        .filter(starts_at__gte=day.now, starts_at__lt=day.week_end)
+        .order_by("starts_at", "id")[: LIMIT + 1]
     )
 
 
@@ -192,7 +203,7 @@ def _draft_due(note: Note) -> datetime:
 
 
 def dashboard_for(user, now: datetime | None = None) -> Dashboard:
-    """Every next action of the candidate, sorted by when it is due, in four queries."""
+    """Every next action of the candidate, sorted by when it is due, in five queries."""
     now = now or timezone.now()
     day = Day.of(now, user.zone)
     board = Dashboard()
@@ -206,14 +217,14 @@ def dashboard_for(user, now: datetime | None = None) -> Dashboard:
         Action("draft", _draft_due(note), note.application, note)
         for note in _limited(draft_notes(user), "draft", board.more)
     ]
-    interviews = interviews_to_act_on(user, day)
-    for kind, due_after in (("debrief", DEBRIEF_DUE_AFTER), ("interview", None)):
-        chosen = [i for i in interviews if i.group == kind]
-        actions += [
-            Action(kind, i.starts_at if due_after is None else i.ends_at + due_after,
-                   i.application, i)
-            for i in _limited(chosen, kind, board.more)
-        ]
+    actions += [
+        Action("debrief", i.ends_at + DEBRIEF_DUE_AFTER, i.application, i)
+        for i in _limited(interviews_not_debriefed(user, day), "debrief", board.more)
+    ]
+    actions += [
+        Action("interview", i.starts_at, i.application, i)
+        for i in _limited(interviews_coming_up(user, day), "interview", board.more)
+    ]
     actions += [
         Action("decision", datetime.combine(a.decision_date, time(23, 59), tzinfo=user.zone),
                a, a)

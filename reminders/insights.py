@@ -49,7 +49,11 @@ class Bar:
 
     @property
     def centre(self) -> float:
-        return self.x + self.width / 2
+        return round(self.x + self.width / 2, 2)
+
+    @property
+    def value_y(self) -> float:
+        return round(self.y - 6, 2)
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,12 @@ class FollowUp(models.Model):
             models.Index(fields=["application", "status"]),
             # One candidate's due rows in order (the claim), their failures (the alerts).
             models.Index(fields=["owner", "status", "due_at"], name="followup_owner_status_due"),
+            # One candidate's open rows, most urgent first, read only as far as shown: the
+            # dashboard and the calendar feed, however long the backlog.
+            models.Index(
+                fields=["owner", "due_at"], name="followup_open_owner_due",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
         ]
         constraints = [
             # A constraint rather than unique=True: on PostgreSQL that would add a second,

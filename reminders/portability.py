@@ -356,6 +356,14 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.error and not self.rejected_count
 
+    @property
+    def unlisted(self) -> int:
+        return self.rejected_count - len(self.rejected)
+
+    @property
+    def imported_rows(self) -> list[tuple[str, int]]:
+        return [(name.replace("_", " ").capitalize(), n) for name, n in self.imported.items()]
+
     def reject(self, where: str, reason: str) -> None:
         self.rejected_count += 1
         if len(self.rejected) < MAX_REPORTED:

@@ -60,6 +60,20 @@ class ApplicationFilterForm(forms.Form):
         required=False, choices=[(key, label) for key, (label, _) in SORTS.items()]
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, form_field in self.fields.items():
+            widget = form_field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            if self.is_bound and name in self.errors:
+                css += " is-invalid"
+            widget.attrs["class"] = css
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("added_from"), cleaned.get("added_to")

@@ -19,15 +19,16 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, OuterRef, Subquery, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from interviews.models import Application, ApplicationStatus, Interview
-from reminders import calendar, portability
+from interviews.models import Application, Interview
+from reminders import calendar, cards, portability
 from reminders import insights as insights_module
-from reminders.dashboard import dashboard_for, needs_action_q
+from reminders.dashboard import LIMIT, dashboard_for, needs_action_q
 from reminders.models import CalendarFeed
 from reminders.timeline import timeline_for
 from reminders.tracking_forms import ApplicationFilterForm, ImportForm
@@ -50,18 +51,13 @@ def _get_application_for_user(request: HttpRequest, pk: int) -> Application:
 def home(request: HttpRequest) -> HttpResponse:
     """The next actions: overdue, today and this week."""
     board = dashboard_for(request.user)
-    # Only a candidate with nothing to do is asked whether they have applications at all.
-    has_applications = (
-        not board.empty or Application.objects.owned_by(request.user).exists()
-    )
+    render_card = cards.CardRenderer(zone=request.user.zone, csrf_token=get_token(request))
+    buckets = [
+        (key, label, [render_card(action) for action in actions])
+        for key, label, actions in board.buckets()
+    ]
     return render(
-        request,
-        "reminders/dashboard.html",
-        {
-            "board": board,
-            "has_applications": has_applications,
-            "statuses": ApplicationStatus.choices,
-        },
+        request, "reminders/dashboard.html", {"board": board, "buckets": buckets, "limit": LIMIT}
     )
 
 

@@ -68,7 +68,9 @@ def outsider_client(client, outsider):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+def browser_type_launch_args(
+    browser_type_launch_args: dict, _close_event_loop_connections
+) -> dict:
     """pytest-playwright's launch options (``--headed``, ``--slowmo``) on Debian's Chromium.
 
     Without Chromium the browser tests skip on a workstation but fail in CI, where a skip
@@ -85,6 +87,22 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
         "executable_path": str(CHROMIUM),
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture(scope="session")
+def _close_event_loop_connections(playwright):
+    """Close the database connection Django gave the test thread while Playwright ran.
+
+    Playwright's sync API keeps an event loop marked as running in the test thread from its
+    first use to the end of the session, and asgiref then keeps Django's connections per
+    async context: the queries of every later test and flush use a second connection.
+    Torn down before Playwright stops, this closes it while it is still reachable, so
+    PostgreSQL can drop the test database at the end of the session.
+    """
+    yield
+    from django.db import connections
+
+    connections.close_all()
 
 
 @pytest.fixture(autouse=True)

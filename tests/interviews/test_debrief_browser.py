@@ -32,7 +32,8 @@ def _sign_in(page: Page, base_url: str, email: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your applications")
+    # Signed in, the home page is the dashboard of next actions.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Next actions")
 
 
 def _step_heading(page: Page):

@@ -56,7 +56,7 @@ def _history(response) -> list[str]:
 
 
 def _home_rows(response) -> list[list[str]]:
-    """The cells of each application row on the home page."""
+    """The cells of each application row on the applications list."""
     body = re.search(r"<tbody>(.*?)</tbody>", response.content.decode(), re.S)
     if not body:
         return []
@@ -619,7 +619,7 @@ def test_delete_on_post_removes_what_the_confirmation_said(owner_client, full_ap
     assert {name: after[name] - 1 for name in after} == remaining
 
 
-# --- Home page -----------------------------------------------------------------------------
+# --- Applications list (the home page before the dashboard took its place) -----------------
 
 
 def test_home_lists_applications_with_company_status_and_next_upcoming_interview(
@@ -634,7 +634,7 @@ def test_home_lists_applications_with_company_status_and_next_upcoming_interview
         InterviewFactory(application=acme, starts_at=starts_at)
     ApplicationFactory(owner=owner, company="Globex", decision_date=date(2026, 8, 1))
 
-    rows = _home_rows(owner_client.get(reverse("home")))
+    rows = _home_rows(owner_client.get(reverse("application_list")))
 
     assert sorted(rows) == [
         ["Acme", "Product Manager", "Interviewing", "Sat 4 Jul 2026, 15:00", "—"],
@@ -648,7 +648,7 @@ def test_home_lists_newest_application_first(owner_client, owner):
             owner=owner, company=company, created_at=CURRENT_TIME - timedelta(days=days_ago)
         )
 
-    rows = _home_rows(owner_client.get(reverse("home")))
+    rows = _home_rows(owner_client.get(reverse("application_list")))
 
     assert [row[0] for row in rows] == ["Newest", "Middle", "Oldest"]
 
@@ -661,8 +661,8 @@ def test_home_paginates_at_25_applications(owner_client, owner):
             created_at=CURRENT_TIME - timedelta(hours=index),
         )
 
-    first = owner_client.get(reverse("home"))
-    second = owner_client.get(reverse("home"), {"page": 2})
+    first = owner_client.get(reverse("application_list"))
+    second = owner_client.get(reverse("application_list"), {"page": 2})
 
     assert len(_home_rows(first)) == 25
     assertContains(first, "Page 1 of 2")
@@ -680,14 +680,14 @@ def test_home_with_bad_page_number_shows_a_page_instead_of_failing(
     for _ in range(30):
         ApplicationFactory(owner=owner)
 
-    response = owner_client.get(reverse("home"), {"page": page_number})
+    response = owner_client.get(reverse("application_list"), {"page": page_number})
 
     assert response.status_code == 200
     assert len(_home_rows(response)) in (25, 5)
 
 
 def test_home_shows_empty_state_to_new_candidate(owner_client):
-    response = owner_client.get(reverse("home"))
+    response = owner_client.get(reverse("application_list"))
 
     assertContains(response, "No applications yet")
     assertContains(response, "Add your first application")
@@ -699,7 +699,7 @@ def test_home_never_shows_another_candidates_applications(owner_client, owner, o
     theirs = ApplicationFactory(owner=outsider, company="Theirs Ltd")
     InterviewFactory(application=theirs, starts_at=CURRENT_TIME + timedelta(days=1))
 
-    response = owner_client.get(reverse("home"))
+    response = owner_client.get(reverse("application_list"))
 
     assert [row[0] for row in _home_rows(response)] == ["Mine Inc"]
     assertNotContains(response, "Theirs Ltd")
@@ -748,8 +748,8 @@ def test_home_runs_same_number_of_queries_for_1_and_200_applications(db, client,
     _applications_with_interviews(small, 1)
     _applications_with_interviews(large, 200)
 
-    one = _count_queries(_client_for(type(client), small), reverse("home"))
-    many = _count_queries(_client_for(type(client), large), reverse("home"))
+    one = _count_queries(_client_for(type(client), small), reverse("application_list"))
+    many = _count_queries(_client_for(type(client), large), reverse("application_list"))
 
     with capsys.disabled():
         print(f"\nhome page queries: {one} with 1 application, {many} with 200")
@@ -820,7 +820,7 @@ def _assert_escaped(response, raw: str) -> None:
 
 
 PAGES_SHOWING_COMPANY = {
-    "home": lambda a: reverse("home"),
+    "application_list": lambda a: reverse("application_list"),
     "application_detail": lambda a: reverse(
         "application_detail", args=[a.interview.application_id]
     ),

@@ -101,22 +101,6 @@ def notes(owner_with_signature, interview, manager, recruiter):
     return sorted(created, key=lambda note: note.interviewer.role != InterviewerRole.HIRING_MANAGER)
 
 
-@pytest.fixture(scope="session")
-def _close_event_loop_connections(playwright):
-    """Close the database connection Django gave the test thread while Playwright ran.
-
-    Playwright's sync API keeps an event loop marked as running in the test thread from its
-    first use to the end of the session, and asgiref then keeps Django's connections per
-    async context: the queries of every later test and flush use a second connection.
-    Torn down before Playwright stops, this closes it while it is still reachable, so
-    PostgreSQL can drop the test database at the end of the session.
-    """
-    yield
-    from django.db import connections
-
-    connections.close_all()
-
-
 @pytest.fixture
 def sign_in(live_server, _close_event_loop_connections):
     """Sign a Playwright page in as a candidate, with a session made by Django's test client."""

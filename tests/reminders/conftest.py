@@ -6,6 +6,7 @@ The real servers (Redis, an SMTP sink, a Celery worker) are only started by the 
 
 from __future__ import annotations
 
+import logging
 import os
 import smtplib
 import socket
@@ -169,6 +170,8 @@ class Sink:
 
 @pytest.fixture
 def smtp_sink(settings):
+    # aiosmtpd logs every SMTP command at INFO: thousands of lines per test.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     sink = Sink()
     sink.start()
     settings.MAILERS = sink.mailers()

@@ -100,9 +100,9 @@ def test_planning_twice_creates_nothing_new(logged):
 def test_rejection_skips_outreach_and_plans_r9_and_r10(logged):
     planned(logged)
 
-    with_commit = interview_services.application_set_status
-    with_commit(application=logged.application, status=ApplicationStatus.REJECTED,
-                at=CURRENT_TIME)
+    interview_services.application_set_status(
+        application=logged.application, status=ApplicationStatus.REJECTED, at=CURRENT_TIME
+    )
     services.plan_application(application_id=logged.application.pk)
 
     app = logged.application
@@ -998,3 +998,38 @@ def test_reminder_settings_can_switch_every_rule_off(owner_client, logged):
     assert response.status_code == 302
     prefs = ReminderSettings.objects.get(candidate=logged.owner)
     assert (prefs.paused, len(prefs.disabled_rules)) == (False, 13)
+
+
+# --- The ready draft in the reminder ---------------------------------------------------------
+
+
+def test_the_reminder_includes_the_ready_draft_escaped_and_links_to_it(logged, mailoutbox):
+    from notes import services as note_services
+
+    note = note_services.note_create(
+        application=logged.application, candidate=logged.owner, interviewer=logged.ada,
+        kind="thank_you", channel="email",
+    )
+    body = "Dear Ada,\nthank you — <script>alert(1)</script> the analytics engine was fun."
+    note_services.note_save(note=note, expected_version=note.version, body=body)
+    planned(logged)
+
+    services.dispatch_due(now=EVENING)
+
+    text, html = _text_and_html(mailoutbox[0])
+    assert body in text
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert f"http://testserver{note.get_absolute_url()}" in text
+    # Only Ada's thank-you email has a draft: Grace's reminder links to the notes page.
+    assert text.count("Your draft, ready to check and send") == 1
+    assert f"/interviews/{logged.interview.pk}/notes/" in text
+
+
+def test_the_debrief_reminder_opens_the_debrief(logged, mailoutbox):
+    planned(logged)
+
+    services.dispatch_due(now=EVENING)
+
+    text, _ = _text_and_html(mailoutbox[0])
+    assert f"http://testserver/interviews/{logged.interview.pk}/debrief/" in text

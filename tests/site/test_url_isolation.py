@@ -19,6 +19,7 @@ Controls keep those checks honest: the owner reaches every page, and the very PO
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
@@ -45,8 +47,9 @@ from interviews.models import (
     StatusChange,
 )
 from notes import models as notes_models
+from reminders.calendar import feed_regenerate
 from reminders.links import action_path
-from reminders.models import FollowUp, ReminderSettings
+from reminders.models import CalendarFeed, FollowUp, ReminderSettings
 from tests.conftest import PASSWORD
 from tests.factories import (
     ApplicationFactory,
@@ -83,6 +86,8 @@ class World:
     resource: notes_models.Resource | None = None
     # The reminders app's follow-up (see _reminders_objects).
     followup: FollowUp | None = None
+    # The secret token of the owner's calendar feed (see _tracking_objects).
+    calendar_token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,17 @@ def _followup_action(world: World) -> str:
 
 def _followup_link(world: World) -> str:
     return action_path(followup_id=world.followup.pk, owner_id=world.owner.pk, action="done")
+
+
+def _import_file(world: World) -> dict:
+    """A minimal valid JSON export: one application."""
+    export = {
+        "format": "followup-export",
+        "version": 1,
+        "applications": [{"id": 1, "company": "Imported Co", "role_title": "Engineer"}],
+    }
+    data = json.dumps(export).encode()
+    return {"file": SimpleUploadedFile("export.json", data, content_type="application/json")}
 
 
 def _note_data(world: World) -> dict:
@@ -294,6 +310,26 @@ ROUTES: dict[str, Route] = {
     "reminder_settings": _signed_in(
         "reminder_settings", post=lambda w: {"paused": "on", "enabled_rules": ["R1", "R2"]}
     ),
+    # Tracking across applications (reminders/tracking_urls.py, interviews/board.py).
+    "application_list": _signed_in("application_list"),
+    "board": _signed_in("board"),
+    "application_move": _action("application_move", "application", lambda w: {"status": "offer"}),
+    "application_timeline": _object("application_timeline", "application"),
+    "insights": _signed_in("insights"),
+    "signed_in_ping": _signed_in("signed_in_ping"),
+    "your_data": _signed_in("your_data"),
+    "calendar_feed_regenerate": Route(
+        Kind.ACTION, _page("calendar_feed_regenerate"), post=lambda w: {}
+    ),
+    "calendar_feed_revoke": Route(Kind.ACTION, _page("calendar_feed_revoke"), post=lambda w: {}),
+    # The feed a calendar app subscribes to: like the reset link, its token is the credential.
+    "calendar_feed": Route(
+        Kind.PUBLIC, lambda w: reverse("calendar_feed", args=[w.calendar_token]), sign_in=False
+    ),
+    "export_json": _signed_in("export_json"),
+    "export_csv": Route(Kind.SIGNED_IN, lambda w: reverse("export_csv", args=["applications"])),
+    "export_vcard": _signed_in("export_vcard"),
+    "data_import": Route(Kind.ACTION, _page("data_import"), post=_import_file),
 }
 
 
@@ -342,6 +378,7 @@ def world(owner) -> World:
         attendance=attendance,
         **_notes_objects(owner, attendance),
         **_reminders_objects(owner, attendance),
+        **_tracking_objects(owner),
     )
 
 
@@ -376,7 +413,12 @@ def _reminders_objects(owner: Candidate, attendance: Attendance) -> dict:
     }
 
 
-REMINDERS_STATE = (FollowUp, ReminderSettings)
+def _tracking_objects(owner: Candidate) -> dict:
+    """The owner's calendar feed (regenerating and revoking it are state changes)."""
+    return {"calendar_token": feed_regenerate(owner=owner)}
+
+
+REMINDERS_STATE = (FollowUp, ReminderSettings, CalendarFeed)
 
 
 NOTES_STATE = (

@@ -4,14 +4,20 @@
     python manage.py seed_demo --users 5 --applications 1000
 
 The demo account shows every part of the app; the large mode writes with bulk inserts so a
-thousand applications per user take seconds. It lives in ``reminders`` because it fills
-every app's tables and plans the follow-ups, and only ``reminders`` may read them all.
+thousand applications per user take seconds (planning their follow-ups is most of it:
+``--no-plan`` skips it). It lives in ``reminders`` because it fills every app's tables and
+plans the follow-ups, and only ``reminders`` may read them all.
+
+Every account gets a few "highlights" around the time the command runs, so the dashboard
+has something in each section: an interview that ended yesterday and one earlier today
+(not yet debriefed, thank-you notes due, one of them drafted), two interviews coming up
+this week, and a decision two days overdue.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -28,7 +34,7 @@ from interviews.models import (
     InterviewerRole,
     StatusChange,
 )
-from notes.models import Channel, Correspondence, CorrespondenceKind
+from notes.models import Channel, Correspondence, CorrespondenceKind, Note
 from reminders.services import plan_application
 
 DEMO_EMAIL = "demo@example.com"
@@ -161,6 +167,7 @@ class Command(BaseCommand):
                     application=app, name=name, title=title, role=role,
                     email="" if rng.random() < 0.15 else f"{mailbox}@{domain}",
                 ))
+        highlighted = self._highlight(owner, apps, interviews, now)
         Interview.objects.bulk_create(interviews)
         Interviewer.objects.bulk_create(people)
         by_app: dict[int, list[Interview]] = {}
@@ -173,16 +180,82 @@ class Command(BaseCommand):
                     interview=interview, interviewer=person, topics=rng.choice(TOPICS),
                     concerns=rng.choice(CONCERNS),
                 ))
-                if rng.random() < 0.6:
+                sent_at = interview.ends_at + timedelta(hours=rng.randint(2, 40))
+                # Nothing is sent before the interview has happened, nor for a highlight
+                # (their notes are still due).
+                if rng.random() < 0.6 and sent_at <= now and interview not in highlighted:
                     sent.append(Correspondence(
                         application_id=person.application_id, interview=interview,
                         interviewer=person, kind=CorrespondenceKind.THANK_YOU,
                         channel=rng.choice([Channel.EMAIL, Channel.CARD]),
-                        sent_at=interview.ends_at + timedelta(hours=rng.randint(2, 40)),
+                        sent_at=sent_at,
                         subject="Thank you", body=f"Dear {person.name}, thank you…",
                     ))
         Attendance.objects.bulk_create(attendances)
         Correspondence.objects.bulk_create(sent)
+        self._draft_thank_you(attendances, highlighted, now)
         if plan:
             for app in apps:
-                plan_application(application_id=app.pk, now=now)
+                # An ended application needs no follow-up (rules.plan): skip the queries.
+                if app.status not in ApplicationStatus.closed():
+                    plan_application(application_id=app.pk, now=now)
+
+    @staticmethod
+    def _highlight(owner: Candidate, apps, interviews, now) -> list[Interview]:
+        """Move the last round of a few interviewing applications around ``now``.
+
+        Returns the interviews moved: yesterday, earlier today, tomorrow, in three days.
+        One more application has its decision two days overdue.
+        """
+        zone = owner.zone
+        today = now.astimezone(zone).date()
+
+        def local(day_offset: int, hour: int) -> datetime:
+            day = today + timedelta(days=day_offset)
+            return datetime.combine(day, time(hour), tzinfo=zone)
+
+        earlier_today = min(local(0, 9), now - timedelta(hours=2))
+        moments = [local(-1, 14), earlier_today, local(1, 10), local(3, 15)]
+        last_rounds = {}
+        for interview in interviews:
+            last_rounds[interview.application_id] = interview
+        interviewing = [
+            app for app in apps
+            if app.status == ApplicationStatus.INTERVIEWING and app.pk in last_rounds
+        ]
+        moved = []
+        for app, start in zip(interviewing, moments, strict=False):
+            # Every round moves by the same amount, so the rounds stay in order.
+            shift = start - last_rounds[app.pk].starts_at
+            for interview in interviews:
+                if interview.application_id == app.pk:
+                    interview.starts_at += shift
+                    interview.ends_at += shift
+                    interview.created_at = min(interview.created_at,
+                                               interview.starts_at - timedelta(days=3))
+            moved.append(last_rounds[app.pk])
+        overdue = interviewing[len(moments):len(moments) + 1]
+        for app in overdue:
+            app.decision_date = today - timedelta(days=2)
+            Application.objects.filter(pk=app.pk).update(decision_date=app.decision_date)
+            for interview in interviews:
+                if interview.application_id == app.pk:
+                    interview.q_decision_by = app.decision_date
+        return moved
+
+    @staticmethod
+    def _draft_thank_you(attendances, highlighted, now) -> None:
+        """A thank-you drafted but not sent, for the first person met yesterday."""
+        for attendance in attendances:
+            if attendance.interview in highlighted[:1]:
+                interview, person = attendance.interview, attendance.interviewer
+                Note.objects.create(
+                    application_id=interview.application_id, interview=interview,
+                    interviewer=person, kind=CorrespondenceKind.THANK_YOU,
+                    subject="Thank you for yesterday's conversation",
+                    body=f"Dear {person.name},\n\nThank you for taking the time to talk "
+                    f"about {attendance.topics.lower()}…",
+                    created_at=interview.ends_at + timedelta(hours=2),
+                    updated_at=interview.ends_at + timedelta(hours=2),
+                )
+                return

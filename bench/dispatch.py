@@ -36,11 +36,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-# Python puts this script's folder first on sys.path, where a sibling script (bench/http.py)
-# would shadow the standard library module of its name for Django: the project root
-# replaces it.
 BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BASE_DIR / "bench"]
 sys.path.insert(0, str(BASE_DIR))
 
 # A benchmark is not a development server: no query log, no debug toolbar of any kind.

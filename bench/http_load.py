@@ -1,7 +1,7 @@
 """Benchmark of the dashboard over HTTP: its throughput against a bare signed-in page.
 
-    .venv/bin/python bench/http.py                       # SQLite in a temporary folder
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_http .venv/bin/python bench/http.py
+    .venv/bin/python bench/http_load.py                       # SQLite in a temporary folder
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_http .venv/bin/python bench/http_load.py
 
 Options: ``--applications 1000 --duration 10 --connections 4 --workers 3 --keep``.
 
@@ -25,14 +25,6 @@ Options: ``--applications 1000 --duration 10 --connections 4 --workers 3 --keep`
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# This file shares its name with the standard library's ``http`` package, which urllib and
-# gunicorn import: take the script's own folder off the import path before anything does.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-
 import argparse
 import json
 import os
@@ -40,9 +32,11 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent

@@ -100,6 +100,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    # Tests on a file rather than in memory: the browser tests' live server writes from
+    # another thread, and a shared in-memory database fails at once ("table is locked")
+    # where a file waits for the lock.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-followup.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -30,7 +30,8 @@ DEBRIEF_FIELDS = frozenset(
 )
 
 
-def _assign(instance, fields: dict[str, Any]) -> list[str]:
+def assign_changed(instance, fields: dict[str, Any]) -> list[str]:
+    """Set the fields whose value differs; return their names (for ``update_fields``)."""
     changed = []
     for name, value in fields.items():
         if getattr(instance, name) != value:
@@ -59,7 +60,7 @@ def application_update(
     """
     at = at or timezone.now()
     old_status = application.status
-    changed = _assign(application, fields)
+    changed = assign_changed(application, fields)
     if not changed:
         return []
     application.save(update_fields=[*changed, "updated_at"])
@@ -129,7 +130,7 @@ def interview_create(*, application: Application, **fields) -> Interview:
 
 @transaction.atomic
 def interview_update(*, interview: Interview, **fields) -> list[str]:
-    changed = _assign(interview, fields)
+    changed = assign_changed(interview, fields)
     if changed:
         interview.save(update_fields=[*changed, "updated_at"])
         _after_interview_saved(interview, created=False)
@@ -161,7 +162,7 @@ def interviewer_add(
 
 @transaction.atomic
 def interviewer_update(*, interviewer: Interviewer, **fields) -> list[str]:
-    changed = _assign(interviewer, fields)
+    changed = assign_changed(interviewer, fields)
     if changed:
         interviewer.save(update_fields=changed)
         _announce_interviewer(interviewer)
@@ -192,7 +193,7 @@ def _announce_attendance(interview: Interview) -> None:
 
 
 def attendance_update(*, attendance: Attendance, topics: str, concerns: str) -> list[str]:
-    changed = _assign(attendance, {"topics": topics, "concerns": concerns})
+    changed = assign_changed(attendance, {"topics": topics, "concerns": concerns})
     if changed:
         attendance.save(update_fields=changed)
     return changed
@@ -242,7 +243,7 @@ def debrief_save(
         interview=interview, defaults={**answers, "created_at": at, "completed_at": at}
     )
     if not created:
-        changed = _assign(debrief, {**answers, "completed_at": debrief.completed_at or at})
+        changed = assign_changed(debrief, {**answers, "completed_at": debrief.completed_at or at})
         if changed:
             debrief.save(update_fields=[*changed, "updated_at"])
     transaction.on_commit(lambda: signals.debrief_saved.send(sender=Debrief, debrief=debrief))
@@ -250,7 +251,7 @@ def debrief_save(
 
 
 def profile_update(*, candidate: Candidate, **fields) -> list[str]:
-    changed = _assign(candidate, fields)
+    changed = assign_changed(candidate, fields)
     if changed:
         candidate.save(update_fields=changed)
     return changed

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from interviews.models import Application, Attendance, Candidate, Interview, Interviewer
+from interviews.services import assign_changed
 from notes import selectors, signals, starters
 from notes.models import (
     Achievement,
@@ -296,9 +297,7 @@ def note_delete(*, note: Note) -> None:
 
 
 def _update(instance, fields: dict[str, Any]) -> list[str]:
-    changed = [name for name, value in fields.items() if getattr(instance, name) != value]
-    for name in changed:
-        setattr(instance, name, fields[name])
+    changed = assign_changed(instance, fields)
     if changed:
         instance.save(update_fields=changed)
     return changed

@@ -110,12 +110,20 @@ def running_worker():
 def using_redis():
     """Send tasks to the Redis test database instead of running them eagerly."""
     saved = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    # Celery reads the CELERY_BROKER_URL environment variable (CI sets it) before its
+    # configuration, so the variable is switched too.
+    saved_env = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = REDIS_URL
     celery_app.conf.broker_url, celery_app.conf.task_always_eager = REDIS_URL, False
     _forget_broker_connections()
     try:
         yield
     finally:
         celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
+        if saved_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_env
         _forget_broker_connections()
 
 

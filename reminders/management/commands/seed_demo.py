@@ -77,6 +77,20 @@ LISTING = (
 )
 
 
+DIVISIONS = ["Europe", "Labs", "Digital", "Americas", "Ventures", "Asia Pacific"]
+
+
+def _company(n: int) -> str:
+    """A distinct, plausible company name for the n-th application."""
+    base = COMPANIES[n % len(COMPANIES)]
+    division = n // len(COMPANIES)
+    if division == 0:
+        return base
+    if division <= len(DIVISIONS):
+        return f"{base} {DIVISIONS[division - 1]}"
+    return f"{base} #{n}"
+
+
 class Command(BaseCommand):
     help = "Create a demo account full of realistic data, or large data for benchmarks."
 
@@ -122,7 +136,7 @@ class Command(BaseCommand):
         apps = Application.objects.bulk_create(
             Application(
                 owner=owner,
-                company=f"{rng.choice(COMPANIES)}{'' if count <= len(COMPANIES) else f' #{n}'}",
+                company=_company(n),
                 role_title=(role := rng.choice(ROLES)),
                 listing_url=f"https://jobs.example.com/{n}",
                 listing_text=LISTING.format(role=role),

@@ -23,9 +23,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from interviews import services
+from interviews.access import get_application_for_user
 from interviews.forms import StatusForm
 from interviews.models import Application, ApplicationStatus
-from interviews.views import _get_application_for_user
 
 S = ApplicationStatus
 OPEN_COLUMNS = (S.APPLIED, S.INTERVIEWING, S.OFFER, S.ON_HOLD)
@@ -110,7 +110,7 @@ def _back(request: HttpRequest) -> str:
 @require_POST
 def application_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a card to another column: records the status change like any other."""
-    application = _get_application_for_user(request, pk)
+    application = get_application_for_user(request, pk)
     form = StatusForm(request.POST)
     moved = None
     if form.is_valid():

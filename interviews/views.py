@@ -1,6 +1,6 @@
 """Views of applications, interviews and interviewers.
 
-Every object is fetched through one ``_get_<model>_for_user`` helper that filters by owner,
+Every object is fetched through one owner-scoped helper (``interviews.access``),
 so another candidate's object is a 404, never a 403 that would confirm it exists.
 State changes go through ``interviews.services``.
 """
@@ -14,13 +14,19 @@ from django.core.exceptions import SuspiciousOperation
 from django.db.models import F, Prefetch
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import SessionWizardView
 
 from interviews import services
+from interviews.access import (
+    get_application_for_user,
+    get_attendance_for_user,
+    get_interview_for_user,
+    get_interviewer_for_user,
+)
 from interviews.forms import (
     ApplicationForm,
     AttendanceForm,
@@ -41,33 +47,7 @@ from interviews.models import (
     Attendance,
     Debrief,
     Interview,
-    Interviewer,
 )
-
-
-def _get_application_for_user(request: HttpRequest, pk: int) -> Application:
-    return get_object_or_404(Application.objects.owned_by(request.user), pk=pk)
-
-
-def _get_interview_for_user(request: HttpRequest, pk: int) -> Interview:
-    return get_object_or_404(
-        Interview.objects.owned_by(request.user).select_related("application"), pk=pk
-    )
-
-
-def _get_interviewer_for_user(request: HttpRequest, pk: int) -> Interviewer:
-    return get_object_or_404(
-        Interviewer.objects.owned_by(request.user).select_related("application"), pk=pk
-    )
-
-
-def _get_attendance_for_user(request: HttpRequest, pk: int) -> Attendance:
-    return get_object_or_404(
-        Attendance.objects.owned_by(request.user).select_related(
-            "interview__application", "interviewer"
-        ),
-        pk=pk,
-    )
 
 
 def _region(request: HttpRequest) -> str:
@@ -119,7 +99,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _get_application_for_user(request, pk)
+    application = get_application_for_user(request, pk)
     interviews = application.interviews.prefetch_related(
         Prefetch("attendances", queryset=Attendance.objects.select_related("interviewer"))
     )
@@ -135,7 +115,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _get_application_for_user(request, pk)
+    application = get_application_for_user(request, pk)
     form = ApplicationForm(request.POST or None, instance=application)
     if request.method == "POST" and form.is_valid():
         # The form wrote onto the instance; the service compares against the stored row.
@@ -151,7 +131,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_status(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _get_application_for_user(request, pk)
+    application = get_application_for_user(request, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
         if services.application_set_status(
@@ -168,7 +148,7 @@ def application_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _get_application_for_user(request, pk)
+    application = get_application_for_user(request, pk)
     if request.method == "POST":
         services.application_delete(application=application)
         messages.success(request, f"Deleted {application}.")
@@ -190,7 +170,7 @@ def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _get_application_for_user(request, pk)
+    application = get_application_for_user(request, pk)
     next_round = application.interviews.count() + 1
     form = InterviewForm(request.POST or None, initial={"round_number": next_round})
     if request.method == "POST" and form.is_valid():
@@ -218,7 +198,7 @@ def _interview_page_context(request: HttpRequest, interview: Interview, **forms)
 
 @login_required
 def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _get_interview_for_user(request, pk)
+    interview = get_interview_for_user(request, pk)
     return render(
         request, "interviews/interview_detail.html", _interview_page_context(request, interview)
     )
@@ -227,7 +207,7 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _get_interview_for_user(request, pk)
+    interview = get_interview_for_user(request, pk)
     form = InterviewForm(request.POST or None, instance=interview)
     if request.method == "POST" and form.is_valid():
         interview.refresh_from_db()
@@ -244,7 +224,7 @@ def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def interview_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _get_interview_for_user(request, pk)
+    interview = get_interview_for_user(request, pk)
     application = interview.application
     if request.method == "POST":
         services.interview_delete(interview=interview)
@@ -273,7 +253,7 @@ def interviewer_add(request: HttpRequest, pk: int) -> HttpResponse:
     With htmx the attendee panel is swapped in place (the list plus a fresh form, or the
     form with its errors); without JavaScript the whole page is posted and re-rendered.
     """
-    interview = _get_interview_for_user(request, pk)
+    interview = get_interview_for_user(request, pk)
     form = NewAttendeeForm(request.POST, region=_region(request))
     if form.is_valid():
         attendance = services.interviewer_add(interview=interview, **form.cleaned_data)
@@ -290,7 +270,7 @@ def interviewer_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def interviewer_link(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _get_interview_for_user(request, pk)
+    interview = get_interview_for_user(request, pk)
     form = LinkInterviewerForm(request.POST, interview=interview)
     if form.is_valid():
         services.attendance_link(interview=interview, interviewer=form.cleaned_data["interviewer"])
@@ -303,7 +283,7 @@ def interviewer_link(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def interviewer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    interviewer = _get_interviewer_for_user(request, pk)
+    interviewer = get_interviewer_for_user(request, pk)
     form = InterviewerForm(request.POST or None, instance=interviewer, region=_region(request))
     if request.method == "POST" and form.is_valid():
         interviewer.refresh_from_db()
@@ -320,7 +300,7 @@ def interviewer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def interviewer_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    interviewer = _get_interviewer_for_user(request, pk)
+    interviewer = get_interviewer_for_user(request, pk)
     application = interviewer.application
     if request.method == "POST":
         services.interviewer_delete(interviewer=interviewer)
@@ -340,7 +320,7 @@ def interviewer_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    attendance = _get_attendance_for_user(request, pk)
+    attendance = get_attendance_for_user(request, pk)
     form = AttendanceForm(request.POST or None, instance=attendance)
     if request.method == "POST" and form.is_valid():
         attendance.refresh_from_db()
@@ -357,7 +337,7 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attendance_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    attendance = _get_attendance_for_user(request, pk)
+    attendance = get_attendance_for_user(request, pk)
     services.attendance_remove(attendance=attendance)
     messages.success(
         request, f"{attendance.interviewer} is no longer listed at this interview."
@@ -403,7 +383,7 @@ class DebriefWizard(SessionWizardView):
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # Before the storage touches the session: another candidate's interview is a 404.
-        self.interview = _get_interview_for_user(request, kwargs["pk"])
+        self.interview = get_interview_for_user(request, kwargs["pk"])
         self.debrief = Debrief.objects.filter(interview=self.interview).first()
         self.attendances = list(self.interview.attendances.select_related("interviewer"))
         return super().dispatch(request, *args, **kwargs)

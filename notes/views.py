@@ -1,7 +1,8 @@
 """Views of the note editor, the brag book, the value-add library and the coach settings.
 
-Every object is fetched through one ``_get_<model>_for_user`` helper that filters by owner
-(via the application for notes), so another candidate's object is a 404. Every state change
+Every object is fetched through an owner-scoped helper (``interviews.access`` for the
+interviews app's objects, ``_get_<model>_for_user`` below for this app's), so another
+candidate's object is a 404. Every state change
 is a POST with CSRF and goes through ``notes.services``.
 
 The editor works without JavaScript (Save and Mark sent are plain form posts that redirect,
@@ -24,7 +25,8 @@ from django.utils import dateformat, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from interviews.models import Application, Interview
+from interviews.access import get_application_for_user, get_interview_for_user
+from interviews.models import Interview
 from notes import coach, selectors, services
 from notes.forms import (
     AchievementForm,
@@ -51,14 +53,8 @@ HTTP_CONFLICT = 409
 HTTP_UNPROCESSABLE = 422
 
 
-def _get_application_for_user(request: HttpRequest, pk: int) -> Application:
-    return get_object_or_404(Application.objects.owned_by(request.user), pk=pk)
 
 
-def _get_interview_for_user(request: HttpRequest, pk: int) -> Interview:
-    return get_object_or_404(
-        Interview.objects.owned_by(request.user).select_related("application"), pk=pk
-    )
 
 
 def _get_note_for_user(request: HttpRequest, pk: int) -> Note:
@@ -196,7 +192,7 @@ def _sheet_for(request: HttpRequest, note: Note) -> selectors.Sheet:
 @require_POST
 def notes_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Draft a thank-you for everyone at the interview who has none yet, then edit them."""
-    interview = _get_interview_for_user(request, pk)
+    interview = get_interview_for_user(request, pk)
     created = services.thank_you_notes_start(interview=interview, candidate=request.user)
     if created:
         messages.success(
@@ -210,7 +206,7 @@ def notes_start(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def interview_notes(request: HttpRequest, pk: int) -> HttpResponse:
     """The thank-you notes of one interview, one tab per note."""
-    interview = _get_interview_for_user(request, pk)
+    interview = get_interview_for_user(request, pk)
     application = interview.application
     sheet = selectors.Sheet.load(application, request.user, interviews=[interview])
     notes = selectors.ordered_for_editor(
@@ -407,7 +403,7 @@ def note_send_another(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def note_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a note of any kind (status check, value-add, …) to someone of the application."""
-    application = _get_application_for_user(request, pk)
+    application = get_application_for_user(request, pk)
     form = NewNoteForm(request.POST, application=application)
     if not form.is_valid():
         messages.error(request, "Choose a kind of note and the person it is for.")

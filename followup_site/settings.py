@@ -7,6 +7,7 @@ SECRET_KEY is required and the security settings pass ``check --deploy``.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -108,6 +109,23 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------
+# Holds the dashboard's cards per candidate (see followup_site/freshness.py). Web, worker
+# and beat must share it, since the worker's writes retire cached dashboards: by default
+# files in DATA_DIR (one machine); redis://host:6379/1 across machines (docker-compose).
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}?max_entries=10000"
+    ),
+}
+# Two databases sharing one cache (a bench, a second checkout) never read each other's keys.
+CACHES["default"].setdefault(
+    "KEY_PREFIX",
+    hashlib.sha256(
+        f"{DATABASES['default'].get('HOST', '')}/{DATABASES['default']['NAME']}".encode()
+    ).hexdigest()[:12],
+)
 
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "interviews.Candidate"

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from followup_site import freshness
 from interviews.models import Application, Attendance, Candidate, Interview, Interviewer
 from interviews.services import assign_changed
 from notes import selectors, signals, starters
@@ -133,7 +134,9 @@ def thank_you_notes_start(*, interview: Interview, candidate: Candidate) -> list
         )
         for attendance in attendances
     ]
-    return Note.objects.bulk_create(notes)
+    created = Note.objects.bulk_create(notes)
+    freshness.bump(candidate.pk)  # bulk_create sends no post_save
+    return created
 
 
 def _discussed(interviewer: Interviewer, interview: Interview | None) -> tuple[str, str]:
@@ -231,6 +234,7 @@ def _save_text(*, note: Note, expected_version: int, editor: str, fields: dict[s
     )
     if not written:
         raise NoteConflict(Note.objects.get(pk=note.pk))
+    freshness.bump(freshness.owner_of(current))  # a conditional UPDATE sends no post_save
     for name, value in fields.items():
         setattr(current, name, value)
     current.version += 1
@@ -282,6 +286,7 @@ def note_mark_sent(
         body=saved.body,
     )
     Note.objects.filter(pk=note.pk).update(correspondence=correspondence)
+    freshness.bump(freshness.owner_of(saved))
     note.refresh_from_db()
     return correspondence
 

@@ -38,6 +38,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from followup_site import freshness
 from interviews.models import Application, Attendance, Candidate, InterviewerRole
 from reminders import rules
 from reminders.emails import build_reminder_email
@@ -182,6 +183,7 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
     ]
     FollowUp.objects.bulk_create(new_rows, ignore_conflicts=True)
     result.created = len(new_rows)
+    freshness.bump(application.owner_id)  # bulk_create sends no post_save
 
     for key, row in existing.items():
         item = planned.get(key)
@@ -296,6 +298,7 @@ def _user_close(followup: FollowUp, status: str, note: str, at: datetime | None)
     changed = FollowUp.objects.filter(pk=followup.pk, status__in=OPEN_STATUSES).update(
         status=status, status_note=note, closed_at=at, claimed_until=None, claim_token=None
     )
+    freshness.bump(followup.owner_id)
     followup.refresh_from_db()
     return bool(changed)
 
@@ -309,6 +312,7 @@ def followup_snooze(*, followup: FollowUp, at: datetime | None = None) -> bool:
         # A new occasion: earlier delivery trouble must not count against it.
         attempts=0, last_error="",
     )
+    freshness.bump(followup.owner_id)
     followup.refresh_from_db()
     return bool(changed)
 
@@ -433,6 +437,7 @@ def release_expired_leases(*, now: datetime) -> int:
     Returns how many rows were made due again.
     """
     expired = FollowUp.objects.filter(status=Status.CLAIMED, claimed_until__lt=now)
+    freshness.bump(*expired.values_list("owner_id", flat=True).distinct())
     expired.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Status.FAILED, claim_token=None, claimed_until=None, closed_at=now,
         last_error="The dispatcher stopped while sending this reminder, every time it tried.",
@@ -521,6 +526,13 @@ def dispatch_one(*, now: datetime | None = None, connection=None) -> bool:
     batch = claim_batch(now=now)
     if batch is None:
         return False
+    try:
+        return _dispatch(batch, now, connection)
+    finally:
+        freshness.bump(batch.owner_id)  # its rows were changed with QuerySet.update()
+
+
+def _dispatch(batch: Batch, now: datetime, connection) -> bool:
     rows = list(
         FollowUp.objects.filter(id__in=batch.ids, claim_token=batch.token)
         .select_related("owner", "application", "interview", "interviewer")

@@ -15,16 +15,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, OuterRef, Subquery, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
+from followup_site import freshness
+from interviews.access import get_application_for_user
 from interviews.models import Application, Interview
 from reminders import calendar, cards, portability
 from reminders import insights as insights_module
@@ -38,24 +41,50 @@ SESSION_FEED_TOKEN = "tracking:new_calendar_token"  # noqa: S105 — a session k
 SESSION_IMPORT_REPORT = "tracking:import_report"
 # The multipart envelope around the file: boundaries and the CSRF field.
 UPLOAD_SLACK = 64 * 1024
-
-
-def _get_application_for_user(request: HttpRequest, pk: int) -> Application:
-    return get_object_or_404(Application.objects.owned_by(request.user), pk=pk)
+DASHBOARD_KEY = "dashboard:cards:{user}:{version}:{minute}"
+DASHBOARD_SECONDS = 120  # its minute and the next: the key changes every minute anyway
 
 
 # --- Dashboard ----------------------------------------------------------------------------
 
 
+def _dashboard_cards(user) -> dict:
+    """The dashboard's cards, from the cache when nothing changed this minute.
+
+    Keyed by the candidate, their data version (renewed by every change they can see,
+    ``followup_site/freshness.py``) and the current minute in their zone, so buckets and
+    "coming up" roll over with the clock. Cached without CSRF tokens (``cards.CSRF_MARK``).
+    """
+    now = timezone.now()
+    minute = now.astimezone(user.zone).isoformat(timespec="minutes")
+    key = DASHBOARD_KEY.format(user=user.pk, version=freshness.version(user.pk), minute=minute)
+    content = cache.get(key)
+    if content is None:
+        board = dashboard_for(user, now)
+        render_card = cards.CardRenderer(zone=user.zone)
+        content = {
+            "empty": board.empty,
+            "more": bool(board.more),
+            # Each bucket's cards as one string: one CSRF substitution per bucket.
+            "buckets": [
+                (bucket, label, len(actions), "".join(render_card(a) for a in actions))
+                for bucket, label, actions in board.buckets()
+            ],
+        }
+        cache.set(key, content, DASHBOARD_SECONDS)
+    return content
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The next actions: overdue, today and this week."""
-    board = dashboard_for(request.user)
-    render_card = cards.CardRenderer(zone=request.user.zone, csrf_token=get_token(request))
+    content = _dashboard_cards(request.user)
+    token = get_token(request)
     buckets = [
-        (key, label, [render_card(action) for action in actions])
-        for key, label, actions in board.buckets()
+        (bucket, label, count, cards.with_csrf(html, token))
+        for bucket, label, count, html in content["buckets"]
     ]
+    board = {"empty": content["empty"], "more": content["more"]}
     return render(
         request, "reminders/dashboard.html", {"board": board, "buckets": buckets, "limit": LIMIT}
     )
@@ -109,7 +138,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def application_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _get_application_for_user(request, pk)
+    application = get_application_for_user(request, pk)
     return render(
         request,
         "reminders/timeline.html",

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # inside one unless told it is safe (the loop never touches the database).
@@ -38,6 +39,10 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = True
     settings.SITE_URL = "http://testserver"
+    # One process's memory (a shared file cache would mix up the dashboards of same-id
+    # candidates from parallel test databases), emptied for every test.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
 
 
 @pytest.fixture

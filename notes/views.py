@@ -511,32 +511,41 @@ def _edit_page(request, form, heading: str, cancel_url: str, status: int = 200):
     )
 
 
+def _edit_owned(request, instance, form_class, update, *, heading: str, saved: str, back: str):
+    """The edit page of a brag-book or library item: the form, then the service, then back.
+
+    ``update`` is the item's service (e.g. ``services.resource_update``), called with the
+    item and the cleaned fields; the form's writes to the instance are dropped first so the
+    service sees what changed.
+    """
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        instance.refresh_from_db()
+        update(instance, **form.cleaned_data)
+        messages.success(request, saved)
+        return redirect(back)
+    status = HTTP_UNPROCESSABLE if form.is_bound else 200
+    return _edit_page(request, form, heading, reverse(back), status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def testimonial_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    testimonial = _get_testimonial_for_user(request, pk)
-    form = TestimonialForm(request.POST or None, instance=testimonial)
-    if request.method == "POST" and form.is_valid():
-        testimonial.refresh_from_db()
-        services.testimonial_update(testimonial=testimonial, **form.cleaned_data)
-        messages.success(request, "Testimonial saved.")
-        return redirect("brag_book")
-    status = HTTP_UNPROCESSABLE if form.is_bound else 200
-    return _edit_page(request, form, "Edit testimonial", reverse("brag_book"), status)
+    return _edit_owned(
+        request, _get_testimonial_for_user(request, pk), TestimonialForm,
+        lambda item, **fields: services.testimonial_update(testimonial=item, **fields),
+        heading="Edit testimonial", saved="Testimonial saved.", back="brag_book",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    achievement = _get_achievement_for_user(request, pk)
-    form = AchievementForm(request.POST or None, instance=achievement)
-    if request.method == "POST" and form.is_valid():
-        achievement.refresh_from_db()
-        services.achievement_update(achievement=achievement, **form.cleaned_data)
-        messages.success(request, "Achievement saved.")
-        return redirect("brag_book")
-    status = HTTP_UNPROCESSABLE if form.is_bound else 200
-    return _edit_page(request, form, "Edit achievement", reverse("brag_book"), status)
+    return _edit_owned(
+        request, _get_achievement_for_user(request, pk), AchievementForm,
+        lambda item, **fields: services.achievement_update(achievement=item, **fields),
+        heading="Edit achievement", saved="Achievement saved.", back="brag_book",
+    )
 
 
 @login_required
@@ -586,15 +595,11 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    resource = _get_resource_for_user(request, pk)
-    form = ResourceForm(request.POST or None, instance=resource)
-    if request.method == "POST" and form.is_valid():
-        resource.refresh_from_db()
-        services.resource_update(resource=resource, **form.cleaned_data)
-        messages.success(request, "Saved.")
-        return redirect("library")
-    status = HTTP_UNPROCESSABLE if form.is_bound else 200
-    return _edit_page(request, form, "Edit library item", reverse("library"), status)
+    return _edit_owned(
+        request, _get_resource_for_user(request, pk), ResourceForm,
+        lambda item, **fields: services.resource_update(resource=item, **fields),
+        heading="Edit library item", saved="Saved.", back="library",
+    )
 
 
 @login_required

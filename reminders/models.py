@@ -4,6 +4,13 @@ A row is created by the planner (``reminders.services.plan_application``) for ea
 follow-up the rules want; its ``key`` is unique per (rule, object, occasion), so planning
 twice creates nothing new. Dispatch claims due rows with a lease, emails the candidate and
 records the outcome on the rows.
+
+A claim is not a status. A dispatcher holds a pending row by stamping its lease columns
+(``claim_token``, ``claimed_until``, ``attempts``), which no index covers: on PostgreSQL,
+with the free space that ``fillfactor`` leaves in each page (migration 0005), the claim is
+a HOT update that rewrites no index entry. A row is *held* while its lease runs, and
+claimable again, with no clean-up step, the moment the lease ends. Only the outcome
+(reminded, failed, …) changes ``status`` and so the indexes.
 """
 
 from __future__ import annotations
@@ -22,8 +29,7 @@ RULE_CHOICES = [(rule.id, f"{rule.id} · {rule.title}") for rule in RULES.values
 
 
 class Status(models.TextChoices):
-    PENDING = "pending", "Upcoming"  # waiting for its due time (or a retry)
-    CLAIMED = "claimed", "Sending"  # a dispatcher holds it until claimed_until
+    PENDING = "pending", "Upcoming"  # waiting for its due time, a retry, or a dispatcher
     REMINDED = "reminded", "Due"  # the reminder was emailed; the user has not acted yet
     DONE = "done", "Done"
     DISMISSED = "dismissed", "Dismissed"
@@ -31,7 +37,10 @@ class Status(models.TextChoices):
     FAILED = "failed", "Failed"  # the reminder email could not be delivered
 
 
-OPEN_STATUSES = (Status.PENDING, Status.CLAIMED, Status.REMINDED)
+OPEN_STATUSES = (Status.PENDING, Status.REMINDED)
+# The columns a claim writes. No index may cover them (tests/reminders/test_claims.py):
+# that is what keeps a claim a HOT update.
+LEASE_COLUMNS = ("claim_token", "claimed_until", "attempts")
 
 
 class FollowUpQuerySet(models.QuerySet):
@@ -39,14 +48,16 @@ class FollowUpQuerySet(models.QuerySet):
         return self.filter(owner=user)
 
     def due(self, now: datetime) -> FollowUpQuerySet:
-        """Pending rows whose time has come, and whose retry backoff (if any) is over.
-
-        Rows of a dispatcher whose lease ran out are made pending again by
-        ``services.claim_batch`` first, so this stays one range on the partial index.
-        """
+        """Pending rows whose time has come, whose retry backoff (if any) is over and that
+        no dispatcher holds: one range on the partial index ``followup_pending_due``."""
         return self.filter(status=Status.PENDING, due_at__lte=now).filter(
-            Q(retry_at__isnull=True) | Q(retry_at__lte=now)
+            Q(retry_at__isnull=True) | Q(retry_at__lte=now),
+            Q(claimed_until__isnull=True) | Q(claimed_until__lte=now),
         )
+
+    def held(self, now: datetime) -> FollowUpQuerySet:
+        """Rows a dispatcher is sending: claimed, with a lease that still runs."""
+        return self.filter(status=Status.PENDING, claimed_until__gt=now)
 
     def open(self) -> FollowUpQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -62,11 +73,15 @@ class FollowUp(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="followups", db_index=False
     )
+    # Indexed only where set (Meta.indexes): many rules are about the application as a
+    # whole, and their rows need not pay for an index entry at every status change.
     interview = models.ForeignKey(
-        Interview, on_delete=models.CASCADE, null=True, blank=True, related_name="followups"
+        Interview, on_delete=models.CASCADE, null=True, blank=True, related_name="followups",
+        db_index=False,
     )
     interviewer = models.ForeignKey(
-        Interviewer, on_delete=models.CASCADE, null=True, blank=True, related_name="followups"
+        Interviewer, on_delete=models.CASCADE, null=True, blank=True, related_name="followups",
+        db_index=False,
     )
     rule = models.CharField(max_length=4, choices=RULE_CHOICES)
     key = models.CharField(max_length=100)  # unique: see Meta.constraints
@@ -93,21 +108,27 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["due_at", "id"]
+        # Few indexes, on purpose: recording a reminder as sent changes ``status``, and a
+        # row update that changes an indexed column adds an entry to every index of the
+        # table (bench/dispatch.py measures the cost). A claim changes no indexed column.
         indexes = [
+            # The claim's scan of what is due.
             models.Index(
                 fields=["due_at"], name="followup_pending_due", condition=Q(status="pending")
             ),
-            models.Index(
-                fields=["claimed_until"], name="followup_claimed", condition=Q(status="claimed")
-            ),
+            # Planning and the pages of one application; cascades.
             models.Index(fields=["application", "status"]),
-            # One candidate's due rows in order (the claim), their failures (the alerts).
+            # One candidate's rows: their due rows in order (the claim), their open rows
+            # (dashboard, calendar feed), their failures (alerts), export and cascades.
             models.Index(fields=["owner", "status", "due_at"], name="followup_owner_status_due"),
-            # One candidate's open rows, most urgent first, read only as far as shown: the
-            # dashboard and the calendar feed, however long the backlog.
+            # Cascades from a deleted interview or interviewer.
             models.Index(
-                fields=["owner", "due_at"], name="followup_open_owner_due",
-                condition=Q(status__in=OPEN_STATUSES),
+                fields=["interview"], name="followup_interview",
+                condition=Q(interview__isnull=False),
+            ),
+            models.Index(
+                fields=["interviewer"], name="followup_interviewer",
+                condition=Q(interviewer__isnull=False),
             ),
         ]
         constraints = [
@@ -132,10 +153,16 @@ class FollowUp(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_claimed(self) -> bool:
+        """Whether a dispatcher claimed it: the planner leaves it alone until the dispatcher
+        records the outcome or, if it died, the next tick releases its expired lease."""
+        return self.status == Status.PENDING and self.claim_token is not None
+
     def display_state(self, now: datetime | None = None) -> str:
         """upcoming, due, done, snoozed, dismissed, skipped or failed — for people."""
         now = now or timezone.now()
-        if self.status in (Status.PENDING, Status.CLAIMED):
+        if self.status == Status.PENDING:
             if self.snoozed and self.due_at > now:
                 return "snoozed"
             return "due" if self.due_at <= now else "upcoming"

@@ -134,6 +134,8 @@ SECTIONS: tuple[Section, ...] = (
             singleton=True),
 )
 SECTION_NAMES = tuple(section.name for section in SECTIONS)
+# A follow-up's status in exports made before a claim became a lease (reminders 0005).
+LEGACY_CLAIMED = "claimed"
 
 
 # --- Streaming helpers --------------------------------------------------------------------
@@ -516,9 +518,10 @@ def _validate_record(
     problem = _scalar_problem(section, raw)
     instance = None
     if not problem:
-        instance = section.model(**{
-            f.attname: raw[f.name] for f in section.data_fields if f.name in raw
-        })
+        values = {f.attname: raw[f.name] for f in section.data_fields if f.name in raw}
+        if section.model is FollowUp and values.get("status") == LEGACY_CLAIMED:
+            values["status"] = Status.PENDING  # its dispatcher is on another server
+        instance = section.model(**values)
         problem = _check_instance(section, instance) or _same_application(section, refs, plan)
     if not problem and isinstance(instance, FollowUp):
         problem = _followup_problem(instance, refs)
@@ -629,8 +632,6 @@ def _prepare(section: Section, record: _Record, owner: Candidate,
         setattr(instance, f"{name}_id", None if old is None else ids[target][old])
     if isinstance(instance, FollowUp):
         instance.key = _remap_key(record, ids)
-        if instance.status == Status.CLAIMED:  # its dispatcher is on another server
-            instance.status = Status.PENDING
     return instance
 
 

@@ -7,20 +7,24 @@ dispatcher has claimed.
 
 Dispatching (``dispatch_one``) follows the "claim, then send, then record" pattern:
 
-1. In a short durable transaction, lock one candidate that no other dispatcher holds and
-   claim their due rows (``FOR UPDATE SKIP LOCKED``), stamping them with a lease and a
-   token (``claim_batch``, one statement).
-2. Re-check each claimed row against fresh facts; a stale row is closed, not sent.
-3. Send one email for all of them over the caller's SMTP connection.
-4. Record the outcome on the rows that still carry our token: reminded, retried with
-   backoff after a temporary SMTP error, or failed after a permanent one (or an error of
-   our own, such as a template that does not render).
+1. In a short durable transaction, lock up to ``CANDIDATES_PER_CLAIM`` candidates that no
+   other dispatcher holds, those with the most overdue reminders, and claim their due rows
+   (``FOR UPDATE SKIP LOCKED``), stamping them with a lease and a token (``claim_batch``,
+   one statement). The claim writes only lease columns, which no index covers, so that on
+   PostgreSQL it is a cheap HOT update (``reminders.models``).
+2. For each of these candidates: re-check the rows against fresh facts (a stale row is
+   closed, not sent) and send one email for all of them over the caller's SMTP connection.
+3. Record the outcome on the rows that still carry our token: a failure at once (retried
+   with backoff after a temporary SMTP error, failed after a permanent one or an error of
+   our own, such as a template that does not render); the rows sent, in one UPDATE at least
+   every ``MARK_EVERY`` (``record_sent``), as reminded.
 
-A dispatcher killed between 1 and 4 leaves rows claimed; once the lease runs out, the next
-tick makes them due again (``release_expired_leases``) and they are claimed and sent again.
-If it died *after* the SMTP server accepted the email but
-*before* step 4 committed, the reminder is sent a second time: we chose at-least-once over
-at-most-once, because a missed reminder can cost a job and a duplicate only costs a frown.
+A dispatcher killed before step 3 leaves rows claimed; once the lease runs out they are
+claimable again and are sent again. If it died *after* the SMTP server accepted an email
+but *before* its rows were recorded (at most ``MARK_EVERY`` of emails), that email is sent a
+second time: we chose at-least-once over at-most-once, because a missed reminder can cost a
+job and a duplicate only costs a frown. A dispatcher that is still sending from a claim
+after ``SEND_BUDGET`` hands the rest back instead of sending on a lease that may be over.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import socket
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,7 +40,7 @@ from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from followup_site import freshness
@@ -47,12 +52,18 @@ from reminders.models import OPEN_STATUSES, FollowUp, ReminderSettings, Status
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+# How long a dispatcher sends from one claim before it hands the rest back.
+SEND_BUDGET = LEASE / 2
+# How often, at least, the rows of the emails sent are recorded (see _SentLog).
+MARK_EVERY = timedelta(seconds=1)
 MAX_ATTEMPTS = 5
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 MAX_ROWS_PER_EMAIL = 50
-# How many of the most overdue rows claim_batch reads to find a candidate that no other
-# dispatcher is emailing (each dispatcher holds one candidate at a time).
-OWNER_WINDOW = 200
+# How many candidates one claim takes: one round trip serves this many emails.
+CANDIDATES_PER_CLAIM = 50
+# How many of the most overdue rows claim_batch reads to find the candidates to claim,
+# past those that other dispatchers hold.
+OWNER_WINDOW = 4 * CANDIDATES_PER_CLAIM
 CLAIM_TRIES = 3
 SNOOZE = timedelta(days=2)
 
@@ -145,7 +156,7 @@ def _desired(application: Application, existing: Iterable[FollowUp], now: dateti
     fixed = {
         row.key: row.due_at
         for row in existing
-        if row.status in (Status.REMINDED, Status.CLAIMED) or (row.snoozed and row.is_open)
+        if row.status == Status.REMINDED or row.is_claimed or (row.snoozed and row.is_open)
     }
     planned = rules.plan(
         application_facts(application), candidate_settings(application.owner), now,
@@ -193,7 +204,7 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
             _reopen(row, item)
             result.updated += 1
             continue
-        if row.status not in (Status.PENDING, Status.REMINDED):
+        if row.status not in (Status.PENDING, Status.REMINDED) or row.is_claimed:
             continue  # closed rows are history; claimed rows belong to a dispatcher
         if item is None:
             _close(row, Status.SKIPPED, _skip_reason(application, row), now)
@@ -338,112 +349,195 @@ def _enqueue_plan(application_id: int) -> None:
 
 @dataclass
 class Batch:
-    owner_id: int
+    """What one claim took: the rows of up to ``CANDIDATES_PER_CLAIM`` candidates."""
+
     token: uuid.UUID
-    ids: list[int]
+    # Candidate id → the ids of their claimed rows; the most overdue candidate first.
+    owners: dict[int, list[int]]
+
+    @property
+    def ids(self) -> list[int]:
+        return sorted(pk for ids in self.owners.values() for pk in ids)
+
+    @property
+    def owner_ids(self) -> list[int]:
+        return list(self.owners)
 
 
-def claim_batch(*, now: datetime, limit: int = MAX_ROWS_PER_EMAIL) -> Batch | None:
-    """Claim the due rows of one candidate, the most overdue first, for one email.
+def claim_batch(*, now: datetime, candidates: int | None = None) -> Batch | None:
+    """Claim the due rows of the candidates whose reminders are the most overdue.
 
     One statement (``CLAIM``) in a short durable transaction; nothing is sent while its
-    locks are held. Rows whose lease ran out are made due again beforehand, once per tick,
-    by ``release_expired_leases``.
+    locks are held. It takes up to ``MAX_ROWS_PER_EMAIL`` rows of each of up to
+    ``candidates`` candidates (default ``CANDIDATES_PER_CLAIM``), so that one round trip
+    serves many emails. A row whose lease ran out is claimable again as it is.
 
-    A dispatcher that locks a candidate just after another one claimed that candidate's
-    rows finds nothing to claim; it tries again, up to ``CLAIM_TRIES`` times, while due
+    A dispatcher that looks while others are claiming may find every candidate in its
+    window locked; it tries again, looking further, up to ``CLAIM_TRIES`` times, while due
     rows remain.
     """
     database = connections[DEFAULT_DB_ALIAS]
-    for _ in range(CLAIM_TRIES):
+    candidates = candidates or CANDIDATES_PER_CLAIM
+    for attempt in range(CLAIM_TRIES):
         token = uuid.uuid4()
+        # Each try looks four times further, past the candidates being claimed meanwhile.
+        window = OWNER_WINDOW * 4**attempt
         with transaction.atomic(durable=True), database.cursor() as cursor:
-            cursor.execute(_claim_sql(database), _claim_params(database, now, token, limit))
+            cursor.execute(
+                _claim_sql(database), _claim_params(database, now, token, candidates, window)
+            )
             claimed = cursor.fetchall()
         if claimed:
-            return Batch(owner_id=claimed[0][1], token=token, ids=sorted(r[0] for r in claimed))
+            return Batch(token=token, owners=_by_owner(claimed))
         if not FollowUp.objects.due(now).exclude(owner__reminder_settings__paused=True).exists():
             return None
     return None
 
 
-# The claim, in one statement: the owners of the most overdue rows of unpaused candidates;
-# the first of them (by their oldest due row) that no other dispatcher holds; up to
-# ``limit`` of that candidate's due rows, stamped with a lease and a token. On PostgreSQL the
-# candidate's row is locked (FOR NO KEY UPDATE … SKIP LOCKED) for the transaction, so that
-# concurrent dispatchers never split one candidate's reminders into two emails; SQLite has
-# one writer at a time anyway. One round trip instead of five ORM queries: see
-# bench/dispatch.py for the figures.
+def _by_owner(claimed: list[tuple[int, int, datetime]]) -> dict[int, list[int]]:
+    """(id, owner id, due at) rows → owner → ids, owners by their most overdue row."""
+    owners: dict[int, list[int]] = {}
+    for pk, owner_id, _ in sorted(claimed, key=lambda row: (row[2], row[1], row[0])):
+        owners.setdefault(owner_id, []).append(pk)
+    return owners
+
+
+# Which rows a dispatcher may claim: pending, due, past any retry backoff, not held by
+# another dispatcher's running lease, and with attempts left. ``FollowUpQuerySet.due`` is
+# the same in the ORM, without the attempts (rows that used them up are failed by
+# ``release_expired_leases``).
+CLAIMABLE = """
+    {t}.status = %(pending)s AND {t}.due_at <= %(now)s
+    AND ({t}.retry_at IS NULL OR {t}.retry_at <= %(now)s)
+    AND ({t}.claimed_until IS NULL OR {t}.claimed_until <= %(now)s)
+    AND {t}.attempts < %(max_attempts)s
+"""
+
+# The claim, in one statement: the owners of the most overdue claimable rows of unpaused
+# candidates; the first ``candidates`` of them (by their oldest due row) that no other
+# dispatcher holds; up to ``per_email`` claimable rows of each, stamped with a lease and a
+# token.
+#
+# On PostgreSQL the candidates' rows are locked (FOR NO KEY UPDATE … SKIP LOCKED) for the
+# transaction, so that concurrent dispatchers never split one candidate's reminders into two
+# emails, and the follow-ups are locked with SKIP LOCKED, so that the claim never waits for
+# (or deadlocks with) a planner changing them; the claimable test is repeated where a row
+# is locked and where it is written, on its newest version. SQLite has one writer at a time.
+#
+# The UPDATE writes only the lease columns (``LEASE_COLUMNS``), which no index covers: a HOT
+# update on PostgreSQL. See bench/dispatch.py for the figures.
 CLAIM = """
 WITH overdue AS (
     SELECT f.owner_id, f.due_at FROM {followup} f
-    WHERE f.status = %(pending)s AND f.due_at <= %(now)s
-      AND (f.retry_at IS NULL OR f.retry_at <= %(now)s)
+    WHERE {claimable_f}
       AND NOT EXISTS (
           SELECT 1 FROM {settings} s WHERE s.candidate_id = f.owner_id AND s.paused
       )
     ORDER BY f.due_at
     LIMIT %(window)s
-), owner AS (
-    SELECT c.id FROM {candidate} c
-    JOIN (SELECT owner_id, MIN(due_at) AS first_due FROM overdue GROUP BY owner_id) o
-      ON o.owner_id = c.id
-    ORDER BY o.first_due, c.id
-    LIMIT 1
+), owners AS (
+    SELECT o.owner_id AS id FROM (
+        SELECT owner_id, MIN(due_at) AS first_due FROM overdue
+        GROUP BY owner_id ORDER BY first_due, owner_id
+    ) o
     {lock_owner}
+    ORDER BY o.first_due, o.owner_id
+    LIMIT %(candidates)s
+), ranked AS (
+    SELECT f.id, row_number() OVER (PARTITION BY f.owner_id ORDER BY f.due_at, f.id) AS n
+    FROM {followup} f JOIN owners ON f.owner_id = owners.id
+    WHERE {claimable_f}
 ), mine AS (
-    SELECT f.id FROM {followup} f JOIN owner ON f.owner_id = owner.id
-    WHERE f.status = %(pending)s AND f.due_at <= %(now)s
-      AND (f.retry_at IS NULL OR f.retry_at <= %(now)s)
-    ORDER BY f.due_at
-    LIMIT %(limit)s
+    SELECT f.id FROM {followup} f JOIN ranked ON ranked.id = f.id
+    WHERE ranked.n <= %(per_email)s AND {claimable_f}
     {lock_rows}
 )
 UPDATE {followup}
-SET status = %(claimed)s, claimed_until = %(until)s, claim_token = %(token)s,
-    attempts = attempts + 1
-WHERE id IN (SELECT id FROM mine)
-RETURNING id, owner_id
+SET claimed_until = %(until)s, claim_token = %(token)s, attempts = attempts + 1
+WHERE id IN (SELECT id FROM mine) AND {claimable_table}
+RETURNING id, owner_id, due_at
+"""
+
+# Lock each candidate in turn, most overdue first, until ``candidates`` are locked: a
+# nested loop over the ordered owners, stopped by the LIMIT, so that no candidate is locked
+# that this claim does not take, and each lock is one primary-key lookup. (A plain join
+# would let the planner hash the whole candidate table first.)
+LOCK_OWNER = """
+    CROSS JOIN LATERAL (
+        SELECT c.id FROM {candidate} c WHERE c.id = o.owner_id
+        FOR NO KEY UPDATE SKIP LOCKED
+    ) locked
 """
 
 
 def _claim_sql(database) -> str:
     locking = database.features.has_select_for_update_skip_locked
+    table = FollowUp._meta.db_table
     return CLAIM.format(
-        followup=FollowUp._meta.db_table,
+        followup=table,
         settings=ReminderSettings._meta.db_table,
-        candidate=Candidate._meta.db_table,
-        lock_owner="FOR NO KEY UPDATE OF c SKIP LOCKED" if locking else "",
+        claimable_f=CLAIMABLE.format(t="f"),
+        claimable_table=CLAIMABLE.format(t=table),
+        lock_owner=LOCK_OWNER.format(candidate=Candidate._meta.db_table) if locking else "",
         lock_rows="FOR UPDATE OF f SKIP LOCKED" if locking else "",
     )
 
 
-def _claim_params(database, now: datetime, token: uuid.UUID, limit: int) -> dict:
+def _claim_params(database, now: datetime, token: uuid.UUID, candidates: int,
+                  window: int) -> dict:
     adapt = database.ops.adapt_datetimefield_value
     return {
         "pending": Status.PENDING.value,
-        "claimed": Status.CLAIMED.value,
         "now": adapt(now),
         "until": adapt(now + LEASE),
         "token": FollowUp._meta.get_field("claim_token").get_db_prep_value(token, database),
-        "window": OWNER_WINDOW,
-        "limit": limit,
+        "max_attempts": MAX_ATTEMPTS,
+        "window": window,
+        "candidates": candidates,
+        "per_email": MAX_ROWS_PER_EMAIL,
     }
 
 
 def release_expired_leases(*, now: datetime) -> int:
-    """Make the rows of a dispatcher that died due again; fail those that keep killing it.
+    """Release the rows of a dispatcher that died; fail those that keep killing it.
 
-    Returns how many rows were made due again.
+    An expired lease does not stop a new claim: this clears it so that the planner may
+    update the row again, and shows the user the rows that failed. Returns how many rows
+    were released.
     """
-    expired = FollowUp.objects.filter(status=Status.CLAIMED, claimed_until__lt=now)
+    # A claimed row is due (planning leaves it alone, a snooze releases it): one range of
+    # the partial index on pending rows.
+    expired = FollowUp.objects.filter(
+        status=Status.PENDING, due_at__lte=now, claimed_until__lt=now
+    )
     freshness.bump(*expired.values_list("owner_id", flat=True).distinct())
     expired.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Status.FAILED, claim_token=None, claimed_until=None, closed_at=now,
         last_error="The dispatcher stopped while sending this reminder, every time it tried.",
         status_note="The reminder email could not be delivered.",
     )
-    return expired.update(status=Status.PENDING, claim_token=None, claimed_until=None)
+    return expired.update(claim_token=None, claimed_until=None)
+
+
+def record_sent(*, token: uuid.UUID, ids: list[int], now: datetime) -> int:
+    """Mark rows reminded once the SMTP server accepted their email (one UPDATE).
+
+    Only rows that still carry the claim's token: a row the user closed meanwhile keeps
+    what the user said.
+    """
+    if not ids:
+        return 0
+    return FollowUp.objects.filter(id__in=ids, claim_token=token).update(
+        status=Status.REMINDED, sent_at=now, claim_token=None, claimed_until=None,
+        last_error="", retry_at=None,
+    )
+
+
+def _release(token: uuid.UUID, ids: list[int]) -> None:
+    """Hand back claimed rows that were not tried; their attempt does not count."""
+    FollowUp.objects.filter(id__in=ids, claim_token=token).update(
+        claim_token=None, claimed_until=None, attempts=F("attempts") - 1
+    )
 
 
 def _recheck(rows: list[FollowUp], now: datetime) -> list[FollowUp]:
@@ -482,8 +576,8 @@ def _is_temporary(error: Exception) -> bool:
                               ConnectionError, socket.timeout, OSError))
 
 
-def _record_failure(batch: Batch, error: Exception, now: datetime) -> None:
-    mine = FollowUp.objects.filter(id__in=batch.ids, claim_token=batch.token)
+def _record_failure(token: uuid.UUID, ids: list[int], error: Exception, now: datetime) -> None:
+    mine = FollowUp.objects.filter(id__in=ids, claim_token=token)
     text = f"{type(error).__name__}: {error}"[:1000]
     if _is_temporary(error):
         # Rows that used up their attempts fail; the others wait for their backoff.
@@ -494,8 +588,7 @@ def _record_failure(batch: Batch, error: Exception, now: datetime) -> None:
         for attempts in range(1, MAX_ATTEMPTS):
             delay = BACKOFF[min(attempts, len(BACKOFF)) - 1]
             mine.filter(attempts=attempts).update(
-                status=Status.PENDING, retry_at=now + delay, last_error=text,
-                claim_token=None, claimed_until=None,
+                retry_at=now + delay, last_error=text, claim_token=None, claimed_until=None,
             )
     else:
         refused = isinstance(error, smtplib.SMTPException)
@@ -516,39 +609,87 @@ def _close_quietly(connection) -> None:
         log.info("Closing the mail connection failed: %s", error)
 
 
-def dispatch_one(*, now: datetime | None = None, connection=None) -> bool:
-    """Claim, re-check, send and record one candidate's due reminders.
+class _SentLog:
+    """Rows whose email went out, recorded in one UPDATE at least every ``MARK_EVERY``.
 
-    Returns whether there was work, so loops (the beat task, the management command) run
-    until nothing is due. ``connection`` is an open mail backend shared by the loop.
+    Recording each email on its own would cost a round trip and an index rewrite of a few
+    rows per email; recording the whole claim at the end would widen the window in which a
+    crash makes us send again. This bounds that window to about a second of emails.
+    """
+
+    def __init__(self, token: uuid.UUID, now: datetime) -> None:
+        self.token, self.now = token, now
+        self.ids: list[int] = []
+        self.since = time.monotonic()
+
+    def add(self, ids: list[int]) -> None:
+        self.ids.extend(ids)
+
+    def flush(self, *, unless_recent: bool = False) -> None:
+        if unless_recent and time.monotonic() - self.since < MARK_EVERY.total_seconds():
+            return
+        record_sent(token=self.token, ids=self.ids, now=self.now)
+        self.ids, self.since = [], time.monotonic()
+
+
+def dispatch_one(*, now: datetime | None = None, connection=None) -> int:
+    """Claim, re-check, send and record the due reminders of a few candidates.
+
+    One claim (``claim_batch``), then one email per candidate over ``connection`` (an open
+    mail backend shared by the caller's loop). Returns how many candidates were handled,
+    0 when nothing was due, so that loops (the beat task, the management command) run until
+    nothing is due.
     """
     now = now or timezone.now()
     batch = claim_batch(now=now)
     if batch is None:
-        return False
+        return 0
+    sent = _SentLog(batch.token, now)
+    started = time.monotonic()
+    handled = 0
     try:
-        return _dispatch(batch, now, connection)
+        rows = _claimed_rows(batch)
+        for owner_id in batch.owner_ids:
+            if handled and time.monotonic() - started > SEND_BUDGET.total_seconds():
+                # Never send on a lease that may have run out: hand the rest back.
+                _release(batch.token, [pk for owner in batch.owner_ids[handled:]
+                                       for pk in batch.owners[owner]])
+                break
+            sent.flush(unless_recent=True)
+            sent.add(_dispatch(batch.token, rows.get(owner_id, []), now, connection))
+            handled += 1
     finally:
-        freshness.bump(batch.owner_id)  # its rows were changed with QuerySet.update()
+        sent.flush()
+        freshness.bump(*batch.owner_ids)  # their rows were changed with QuerySet.update()
+    return handled
 
 
-def _dispatch(batch: Batch, now: datetime, connection) -> bool:
-    rows = list(
+def _claimed_rows(batch: Batch) -> dict[int, list[FollowUp]]:
+    """The claimed rows that still carry the token, by candidate, in due order."""
+    rows: dict[int, list[FollowUp]] = {}
+    for row in (
         FollowUp.objects.filter(id__in=batch.ids, claim_token=batch.token)
         .select_related("owner", "application", "interview", "interviewer")
         .order_by("due_at", "id")
-    )
+    ):
+        rows.setdefault(row.owner_id, []).append(row)
+    return rows
+
+
+def _dispatch(token: uuid.UUID, rows: list[FollowUp], now: datetime, connection) -> list[int]:
+    """Email one candidate their claimed rows; returns the ids of the rows sent."""
     rows = _recheck(rows, now)
     if not rows:
-        return True
+        return []
     owner = rows[0].owner
+    ids = [r.id for r in rows]
     if not owner.email:
-        FollowUp.objects.filter(id__in=[r.id for r in rows], claim_token=batch.token).update(
+        FollowUp.objects.filter(id__in=ids, claim_token=token).update(
             status=Status.FAILED, claim_token=None, claimed_until=None, closed_at=now,
             last_error="No email address on the account.",
             status_note="Not emailed: your account has no email address.",
         )
-        return True
+        return []
     try:
         message = build_reminder_email(owner=owner, followups=rows, now=now)
         if connection is None:
@@ -557,30 +698,27 @@ def _dispatch(batch: Batch, now: datetime, connection) -> bool:
             connection.send_messages([message])
     except (smtplib.SMTPException, OSError) as error:
         log.warning("Reminder email to candidate %s failed: %s", owner.pk, error)
-        _record_failure(batch, error, now)
+        _record_failure(token, ids, error, now)
         # The next message opens a fresh connection rather than reuse a broken one.
         _close_quietly(connection)
-        return True
+        return []
     except Exception as error:
         # A bug or bad data (a template error, an address the mail library refuses):
         # record it on the rows, where the user sees it, instead of leaving them claimed
         # and stopping every other candidate's reminders with it.
         log.exception("Reminder email to candidate %s could not be built or sent", owner.pk)
-        _record_failure(batch, error, now)
+        _record_failure(token, ids, error, now)
         _close_quietly(connection)
-        return True
-    FollowUp.objects.filter(id__in=[r.id for r in rows], claim_token=batch.token).update(
-        status=Status.REMINDED, sent_at=now, claim_token=None, claimed_until=None,
-        last_error="", retry_at=None,
-    )
-    return True
+        return []
+    return ids
 
 
 def dispatch_due(*, now: datetime | None = None, connection=None, limit: int = 10_000) -> int:
     """Send every due reminder, one email per candidate, over one SMTP connection.
 
-    Returns the number of batches handled. When the mail server cannot be reached nothing
-    is claimed: the rows stay due and the next tick tries again.
+    Returns the number of candidates handled (at most about ``limit``). When the mail
+    server cannot be reached nothing is claimed: the rows stay due and the next tick
+    tries again.
     """
     from django.core.mail import mailers
 
@@ -591,11 +729,10 @@ def dispatch_due(*, now: datetime | None = None, connection=None, limit: int = 1
         log.warning("Mail server unreachable (%s); due reminders wait for the next tick.", error)
         return 0
     release_expired_leases(now=now or timezone.now())
-    batches = 0
+    handled = 0
     try:
-        while batches < limit and dispatch_one(now=now, connection=connection):
-            batches += 1
+        while handled < limit and (count := dispatch_one(now=now, connection=connection)):
+            handled += count
     finally:
         _close_quietly(connection)
-    return batches
-
+    return handled

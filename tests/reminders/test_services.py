@@ -373,7 +373,7 @@ def test_due_reminders_of_one_user_arrive_as_one_email(logged, mailoutbox):
     reminded = FollowUp.objects.filter(status=Status.REMINDED)
     assert {row.rule for row in reminded} == {"R1", "R2", "R3", "R13"}
     assert {row.sent_at for row in reminded} == {EVENING}
-    assert not FollowUp.objects.filter(status=Status.CLAIMED).exists()
+    assert not FollowUp.objects.filter(claim_token__isnull=False).exists(), "nothing left claimed"
 
 
 def test_several_users_each_get_their_own_email(logged, outsider, mailoutbox):
@@ -453,11 +453,22 @@ def test_the_most_overdue_candidate_is_claimed_first(logged, outsider):
     earlier = log_interview(outsider, company="Globex", later=-timedelta(days=1))
     services.plan_application(application_id=earlier.application.pk, now=EVENING)
 
-    first = services.claim_batch(now=EVENING)
-    second = services.claim_batch(now=EVENING)
+    both = services.claim_batch(now=EVENING)
 
-    assert (first.owner_id, second.owner_id) == (outsider.pk, logged.owner.pk)
+    assert both.owner_ids == [outsider.pk, logged.owner.pk]
     assert services.claim_batch(now=EVENING) is None
+
+
+def test_a_claim_takes_the_most_overdue_candidates_first(logged, outsider):
+    planned(logged)
+    earlier = log_interview(outsider, company="Globex", later=-timedelta(days=1))
+    services.plan_application(application_id=earlier.application.pk, now=EVENING)
+
+    first = services.claim_batch(now=EVENING, candidates=1)
+    second = services.claim_batch(now=EVENING, candidates=1)
+
+    assert (first.owner_ids, second.owner_ids) == ([outsider.pk], [logged.owner.pk])
+    assert services.claim_batch(now=EVENING, candidates=1) is None
 
 
 def test_paused_candidates_do_not_crowd_out_the_others(logged, outsider, mailoutbox, monkeypatch):
@@ -690,7 +701,7 @@ def test_an_unexpected_error_while_building_the_email_fails_the_rows_visibly(
     services.dispatch_due(now=EVENING)
 
     assert [message.to for message in mailoutbox] == [["outsider@example.com"]]
-    assert not FollowUp.objects.filter(status=Status.CLAIMED).exists()
+    assert not FollowUp.objects.filter(claim_token__isnull=False).exists(), "nothing left claimed"
     mine = FollowUp.objects.filter(owner=logged.owner, due_at__lte=EVENING).exclude(
         status=Status.DONE
     )

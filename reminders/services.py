@@ -192,9 +192,10 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
         for key, item in planned.items()
         if key not in existing
     ]
-    FollowUp.objects.bulk_create(new_rows, ignore_conflicts=True)
-    result.created = len(new_rows)
-    freshness.bump(application.owner_id)  # bulk_create sends no post_save
+    if new_rows:
+        FollowUp.objects.bulk_create(new_rows, ignore_conflicts=True)
+        result.created = len(new_rows)
+        freshness.bump(application.owner_id)  # bulk_create sends no post_save
 
     for key, row in existing.items():
         item = planned.get(key)

@@ -226,7 +226,7 @@ def test_dispatch_run_five_times_sends_one_email(owner, smtp_sink):
 
     outputs = [_dispatch(EVENING + timedelta(seconds=second)) for second in range(5)]
 
-    assert outputs == ["Dispatched 1 batches."] + ["Dispatched 0 batches."] * 4
+    assert outputs == ["Candidates handled: 1."] + ["Candidates handled: 0."] * 4
     (message,) = smtp_sink.messages
     text = message.get_body(("plain",)).get_content()
     assert "Send a thank-you email — for Ada Lovelace" in text
@@ -357,12 +357,12 @@ def test_rows_of_a_killed_dispatcher_are_sent_once_after_the_lease(owner, smtp_s
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert killed.stdout.strip() == "6"
     assert FollowUp.objects.held(EVENING).count() == 6
-    assert _dispatch(EVENING + timedelta(minutes=1)) == "Dispatched 0 batches."
+    assert _dispatch(EVENING + timedelta(minutes=1)) == "Candidates handled: 0."
     assert not smtp_sink.messages, "the lease still holds"
 
     after_lease = EVENING + services.LEASE + timedelta(seconds=1)
-    assert _dispatch(after_lease) == "Dispatched 1 batches."
-    assert _dispatch(after_lease + timedelta(minutes=1)) == "Dispatched 0 batches."
+    assert _dispatch(after_lease) == "Candidates handled: 1."
+    assert _dispatch(after_lease + timedelta(minutes=1)) == "Candidates handled: 0."
 
     assert len(smtp_sink.messages) == 1
     assert FollowUp.objects.filter(status=Status.REMINDED).count() == 6
@@ -388,14 +388,14 @@ def test_smtp_server_down_is_retried_with_backoff_then_delivered_once(owner, smt
     # 2. The server is gone: nothing is claimed, no attempt is used up.
     smtp_sink.stop()
     assert not smtp_sink.is_listening()
-    assert _dispatch(EVENING + timedelta(minutes=2)) == "Dispatched 0 batches."
+    assert _dispatch(EVENING + timedelta(minutes=2)) == "Candidates handled: 0."
     assert {(r.status, r.attempts) for r in due()} == {(Status.PENDING, 1)}
 
     # 3. It is back: delivered once, and the next ticks send nothing more.
     smtp_sink.refuse = None
     smtp_sink.start()
-    assert _dispatch(EVENING + timedelta(minutes=3)) == "Dispatched 1 batches."
-    assert _dispatch(EVENING + timedelta(minutes=4)) == "Dispatched 0 batches."
+    assert _dispatch(EVENING + timedelta(minutes=3)) == "Candidates handled: 1."
+    assert _dispatch(EVENING + timedelta(minutes=4)) == "Candidates handled: 0."
 
     assert len(smtp_sink.messages) == 1
     assert {(r.status, r.attempts, r.last_error) for r in due()} == {(Status.REMINDED, 2, "")}

@@ -407,7 +407,7 @@ def test_the_management_command_dispatches_at_the_given_time(logged, mailoutbox)
     call_command("followups", "dispatch", "--now", "2026-11-18T18:05:00+00:00", stdout=out)
     call_command("followups", "dispatch", "--now", "2026-11-18T18:06:00+00:00", stdout=out)
 
-    assert out.getvalue().splitlines() == ["Dispatched 1 batches.", "Dispatched 0 batches."]
+    assert out.getvalue().splitlines() == ["Candidates handled: 1.", "Candidates handled: 0."]
     assert len(mailoutbox) == 1
 
 

@@ -41,8 +41,8 @@ class Command(BaseCommand):
                 count = services.plan_all(now=moment)
                 self.stdout.write(f"Planned {count} applications.")
         else:
-            sent = services.dispatch_due(now=moment)
-            self.stdout.write(f"Dispatched {sent} batches.")
+            handled = services.dispatch_due(now=moment)
+            self.stdout.write(f"Candidates handled: {handled}.")
 
     @staticmethod
     def _parse_now(value: str | None):

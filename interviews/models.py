@@ -78,6 +78,11 @@ class Candidate(AbstractBaseUser, PermissionsMixin):
     signature_address = models.TextField(
         "postal address for letters", max_length=500, blank=True
     )
+    # Mirrors allauth's EmailAddress.verified for the current address (kept in sync by
+    # interviews.services); reminders are emailed only once it is true.
+    email_verified = models.BooleanField(
+        default=False, help_text="The owner proved they read this address."
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

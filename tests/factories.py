@@ -24,6 +24,9 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     display_name = factory.Faker("name")
     time_zone = "Europe/London"
     country = "GB"
+    # Reminders go only to verified addresses (issue 10.4); tests of the unverified path
+    # pass email_verified=False.
+    email_verified = True
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
 
     @factory.post_generation

@@ -1,6 +1,12 @@
 """The reminder email: one per candidate per dispatch, text and HTML from templates.
 
 Templates live in ``templates/emails/reminder-{subject,body-text,body-html}.html``.
+
+It carries what well-kept automated mail carries: ``Auto-Submitted: auto-generated``
+(RFC 3834: no auto-replies to it), a ``List-Unsubscribe`` link that pauses every reminder
+email of the account and, when that link is https, ``List-Unsubscribe-Post`` so that mail
+clients offer a one-click "unsubscribe" (RFC 8058, which defines it for https only); and a
+footer saying why the email came and how to stop it.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notes.models import Note
-from reminders.links import action_path
+from reminders.links import action_path, unsubscribe_path
 
 LATE_AFTER = timedelta(hours=1)
 
@@ -110,13 +116,27 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def list_headers(*, owner_id: int) -> dict[str, str]:
+    """The headers of automated mail, with the account's own unsubscribe link."""
+    unsubscribe_url = _absolute(unsubscribe_path(owner_id=owner_id))
+    headers = {
+        "Auto-Submitted": "auto-generated",
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+    }
+    if unsubscribe_url.startswith("https://"):
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
 def build_reminder_email(*, owner, followups, now: datetime) -> EmailMultiAlternatives:
+    headers = list_headers(owner_id=owner.pk)
     context = {
         "owner": owner,
         "items": reminder_items(followups, now),
         "any_late": any(now - f.due_at > LATE_AFTER for f in followups),
         "site_url": settings.SITE_URL,
         "settings_url": _absolute(reverse("reminder_settings")),
+        "unsubscribe_url": headers["List-Unsubscribe"][1:-1],
     }
     # The worker has no request to activate the candidate's zone: times in the email would
     # read as UTC without this.
@@ -125,7 +145,8 @@ def build_reminder_email(*, owner, followups, now: datetime) -> EmailMultiAltern
         text = render_to_string("emails/reminder-body-text.html", context)
         html = render_to_string("emails/reminder-body-html.html", context)
     message = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[owner.email]
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[owner.email],
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
     return message

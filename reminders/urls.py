@@ -23,5 +23,6 @@ urlpatterns = [
         name="followup_action",
     ),
     path("r/<followup_action:action>/<str:token>/", views.followup_link, name="followup_link"),
+    path("r/unsubscribe/<str:token>/", views.unsubscribe, name="reminders_unsubscribe"),
     path("reminders/settings/", views.reminder_settings, name="reminder_settings"),
 ]

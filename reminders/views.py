@@ -1,4 +1,10 @@
-"""The follow-up plan's actions, the reminder settings and the signed email links."""
+"""The follow-up plan's actions, the reminder settings and the signed email links.
+
+The links of a reminder email work without signing in (their signed token is the
+credential): the Done / Snooze / Dismiss link confirms on GET and acts on POST; the
+unsubscribe link (``List-Unsubscribe``, RFC 8058) shows a button on GET and pauses every
+reminder email on POST, which a mail client sends without a CSRF token.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interviews.models import Candidate
 from reminders import links, services
 from reminders.forms import ReminderSettingsForm
 from reminders.models import FollowUp, ReminderSettings
@@ -73,12 +82,57 @@ def followup_link(request: HttpRequest, action: str, token: str) -> HttpResponse
         )
         return render(request, "reminders/link.html", context, status=403)
     context["followup"] = followup
+    # Opened again after it was used (or after the row was closed another way): say what
+    # happened rather than ask again.
+    outcome = links.link_outcome(
+        followup, action=action, now=timezone.now(), snooze=services.SNOOZE
+    )
     if request.method == "POST":
         act, message = ACTIONS[action]
-        context["result"] = (
-            message if act(followup=followup) else "It was already closed; nothing changed."
-        )
+        if outcome is None and act(followup=followup):
+            context["result"] = message
+        else:
+            followup.refresh_from_db()
+            context["outcome"] = links.link_outcome(
+                followup, action=action, now=timezone.now(), snooze=services.SNOOZE
+            )
+            context["result"] = (
+                "Nothing changed." if followup.is_open
+                else "It was already closed; nothing changed."
+            )
+    else:
+        context["outcome"] = outcome
     return render(request, "reminders/link.html", context)
+
+
+@csrf_exempt  # RFC 8058: mail clients POST without cookies or a token; the signature is it.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Pause every reminder email of the account the token names: a button on GET (a
+    person, or a scanner that must change nothing), the pause itself on POST."""
+    try:
+        owner_id = links.read_unsubscribe_token(token)
+    except links.BadLink as error:
+        return render(
+            request, "reminders/unsubscribe.html",
+            {"error": f"{error} Nothing was changed."}, status=400,
+        )
+    candidate = Candidate.objects.filter(pk=owner_id, is_active=True).first()
+    if candidate is None:
+        return render(
+            request, "reminders/unsubscribe.html",
+            {"error": "This account no longer exists. Nothing was changed."}, status=404,
+        )
+    prefs = ReminderSettings.objects.filter(candidate=candidate).first()
+    context = {"already_paused": bool(prefs and prefs.paused), "paused": False}
+    if request.method == "POST" and not context["already_paused"]:
+        services.settings_update(
+            candidate=candidate,
+            paused=True,
+            disabled_rules=list(prefs.disabled_rules) if prefs else [],
+        )
+        context["paused"] = True
+    return render(request, "reminders/unsubscribe.html", context)
 
 
 @login_required

@@ -11,8 +11,10 @@ Thresholds and limits (the numbers the checks use, in one place):
   ``DUPLICATE_THRESHOLD`` = 80 out of 100. Token-set ratio scores 100 when one note's words
   are all in the other, so a short note that says nothing the longer one does not is
   flagged too, on purpose: seed 001 asks for a different point in each note.
-* C4 — the listing's top ``KEY_PHRASES_SHOWN`` = 10 key phrases (yake, see
-  ``notes.text.key_phrases``); the note should use at least ``PHRASES_WANTED`` of them:
+* C4 — the listing's top ``KEY_PHRASES_SHOWN`` = 10 terms (``notes.text.key_phrases``:
+  yake's n-grams cut to their terms, plus the listing's own list items and noun phrases);
+  a note uses a term when it has the term's words in order, case and inflection aside
+  ("forecasts" uses "forecasting"); it should use at least ``PHRASES_WANTED`` of them:
   1 on a card, 2 in an email, 3 in a letter.
 * C6 — a card at most 80 words (a folded note card holds about that in
   handwriting); an email at most 300 words (read without scrolling much), with a subject
@@ -194,6 +196,11 @@ class Context:
         return self._cached("normalized", lambda: text.normalized(self.written))
 
     @property
+    def term_text(self) -> str:
+        """The note as Snowball stems, to match the listing's terms (C4)."""
+        return self._cached("term_text", lambda: text.term_text(self.written))
+
+    @property
     def shingles(self) -> set[str]:
         """Every run of ``QUOTE_WINDOW_WORDS`` consecutive stems of the note (C8)."""
 
@@ -372,7 +379,7 @@ def c4_mirrors_listing(ctx: Context) -> Result:
     )
     if not phrases:
         return make(Status.NOT_APPLICABLE, "The listing has no key phrases to mirror.")
-    used = tuple(phrase for phrase in phrases if text.contains_phrase(ctx.normalized, phrase))
+    used = tuple(phrase for phrase in phrases if text.uses_term(ctx.term_text, phrase))
     missing = tuple(phrase for phrase in phrases if phrase not in used)
     wanted = min(PHRASES_WANTED.get(ctx.draft.channel, 2), len(phrases))
     if len(used) >= wanted:

@@ -7,10 +7,14 @@ sides, and a phrase "appears" in a note when its words appear there in the same 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+
+import snowballstemmer
 
 # Letters and digits, keeping "o'neil", "c++", "c#" and "e-mail"-style joins as one word.
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*(?:\+\+|#)?")
@@ -269,61 +273,248 @@ def listing_candidates(listing: str) -> tuple[str, ...]:
     return phrases
 
 
-def _display(phrase: str) -> str:
-    """Lower-case, except acronyms and names written with inner capitals (SQL, SaaS)."""
-    return " ".join(
-        word
-        if (len(word) > 1 and word.isupper()) or any(c.isupper() for c in word[1:])
-        else word.lower()
-        for word in phrase.split()
-    )
+# How C4 reads a listing. yake ranks candidate phrases but glues neighbours onto a term
+# ("strong SQL", "review SQL") and never sees a plain list as a list; so the terms are
+# built from three sources and ranked by yake where it has an opinion:
+# 1. the listing's own list items: bullets, comma/semicolon lists, "and"/"or"-joined items,
+#    each trimmed of its lead-in ("Experience with forecasting" → "forecasting");
+# 2. noun phrases, approximated without a tagger as the runs of words between stopwords and
+#    punctuation, trimmed of lead-in verbs and generic words at their edges;
+# 3. yake's n-grams, cut the same way; an n-gram used once that holds a named term the
+#    listing uses more often ("review SQL", "SQL queries") is reduced to the term ("SQL").
+# Terms and notes are compared by Snowball stems ("forecasts" = "forecasting"), so a note
+# is matched by the term itself, not by the n-gram around it.
 
-
-def _stands_out(word: str, listing: str, normalized_listing: str) -> bool:
-    """Whether a single word is worth mirroring on its own.
-
-    It is when the listing writes it as an acronym or a name (capitalised after a lower-case
-    word: "such as Kafka"), or uses it more than once.
+TERM_MAX_WORDS = 3
+# Leading words that introduce a term without being part of it.
+LEAD_IN_WORDS = frozenset(
     """
-    if len(word) > 1 and (word.isupper() or any(c.isupper() for c in word[1:])):
-        return True
-    capitalised = word[:1].upper() + word[1:]
-    if re.search(rf"[a-z,;]\s+{re.escape(capitalised)}\b", listing):
-        return True
-    return normalized_listing.count(f" {stem(word.casefold())} ") > 1
+    solid deep demonstrable demonstrated hands-on advanced basic familiarity familiar
+    knowledge understanding expertise proficiency proficient fluency fluent exposure
+    background comfortable confident own owning drive driving review reviewing write
+    writing use using champion present presenting deliver delivering improve improving
+    define defining maintain maintaining apply applying need needs bring know knows seek
+    seeking require requires expect expects
+    """.split()  # noqa: SIM905
+)
+_FRAGMENT = re.compile(
+    r"\s*(?:[,;:()\[\]•·|]|\s[-–—]\s|\s&\s|[.!?](?=\s|$)|"
+    r"\b(?:and|or|as\s+well\s+as|such\s+as|including|e\.g\.|i\.e\.)(?=\s|$))\s*",
+    re.IGNORECASE,
+)
+_CHUNK_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:\+\+|#)?")
+# A capitalised word after a lower-case one ("such as Kafka"), not a Title Case heading.
+_NAMED_IN_TEXT = re.compile(r"(?:\b[a-z][^\W_]*[,;/]?|[,;/(])\s*([A-Z][^\W_]*(?:\+\+|#)?)")
+_snowball = snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=65536)
+def term_stem(word: str) -> str:
+    """The Snowball stem of a case-folded word: "forecasting", "forecasts" → "forecast"."""
+    return _snowball.stemWord(word.replace("’", "'").removesuffix("'s"))
+
+
+def term_words(text: str) -> list[str]:
+    """The words of a text for C4, hyphenated words split: "e-mail" is "e mail" everywhere."""
+    return _CHUNK_WORD.findall(text.replace("-", " "))
+
+
+def term_text(text: str) -> str:
+    """A note as space-padded Snowball stems, for ``uses_term``."""
+    return f" {' '.join(term_stem(word.casefold()) for word in term_words(text))} "
+
+
+def uses_term(note_term_text: str, term: str) -> bool:
+    """Whether a note (given as ``term_text``) uses a listing term, case and inflection aside."""
+    needle = " ".join(term_stem(word.casefold()) for word in term_words(term))
+    return bool(needle) and f" {needle} " in note_term_text
+
+
+def _is_acronym(word: str) -> bool:
+    return (len(word) > 1 and word.isupper()) or any(c.isupper() for c in word[1:])
+
+
+@dataclass
+class _Listing:
+    """What the term selection needs to know of a listing, computed in one pass."""
+
+    counts: Counter  # stems of every 1- to 3-word run → how often the listing has it
+    alone: Counter  # stems of every chunk (``_chunks``) → how often it stands on its own
+    named: set[str]  # words written capitalised inside a sentence: "such as Kafka"
+
+    @classmethod
+    def read(cls, listing: str) -> _Listing:
+        counts: Counter = Counter()
+        alone: Counter = Counter()
+        for line in _lines(listing):
+            for fragment in _FRAGMENT.split(_BULLET.sub("", line)):
+                tokens = [term_stem(word.casefold()) for word in term_words(fragment)]
+                for size in range(1, TERM_MAX_WORDS + 1):
+                    for start in range(len(tokens) - size + 1):
+                        counts[" ".join(tokens[start : start + size])] += 1
+                alone.update(_key(chunk) for chunk in _chunks(fragment))
+        return cls(counts, alone, set(_NAMED_IN_TEXT.findall(listing)))
+
+    def count(self, words: list[str]) -> int:
+        return self.counts[" ".join(term_stem(word.casefold()) for word in words)]
+
+    def is_named(self, word: str) -> bool:
+        return _is_acronym(word) or word in self.named
+
+
+def _key(words: list[str]) -> str:
+    return " ".join(term_stem(word.casefold()) for word in words)
+
+
+def _chunks(fragment: str) -> list[list[str]]:
+    """Runs of words between stopwords, trimmed of lead-in and generic words at the edges."""
+    runs: list[list[str]] = [[]]
+    for word in term_words(fragment):
+        if word.casefold() in STOPWORDS:
+            runs.append([])
+        else:
+            runs[-1].append(word)
+    chunks = []
+    for run in runs:
+        while run and (
+            run[0].casefold() in LEAD_IN_WORDS or stem(run[0].casefold()) in GENERIC_LISTING_WORDS
+        ):
+            run = run[1:]
+        while run and stem(run[-1].casefold()) in GENERIC_LISTING_WORDS:
+            run = run[:-1]
+        if run:
+            chunks.append(run)
+    return chunks
+
+
+def _core_term(chunk: list[str], listing: _Listing) -> list[str]:
+    """A chunk, or the named term inside it when the chunk only glues neighbours onto it:
+    a run the listing uses once, holding one name or acronym ("review SQL", "SQL queries")."""
+    if len(chunk) > 1 and listing.count(chunk) <= 1:
+        named = [word for word in chunk if listing.is_named(word)]
+        if len(named) == 1:
+            return named
+    return chunk
+
+
+# Words that may come before an item in a list: "Experience with", "Knowledge of the".
+_ITEM_GLUE = frozenset({"with", "in", "of", "for", "on", "a", "an", "the", "at"})
+
+
+def _introduces(word: str) -> bool:
+    folded = word.casefold()
+    return folded in LEAD_IN_WORDS or folded in _ITEM_GLUE or stem(folded) in GENERIC_LISTING_WORDS
+
+
+def _listed_terms(listing: str) -> list[tuple[list[str], bool]]:
+    """(words, is an item) of every term the listing's own text offers, in reading order.
+
+    A fragment (a bullet, or a part of a list cut at commas, semicolons, "and", "or") whose
+    text is one term after its lead-in is an item: the listing asks for it in so many words.
+    """
+    found = []
+    for line in _lines(listing):
+        for fragment in _FRAGMENT.split(_BULLET.sub("", line)):
+            chunks = _chunks(fragment)
+            is_item = len(chunks) == 1 and all(
+                _introduces(word) for word in term_words(fragment) if word not in chunks[0]
+            )
+            found.extend((chunk, is_item) for chunk in chunks)
+    return found
 
 
 def _select(listing: str, company: str, role: str, limit: int) -> tuple[str, ...]:
-    company_words = {stem(word) for word in words(company)} - STOPWORDS
-    weak_words = STOPWORDS | GENERIC_LISTING_WORDS | {stem(word) for word in words(role)}
-    candidates = listing_candidates(listing)
-    longer = [f" {' '.join(stems(phrase))} " for phrase in candidates if len(phrase.split()) > 1]
-    normalized_listing = normalized(listing)
-    kept: list[str] = []
-    kept_stems: list[str] = []
-    for phrase in candidates:
-        tokens = stems(phrase)
-        if not tokens or len(set(tokens)) < len(tokens) or company_words & set(tokens):
-            continue
-        if any(token in STOPWORDS for token in tokens):
-            continue
-        strong = [token for token in tokens if token not in weak_words]
-        if not strong or len(strong) < len(tokens) - 1:
-            continue
-        joined = f" {' '.join(tokens)} "
-        if len(tokens) == 1 and (
-            any(joined in other for other in longer)
-            or not _stands_out(phrase, listing, normalized_listing)
-        ):
-            continue
-        if any(joined in other or other in joined for other in kept_stems):
-            continue
-        named = len(tokens) == 1 and re.search(rf"[a-z,;]\s+{re.escape(phrase)}\b", listing)
-        kept.append(phrase if named else _display(phrase))
-        kept_stems.append(joined)
-        if len(kept) == limit:
+    """1. Gather terms: yake's candidates cut into chunks (ranked by yake), then the
+       listing's own items and noun phrases (ranked after, in reading order).
+    2. Keep a term of one to three words that names neither the company nor only the role,
+       and, when it is one word, is an item, a name or an acronym, or recurs.
+    3. Of two overlapping terms keep the better ranked, except that of two terms one
+       inside the other the shorter is kept only if the listing also uses it alone:
+       "forecasting" asked for on its own beats "demand forecasting", "Power BI" beats "Power".
+    """
+    read = _Listing.read(listing)
+    company_words = {term_stem(word.casefold()) for word in term_words(company)} - STOPWORDS
+    role_words = {stem(word.casefold()) for word in term_words(role)}
+    weak_words = STOPWORDS | GENERIC_LISTING_WORDS | role_words
+
+    gathered: list[tuple[list[str], bool]] = []
+    for phrase in listing_candidates(listing):
+        gathered.extend((_core_term(chunk, read), False) for chunk in _chunks(phrase))
+    gathered.extend((_core_term(chunk, read), is_item) for chunk, is_item in _listed_terms(listing))
+
+    items = {
+        _key(chunk)
+        for chunk, is_item in gathered
+        if is_item
+    }
+    ranked: dict[str, list[str]] = {}  # stems → the term's words, first (best) sighting
+    for chunk, _is_item in gathered:
+        key = _key(chunk)
+        if key not in ranked and _acceptable(chunk, key, read, items, company_words, weak_words):
+            ranked[key] = chunk
+
+    kept: list[tuple[str, list[str]]] = []
+    for key, chunk in ranked.items():
+        clash = next(
+            (index for index, (other, _words) in enumerate(kept) if _overlap(key, other, read)),
+            None,
+        )
+        if clash is None:
+            kept.append((key, chunk))
+        elif _replaces(key, kept[clash][0], read):
+            kept[clash] = (key, chunk)
+        if len(kept) == limit and clash is None:
             break
-    return tuple(kept)
+    return tuple(_display_term(words, read) for _key, words in dict(kept).items())[:limit]
+
+
+def _overlap(first: str, second: str, read: _Listing) -> bool:
+    """One term inside the other, or both cut from one run: "small businesses" and
+    "businesses rely" from "small businesses rely"."""
+    if f" {first} " in f" {second} " or f" {second} " in f" {first} ":
+        return True
+    a, b = first.split(), second.split()
+    return (a[-1] == b[0] and read.counts[" ".join(a + b[1:])] > 0) or (
+        b[-1] == a[0] and read.counts[" ".join(b + a[1:])] > 0
+    )
+
+
+def _replaces(new: str, old: str, read: _Listing) -> bool:
+    """Of two terms one inside the other, the shorter wins when the listing also uses it
+    alone ("forecasting" over "demand forecasting"), the longer otherwise ("Power BI")."""
+    if f" {new} " in f" {old} ":
+        return read.counts[new] > read.counts[old]
+    if f" {old} " in f" {new} ":
+        return read.counts[old] <= read.counts[new]
+    return False
+
+
+def _acceptable(chunk, key, read, items, company_words, weak_words) -> bool:
+    tokens = key.split()
+    if len(chunk) > TERM_MAX_WORDS or len(set(tokens)) < len(tokens):
+        return False
+    if company_words & set(tokens):
+        return False
+    strong = [word for word in chunk if stem(word.casefold()) not in weak_words]
+    if not strong or len(strong) < len(chunk) - 1:
+        return False
+    if key in items:
+        return len(key) > 1 or chunk[0].isupper()  # "R", as a listed language
+    if len(chunk) == 1:
+        # A word that recurs but only inside longer terms ("data") is theirs, not a term.
+        return len(key) > 1 and (
+            read.is_named(chunk[0]) or (read.counts[key] > 1 and read.alone[key] > 0)
+        )
+    # Three words outside a list often run on into a verb ("small businesses rely").
+    return len(chunk) < TERM_MAX_WORDS or read.counts[key] > 1
+
+
+def _display_term(words: list[str], read: _Listing) -> str:
+    # Names as the listing writes them ("Kafka", "Power BI"), other words in lower case.
+    return " ".join(
+        word if word in read.named or word.isupper() or _is_acronym(word) else word.lower()
+        for word in words
+    )
 
 
 _selection_cache = _LRU(KEY_PHRASES_CACHED)

@@ -290,6 +290,123 @@ def test_c4_does_not_apply_without_a_listing():
     assert coach.c4_mirrors_listing(_ctx(listing="")).status == Status.NOT_APPLICABLE
 
 
+ANALYST_LISTING = """Financial Analyst – Planning
+
+Globex is hiring a Financial Analyst for its planning team.
+
+What you will do
+- Partner with budget holders on stakeholder management and monthly reporting
+- Review SQL queries with the data team and present the forecast to directors
+
+What you bring
+- Strong SQL
+- Forecasting
+- Excel, Tableau and Power BI
+"""
+ANALYST_NOTE = """Dear Grace,
+
+Thank you for today. I enjoyed walking through the SQL exercise with you and hearing how
+the planning cycle works. I am very interested in the role.
+
+Best regards,
+Ada Lovelace
+"""
+
+
+def _analyst(body: str = ANALYST_NOTE, **overrides) -> coach.Context:
+    return _ctx(
+        body,
+        **{
+            "listing": ANALYST_LISTING,
+            "company": "Globex",
+            "job_title": "Financial Analyst",
+            **overrides,
+        },
+    )
+
+
+def test_C4_a_bare_term_in_the_note_counts_and_the_others_show_missing():
+    result = coach.c4_mirrors_listing(_analyst())
+
+    assert "SQL" in result.used
+    assert {"stakeholder management", "forecasting"} <= set(result.missing)
+    assert not set(result.used) & set(result.missing)
+
+
+def test_C4_terms_carry_no_glued_neighbours():
+    phrases = text.key_phrases(ANALYST_LISTING, company="Globex", role="Financial Analyst")
+
+    assert {"SQL", "stakeholder management", "forecasting"} <= set(phrases)
+    lowered = [phrase.casefold() for phrase in phrases]
+    assert not [p for p in lowered if "sql" in p.split() and p != "sql"], phrases
+    assert len(lowered) == len(set(lowered))
+
+
+def test_C4_keeps_every_item_of_a_plain_list():
+    listing = "Requirements\n- SQL\n- forecasting\n- stakeholder management\n- R\n"
+
+    phrases = text.key_phrases(listing, limit=10)
+
+    assert set(phrases) == {"SQL", "forecasting", "stakeholder management", "R"}
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        "We need SQL, forecasting and stakeholder management.",
+        "You bring SQL; forecasting; stakeholder management.",
+        "Experience with SQL and forecasting, and with stakeholder management.",
+    ],
+)
+def test_C4_reads_comma_semicolon_and_and_joined_lists(listing):
+    phrases = text.key_phrases(listing)
+
+    assert {"SQL", "forecasting", "stakeholder management"} <= set(phrases)
+
+
+@pytest.mark.parametrize(
+    "written", ["stakeholder Management", "STAKEHOLDER MANAGEMENT", "stakeholders' management"]
+)
+def test_C4_matches_a_term_whatever_its_case(written):
+    body = f"Dear Grace,\n\nI led {written} for the budget at Initech.\n\nBest,\nAda"
+
+    result = coach.c4_mirrors_listing(_analyst(body))
+
+    assert "stakeholder management" in result.used
+
+
+@pytest.mark.parametrize("written", ["forecasts", "forecasted", "forecast"])
+def test_C4_matches_a_term_whatever_its_inflection(written):
+    body = f"Dear Grace,\n\nMy {written} were within two percent.\n\nBest,\nAda"
+
+    result = coach.c4_mirrors_listing(_analyst(body))
+
+    assert "forecasting" in result.used
+
+
+def test_C4_a_term_is_matched_as_a_whole_word():
+    body = "Dear Grace,\n\nI wrote SQLite tooling and forecastle designs.\n\nBest,\nAda"
+
+    result = coach.c4_mirrors_listing(_analyst(body))
+
+    assert "SQL" in result.missing
+    assert "forecasting" in result.missing
+
+
+def test_C4_a_note_using_three_listed_terms_passes():
+    body = (
+        "Dear Grace,\n\nI enjoyed our talk on forecasting; my SQL models fed the monthly "
+        "reporting, and stakeholder management is most of my week.\n\nBest,\nAda"
+    )
+
+    result = coach.c4_mirrors_listing(_analyst(body, channel="letter"))
+
+    assert result.status == Status.PASS
+    assert {"SQL", "forecasting", "stakeholder management", "monthly reporting"} <= set(
+        result.used
+    )
+
+
 # --- C5 --------------------------------------------------------------------------------
 
 

@@ -8,11 +8,36 @@ into database rows; nothing here touches the database, so each rule is unit-test
 
 Times are computed in the candidate's time zone and returned in UTC. "Business day" skips
 weekends and the candidate's public holidays (the ``holidays`` package).
+
+Three promises the plan keeps (issue 11, 13.5):
+
+* **Date-bound outreach keeps its date.** The status check (R6) lands on the promised
+  decision date + 2 days, and the value-added follow-up (R5) inside its 48 hours: the seeds
+  tie both to a moment. The other outreach is *flexible* — the weekly touch (R8, "at most
+  once a week"), the check-in without a date (R7, "fine to follow up a week later"), the
+  freeze's stay-in-touch (R11, "occasionally") and the inquiry about other openings (R10,
+  "in a month") — and the anti-pestering cap (``cap``) moves only flexible outreach, 7 days
+  clear of every other outreach reminder. Two date-bound reminders keep their dates even
+  when closer than 7 days (an R6 within a week of R5 only when the decision was promised for
+  the days right after the interview); the cap never moves one promise for another.
+* **Nothing is planned that can never be sent.** Every follow-up with a window
+  (``expires_at``) is due at least ``TIME_TO_ACT`` before the window closes; a rule whose
+  window is already too short when it applies is not planned at all.
+* **Recurring outreach recurs however the last one ended.** R8 and R11 are series
+  (``_series``): each occurrence ends when a note of its kind is recorded, when the user
+  marks it done or dismisses it (in the app or from the email), or when its window closes;
+  the next one counts from that moment.
+
+The employer's reply (``ApplicationFacts.employer_last_wrote_at``) is news: R6 is done once
+the employer wrote on or after the decision date (a reply *before* the date leaves the
+promise standing — a new date from that reply replans R6 under a new key); R7 re-counts its
+week from the employer's latest message after the interview, and a check-in that fell due
+before that message is done.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -29,10 +54,18 @@ CLOSED = frozenset({"accepted", "withdrawn", "filled"})
 # Thank-you duties and the other post-interview steps still matter while on hold or with an
 # offer on the table; they stop when the application ends or is rejected.
 POST_INTERVIEW_STATUSES = frozenset({"applied", INTERVIEWING, "offer", ON_HOLD})
+# Follow-up row statuses (reminders.models.Status), as plain strings.
+OPEN_ROW_STATUSES = frozenset({"pending", "reminded"})
+USER_CLOSED_ROW_STATUSES = frozenset({"done", "dismissed"})
 
 EVENING = time(18, 0)
 BUSINESS_MORNING = time(9, 0)
 CAP = timedelta(days=7)
+# A follow-up is due at least this long before its window closes: time to write and send.
+TIME_TO_ACT = timedelta(hours=6)
+FREEZE_TOUCH = timedelta(weeks=4)
+# How many occurrences of a series are walked at most (a year of weekly touches, and more).
+MAX_OCCURRENCES = 400
 
 
 @dataclass(frozen=True)
@@ -42,6 +75,9 @@ class Rule:
     reason: str
     source: str
     outreach: bool = False  # subject to the anti-pestering cap
+    # Outreach tied to a moment the advice names (a window, a promised date): the cap moves
+    # flexible outreach out of its way, never the reverse.
+    date_bound: bool = False
 
 
 RULES: dict[str, Rule] = {
@@ -59,13 +95,14 @@ RULES: dict[str, Rule] = {
              "Your interview was before a weekend or holiday: follow up first thing on the "
              "next business morning to stay top-of-mind.", "001"),
         Rule("R5", "Send a value-added follow-up",
-             "Within 48 hours, send something useful on a topic you discussed: a book, an "
-             "article, a news item or an idea — not a restatement of your qualifications.",
-             "000", outreach=True),
+             "Within 48 hours of the interview (a weekend included), send something useful "
+             "on a topic you discussed: a book, an article, a news item or an idea — not a "
+             "restatement of your qualifications.",
+             "000", outreach=True, date_bound=True),
         Rule("R6", "Ask for a status update",
              "The decision date has passed by two days without news: ask politely where "
              "things stand, and say you are still very interested.", "001, 003",
-             outreach=True),
+             outreach=True, date_bound=True),
         Rule("R7", "Check in politely",
              "No decision date was given and a week has passed: a polite check-in is fine.",
              "001", outreach=True),
@@ -134,6 +171,24 @@ class SentFacts:
 
 
 @dataclass(frozen=True)
+class FollowUpFacts:
+    """A follow-up row that already exists (reminders.models.FollowUp), as planned before.
+
+    ``status`` is the row's status string; ``closed_at`` when it was closed, if it was.
+    """
+
+    key: str
+    rule: str
+    status: str
+    due_at: datetime
+    closed_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ROW_STATUSES
+
+
+@dataclass(frozen=True)
 class ApplicationFacts:
     id: int
     status: str
@@ -142,6 +197,13 @@ class ApplicationFacts:
     interviews: tuple[InterviewFacts, ...] = ()
     interviewers: tuple[InterviewerFacts, ...] = ()
     sent: tuple[SentFacts, ...] = ()
+    # When a message from the employer was last received (issue 13.5): news.
+    employer_last_wrote_at: datetime | None = None
+    # The follow-ups planned so far, closed ones included: a series continues from them.
+    followups: tuple[FollowUpFacts, ...] = ()
+
+    def followup(self, key: str) -> FollowUpFacts | None:
+        return next((row for row in self.followups if row.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -159,10 +221,16 @@ class Planned:
     # the planner skips the follow-up instead of emailing it late.
     expires_at: datetime | None = None
     fixed: bool = field(default=False, compare=False)  # already reminded: the cap keeps it
+    # Why it is satisfied, when that is not "you recorded it" (the employer wrote, say).
+    note: str = field(default="", compare=False)
 
     @property
     def outreach(self) -> bool:
         return RULES[self.rule].outreach
+
+    @property
+    def date_bound(self) -> bool:
+        return RULES[self.rule].date_bound
 
     def expired(self, now: datetime) -> bool:
         return self.expires_at is not None and now > self.expires_at
@@ -231,6 +299,38 @@ def on_day_at_reminder_hour(moment: datetime, settings: CandidateSettings) -> da
 
 # --- The rules ----------------------------------------------------------------------------
 
+# The windows that count from the end of an interview: after them, reminding is pointless.
+WINDOWS: dict[str, timedelta] = {
+    "R1": timedelta(days=3),  # a debrief a few days on is memory, not a debrief
+    "R2": timedelta(hours=48),  # "within 48 hours" (000, 001)
+    "R3": timedelta(days=3),  # posted the next day at the latest, so it arrives in time
+    "R5": timedelta(hours=48),  # "within 48 hours" (000)
+    # A work product goes before the round or with its follow-up at the latest (001).
+    "R12": timedelta(hours=48),
+}
+
+
+def window_closes(rule: str, interview_ends_at: datetime | None) -> datetime | None:
+    """When the window of a follow-up tied to an interview closes (None: no such window)."""
+    if rule not in WINDOWS or interview_ends_at is None:
+        return None
+    return interview_ends_at + WINDOWS[rule]
+
+
+def _slot(earliest: datetime, closes: datetime, settings: CandidateSettings) -> datetime | None:
+    """When to remind of something that may be done from ``earliest`` until ``closes``.
+
+    The first reminder hour of a business day at or after ``earliest``, if that leaves
+    ``TIME_TO_ACT``; else the first reminder hour whatever the day (a Saturday, after a
+    Friday interview); else ``earliest`` itself; None if even that is too late.
+    """
+    latest = closes - TIME_TO_ACT
+    for business_day in (True, False):
+        due = at_reminder_hour(earliest, settings, business_day=business_day)
+        if due <= latest:
+            return due
+    return earliest if earliest <= latest else None
+
 
 def _sent(facts: ApplicationFacts, *, kinds: Iterable[str], after: datetime,
           interviewer_id: int | None = None, channels: Iterable[str] | None = None) -> bool:
@@ -249,7 +349,7 @@ def _r1_debrief(facts, settings, now):
         yield Planned(
             "R1", f"R1:{interview.id}", interview.ends_at + timedelta(hours=1),
             satisfied=interview.debriefed, interview_id=interview.id,
-            expires_at=interview.ends_at + timedelta(days=3),
+            expires_at=window_closes("R1", interview.ends_at),
         )
 
 
@@ -272,14 +372,14 @@ def _r2_r3_thank_you(facts, settings, now):
                 satisfied=_sent(facts, kinds={"thank_you"}, after=interview.starts_at,
                                 interviewer_id=person.id, channels={"email"}),
                 interview_id=interview.id, interviewer_id=person.id,
-                expires_at=interview.ends_at + timedelta(hours=48),
+                expires_at=window_closes("R2", interview.ends_at),
             )
             yield Planned(
                 "R3", f"R3:{interview.id}:{person.id}", due,
                 satisfied=_sent(facts, kinds={"thank_you"}, after=interview.starts_at,
                                 interviewer_id=person.id, channels={"card", "letter"}),
                 interview_id=interview.id, interviewer_id=person.id,
-                expires_at=interview.ends_at + timedelta(days=3),
+                expires_at=window_closes("R3", interview.ends_at),
             )
 
 
@@ -300,12 +400,14 @@ def _r4_before_non_working_day(facts, settings, now):
 
 def _r5_value_add(facts, settings, now):
     for interview in facts.interviews:
-        # The morning after at the reminder hour: inside the 48 hours, after the thank-you.
-        due = at_reminder_hour(interview.ends_at + timedelta(hours=12), settings)
+        # The morning after, at the reminder hour: after the thank-you, inside the 48 hours.
+        # After a Friday that is Saturday's reminder hour: Monday would be too late.
+        closes = window_closes("R5", interview.ends_at)
+        due = _slot(interview.ends_at + timedelta(hours=12), closes, settings)
         yield Planned(
             "R5", f"R5:{interview.id}", due,
             satisfied=_sent(facts, kinds={"value_add"}, after=interview.ends_at),
-            interview_id=interview.id, expires_at=interview.ends_at + timedelta(hours=48),
+            interview_id=interview.id, expires_at=closes,
         )
 
 
@@ -313,27 +415,128 @@ def _last_interview(facts: ApplicationFacts) -> InterviewFacts | None:
     return max(facts.interviews, key=lambda i: i.ends_at, default=None)
 
 
+def _employer_wrote(facts: ApplicationFacts, *, after: datetime) -> datetime | None:
+    """When the employer last wrote, if that was at or after ``after``."""
+    wrote = facts.employer_last_wrote_at
+    return wrote if wrote is not None and wrote >= after else None
+
+
+def _wrote_note(wrote: datetime, settings: CandidateSettings) -> str:
+    return f"Done: the employer wrote on {wrote.astimezone(settings.zone):%a %d %b}."
+
+
+NO_NEWS_ASKS = frozenset({"status_check", "check_in"})
+
+
+def _r6_status_check(facts, settings, now, last):
+    decided = at_local(facts.decision_date, time(0), settings.zone)
+    # Two days after the promised date, at the reminder hour (the next business day's if
+    # that is not a working day). Date-bound: the cap moves other outreach, never this.
+    due = on_day_at_reminder_hour(
+        at_local(facts.decision_date + timedelta(days=2), time(12), settings.zone), settings
+    )
+    asked = _sent(facts, kinds=NO_NEWS_ASKS, after=decided)
+    # News on or after the promised date answers the question; news before it does not
+    # (the promise stands, and a new date from that message replans R6 under a new key).
+    wrote = _employer_wrote(facts, after=decided)
+    yield Planned(
+        "R6", f"R6:{facts.id}:{facts.decision_date.isoformat()}", due,
+        satisfied=asked or wrote is not None,
+        note=_wrote_note(wrote, settings) if wrote and not asked else "",
+    )
+
+
+def _r7_check_in(facts, settings, now, last):
+    base = f"R7:{last.id}"
+    wrote = _employer_wrote(facts, after=last.ends_at)
+    if wrote is None:
+        due = on_day_at_reminder_hour(last.ends_at + CAP, settings)
+        yield Planned("R7", base, due, interview_id=last.id,
+                      satisfied=_sent(facts, kinds=NO_NEWS_ASKS, after=last.ends_at))
+        return
+    # The employer wrote after the interview: the week without news counts from there. A
+    # check-in not yet due moves; one that fell due before the message is done by it.
+    key = f"{base}:{local_date(wrote, settings.zone).isoformat()}"
+    for row in facts.followups:
+        if row.rule != "R7" or not row.is_open or not (
+            row.key == base or row.key.startswith(f"{base}:")
+        ):
+            continue
+        if row.due_at > wrote:
+            key = row.key
+        else:
+            yield Planned("R7", row.key, row.due_at, satisfied=True, interview_id=last.id,
+                          note=_wrote_note(wrote, settings))
+    yield Planned(
+        "R7", key, on_day_at_reminder_hour(wrote + CAP, settings), interview_id=last.id,
+        satisfied=_sent(facts, kinds=NO_NEWS_ASKS, after=wrote),
+    )
+
+
 def _r6_r7_no_news(facts, settings, now):
     last = _last_interview(facts)
     if facts.status != INTERVIEWING or last is None:
         return
-    asked = {"status_check", "check_in"}
     if facts.decision_date:
-        due = on_day_at_reminder_hour(
-            at_local(facts.decision_date + timedelta(days=2), time(12), settings.zone), settings
-        )
-        yield Planned(
-            "R6", f"R6:{facts.id}:{facts.decision_date.isoformat()}", due,
-            satisfied=_sent(facts, kinds=asked,
-                            after=at_local(facts.decision_date, time(0), settings.zone)),
-        )
+        yield from _r6_status_check(facts, settings, now, last)
     else:
-        due = on_day_at_reminder_hour(last.ends_at + timedelta(days=7), settings)
-        yield Planned(
-            "R7", f"R7:{last.id}", due,
-            satisfied=_sent(facts, kinds=asked, after=last.ends_at),
-            interview_id=last.id,
-        )
+        yield from _r7_check_in(facts, settings, now, last)
+
+
+def _series_key(rule: str, facts: ApplicationFacts, anchor: datetime,
+                settings: CandidateSettings, used: set[str]) -> str:
+    key = f"{rule}:{facts.id}:{local_date(anchor, settings.zone).isoformat()}"
+    if key in used:  # two occurrences ended on one day
+        key = next(f"{key}:{n}" for n in range(2, MAX_OCCURRENCES + 2) if f"{key}:{n}" not in used)
+    used.add(key)
+    return key
+
+
+def _series(facts, settings, now, *, rule: str, start: datetime, period: timedelta,
+            kinds: frozenset[str]) -> Iterator[Planned]:
+    """A recurring outreach rule: the current occurrence, due ``period`` after its anchor.
+
+    The first occurrence counts from ``start``. Each one ends at the first of: a note of
+    ``kinds`` recorded (satisfied), its row marked done or dismissed by the user, its window
+    (``period`` after it fell due) closing; the next one counts from that moment. Ended
+    occurrences are yielded only while their row is still open, so that the planner closes
+    it; the rest is history.
+    """
+    touches = sorted(s.sent_at for s in facts.sent if s.kind in kinds and s.sent_at >= start)
+    rows = {row.key: row for row in facts.followups if row.rule == rule}
+    used: set[str] = set()
+    anchor, next_touch, previous = start, 0, None
+    for _ in range(MAX_OCCURRENCES):
+        key = _series_key(rule, facts, anchor, settings, used)
+        due = on_day_at_reminder_hour(anchor + period, settings)
+        row = rows.get(key)
+        item = Planned(rule, key, due, expires_at=due + period)
+        while next_touch < len(touches) and touches[next_touch] < anchor:
+            next_touch += 1
+        ends = []  # (when, how)
+        if next_touch < len(touches):
+            ends.append((touches[next_touch], "note"))
+        if row is not None and row.status in USER_CLOSED_ROW_STATUSES and row.closed_at:
+            ends.append((row.closed_at, "user"))
+        held = row.due_at if row is not None else due  # where the cap or a snooze put it
+        if now > held + period:
+            ends.append((held + period, "window"))
+        if not ends:
+            break
+        when, how = min(ends)
+        if how == "note":
+            next_touch += 1
+            previous = replace(item, satisfied=True)
+        elif how == "window":
+            # Ignored: the next one falls due as this one's window closes.
+            when, previous = held, replace(item, due_at=held, expires_at=held + period)
+        else:
+            previous = None
+        previous = previous if row is not None and row.is_open else None
+        anchor = max(when, anchor)
+    if previous is not None:
+        yield previous
+    yield item
 
 
 def _r8_weekly_value(facts, settings, now):
@@ -341,14 +544,9 @@ def _r8_weekly_value(facts, settings, now):
     if facts.status != INTERVIEWING or last is None:
         return
     # One week after the latest value-adding touch (or the interview): only the next one is
-    # planned; sending it moves the anchor, which plans the week after.
-    touches = [s.sent_at for s in facts.sent if s.kind == "value_add" and s.sent_at >= last.ends_at]
-    anchor = max([last.ends_at, *touches])
-    due = on_day_at_reminder_hour(anchor + CAP, settings)
-    yield Planned(
-        "R8", f"R8:{facts.id}:{local_date(anchor, settings.zone).isoformat()}", due,
-        expires_at=due + CAP,
-    )
+    # planned; each one ended plans the week after.
+    yield from _series(facts, settings, now, rule="R8", start=last.ends_at, period=CAP,
+                       kinds=frozenset({"value_add"}))
 
 
 def _r9_r10_rejection(facts, settings, now):
@@ -371,37 +569,39 @@ def _r9_r10_rejection(facts, settings, now):
 def _r11_on_hold(facts, settings, now):
     if facts.status != ON_HOLD or facts.status_since is None:
         return
-    touches = [s.sent_at for s in facts.sent
-               if s.kind == "stay_in_touch" and s.sent_at >= facts.status_since]
-    anchor = max([facts.status_since, *touches])
-    due = on_day_at_reminder_hour(anchor + timedelta(weeks=4), settings)
-    yield Planned(
-        "R11", f"R11:{facts.id}:{local_date(anchor, settings.zone).isoformat()}", due,
-        expires_at=due + timedelta(weeks=4),
-    )
+    # Every four weeks while the decision is on hold, however the last touch ended.
+    yield from _series(facts, settings, now, rule="R11", start=facts.status_since,
+                       period=FREEZE_TOUCH, kinds=frozenset({"stay_in_touch"}))
 
 
 def _r12_later_round(facts, settings, now):
     for interview in facts.interviews:
         if interview.round_number < 2:
             continue
+        closes = window_closes("R12", interview.ends_at)
+        due = _slot(interview.booked_at, closes, settings)
+        if due is None:  # logged too long after the round to be of use
+            continue
         yield Planned(
-            "R12", f"R12:{interview.id}", at_reminder_hour(interview.booked_at, settings),
+            "R12", f"R12:{interview.id}", due,
             satisfied=_sent(facts, kinds={"work_product"}, after=interview.booked_at),
-            interview_id=interview.id, expires_at=interview.starts_at,
+            interview_id=interview.id, expires_at=closes,
         )
 
 
 def _r13_contact_details(facts, settings, now):
     for person in facts.interviewers:
         attended = [i for i in facts.interviews if i.id in person.interview_ids]
-        if not attended:
+        complete = person.has_email and person.has_title
+        key = f"R13:{person.id}"
+        # Only for someone whose email or title is missing; once planned, completing the
+        # details makes it done.
+        if not attended or (complete and facts.followup(key) is None):
             continue
         first = min(attended, key=lambda i: i.ends_at)
         yield Planned(
-            "R13", f"R13:{person.id}", _same_evening(first, settings),
-            satisfied=person.has_email and person.has_title,
-            interviewer_id=person.id,
+            "R13", key, _same_evening(first, settings),
+            satisfied=complete, interviewer_id=person.id,
         )
 
 
@@ -441,23 +641,28 @@ def plan(
         replace(item, due_at=fixed_due[item.key], fixed=True) if item.key in fixed_due else item
         for item in planned
     ]
-    return cap(planned)
+    return cap(planned, now=now)
 
 
-def cap(planned: list[Planned], *, gap: timedelta = CAP) -> list[Planned]:
+def cap(planned: list[Planned], *, gap: timedelta = CAP,
+        now: datetime | None = None) -> list[Planned]:
     """The anti-pestering cap: outreach for one application is never due < 7 days apart.
 
-    Satisfied items and items already reminded (``fixed``) hold their place; any other
-    outreach closer than ``gap`` to the previous one is postponed, keeping its original due
-    time in ``postponed_from`` so the user sees why. Nothing is ever dropped.
+    Some outreach holds its place: satisfied items, items already reminded or snoozed
+    (``fixed``), date-bound ones (R5 in its 48 hours, R6 on the promised date) and those
+    whose window closed by ``now``. Flexible outreach (R7, R8, R10, R11) closer than ``gap``
+    to any outreach is postponed past it, keeping its original due time in
+    ``postponed_from`` so the user sees why, with its window moved along. Nothing is ever
+    dropped, and a date-bound reminder is never moved for a flexible one.
     """
-    outreach = sorted(
-        (p for p in planned if p.outreach and not p.satisfied),
-        key=lambda p: (not p.fixed, p.due_at, p.key),
-    )
-    anchored = sorted(p.due_at for p in outreach if p.fixed)
+    outreach = [p for p in planned if p.outreach and not p.satisfied]
+
+    def holds(p: Planned) -> bool:
+        return p.fixed or p.date_bound or (now is not None and p.expired(now))
+
+    anchored = sorted(p.due_at for p in outreach if holds(p))
     moved: dict[str, Planned] = {}
-    for item in (p for p in outreach if not p.fixed):
+    for item in sorted((p for p in outreach if not holds(p)), key=lambda p: (p.due_at, p.key)):
         due = item.due_at
         while any(abs(due - other) < gap for other in anchored):
             due = max(other for other in anchored if abs(due - other) < gap) + gap

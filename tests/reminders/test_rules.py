@@ -10,8 +10,10 @@ import pytest
 
 from reminders.rules import (
     RULES,
+    TIME_TO_ACT,
     ApplicationFacts,
     CandidateSettings,
+    FollowUpFacts,
     InterviewerFacts,
     InterviewFacts,
     Planned,
@@ -50,10 +52,11 @@ def person(id=10, *, interviews=(1,), email=True, title=True, name="Ada Lovelace
 
 
 def facts(*interviews, interviewers=(), status="interviewing", decision_date=None,
-          status_since=None, sent=()) -> ApplicationFacts:
+          status_since=None, sent=(), employer_wrote=None, followups=()) -> ApplicationFacts:
     return ApplicationFacts(
         id=7, status=status, decision_date=decision_date, status_since=status_since,
         interviews=tuple(interviews), interviewers=tuple(interviewers), sent=tuple(sent),
+        employer_last_wrote_at=employer_wrote, followups=tuple(followups),
     )
 
 
@@ -186,6 +189,29 @@ def test_r5_is_satisfied_by_a_value_add_sent_after_the_interview():
     assert only(plan(facts(meeting, sent=sent), settings(), CURRENT_TIME), "R5").satisfied
 
 
+def test_r5_after_a_friday_interview_is_due_on_saturday_inside_its_48_hours():
+    friday = interview(datetime(2026, 11, 20, 15, 0, tzinfo=LONDON))
+    item = only(plan(facts(friday), settings(), CURRENT_TIME), "R5")
+    assert local(item) == datetime(2026, 11, 21, 9, 0, tzinfo=LONDON)  # not Monday
+    assert item.expires_at - item.due_at >= TIME_TO_ACT
+    assert "48 hours" in RULES["R5"].reason and "weekend" in RULES["R5"].reason
+
+
+def test_r5_prefers_a_business_day_when_it_leaves_time_to_act():
+    # Thursday 16:00–17:00: Friday 09:00 is a business day well inside the window.
+    thursday = interview(datetime(2026, 11, 19, 16, 0, tzinfo=LONDON))
+    assert local(only(plan(facts(thursday), settings(), CURRENT_TIME), "R5")) == datetime(
+        2026, 11, 20, 9, 0, tzinfo=LONDON)
+    # Before a holiday (US Thanksgiving, Thursday 26 Nov): an evening interview still has
+    # Friday morning; a morning one would have only hours left then, so Thursday it is.
+    evening = interview(datetime(2026, 11, 25, 18, 0, tzinfo=NEW_YORK))
+    item = only(plan(facts(evening), settings(NEW_YORK, "US"), CURRENT_TIME), "R5")
+    assert local(item, NEW_YORK) == datetime(2026, 11, 27, 9, 0, tzinfo=NEW_YORK)
+    morning = interview(datetime(2026, 11, 25, 10, 0, tzinfo=NEW_YORK))
+    item = only(plan(facts(morning), settings(NEW_YORK, "US"), CURRENT_TIME), "R5")
+    assert local(item, NEW_YORK) == datetime(2026, 11, 26, 9, 0, tzinfo=NEW_YORK)
+
+
 # The rules below are checked alone (the value-add rules switched off): how they share the
 # week with the others is the cap's tests' business.
 ALONE = {"R5", "R8"}
@@ -262,6 +288,69 @@ def test_r11_stays_in_touch_every_four_weeks_while_on_hold():
     assert local(item) == datetime(2027, 1, 13, 9, 0, tzinfo=LONDON)  # the day, not the minute
 
 
+ON_HOLD_SINCE = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
+FIRST_R11 = "R11:7:2026-11-18"
+
+
+def on_hold(*rows, sent=(), now=CURRENT_TIME):
+    return by_rule(plan(facts(interview(TUESDAY_AFTERNOON), status="on_hold",
+                      status_since=ON_HOLD_SINCE, sent=sent, followups=rows),
+                settings(), now), "R11")
+
+
+def test_r11_first_touch_four_weeks_after_the_freeze():
+    item = only(on_hold(), "R11")
+    assert (item.key, local(item)) == (FIRST_R11, datetime(2026, 12, 16, 9, 0, tzinfo=LONDON))
+
+
+@pytest.mark.parametrize("how", ["done", "dismissed"])
+def test_r11_recurs_four_weeks_after_it_was_closed_from_the_email_or_the_app(how):
+    closed_at = datetime(2026, 12, 16, 12, 0, tzinfo=UTC)
+    row = FollowUpFacts(FIRST_R11, "R11", how, datetime(2026, 12, 16, 9, tzinfo=UTC), closed_at)
+    item = only(on_hold(row, now=closed_at + timedelta(minutes=1)), "R11")
+    assert item.key != FIRST_R11
+    assert local(item) == datetime(2027, 1, 13, 9, 0, tzinfo=LONDON)
+    assert not item.satisfied
+
+
+def test_r11_recorded_stay_in_touch_note_closes_the_open_one_and_plans_the_next():
+    sent_at = datetime(2026, 12, 16, 11, 0, tzinfo=UTC)
+    row = FollowUpFacts(FIRST_R11, "R11", "reminded", datetime(2026, 12, 16, 9, tzinfo=UTC))
+    items = {item.key: item for item in on_hold(
+        row, sent=[SentFacts("stay_in_touch", "email", sent_at)], now=sent_at)}
+    assert items[FIRST_R11].satisfied  # the planner marks it done
+    (following,) = [item for key, item in items.items() if key != FIRST_R11]
+    assert local(following) == datetime(2027, 1, 13, 9, 0, tzinfo=LONDON)
+
+
+def test_r11_ignored_until_its_window_closed_still_plans_the_next_one():
+    row = FollowUpFacts(FIRST_R11, "R11", "reminded", datetime(2026, 12, 16, 9, tzinfo=UTC))
+    now = datetime(2027, 1, 14, 9, 0, tzinfo=UTC)  # four weeks after it fell due, and a day
+    items = {item.key: item for item in on_hold(row, now=now)}
+    assert items[FIRST_R11].expired(now)  # the planner closes it as it happened
+    (following,) = [item for key, item in items.items() if key != FIRST_R11]
+    assert local(following) == datetime(2027, 1, 13, 9, 0, tzinfo=LONDON)
+    assert not following.expired(now)
+
+
+def test_r11_a_long_freeze_planned_late_gets_only_the_current_touch():
+    now = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)
+    item = only(on_hold(now=now), "R11")
+    assert not item.expired(now)
+    assert item.due_at - now < timedelta(weeks=4)
+
+
+def test_r8_weekly_touch_recurs_after_it_was_marked_done():
+    meeting = interview(TUESDAY_AFTERNOON)
+    first = only(plan(facts(meeting), settings(disabled={"R5", "R7"}), CURRENT_TIME), "R8")
+    closed_at = first.due_at + timedelta(hours=2)
+    row = FollowUpFacts(first.key, "R8", "done", first.due_at, closed_at)
+    item = only(plan(facts(meeting, followups=[row]), settings(disabled={"R5", "R7"}),
+                     closed_at), "R8")
+    assert item.key != first.key
+    assert item.due_at.date() == (first.due_at + timedelta(days=7)).date()
+
+
 def test_r12_work_product_after_a_second_round_is_booked_never_after_the_first():
     booked = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
     first = interview(TUESDAY_AFTERNOON)
@@ -273,15 +362,43 @@ def test_r12_work_product_after_a_second_round_is_booked_never_after_the_first()
     assert local(item) == datetime(2026, 11, 19, 9, 0, tzinfo=LONDON)
 
 
+def test_r12_booked_on_friday_for_monday_morning_is_due_before_the_window_closes():
+    booked = datetime(2026, 11, 20, 17, 0, tzinfo=LONDON).astimezone(UTC)  # Friday evening
+    monday = interview(datetime(2026, 11, 23, 8, 0, tzinfo=LONDON), id=2, round_number=2,
+                       booked_at=booked)
+    item = only(plan(facts(monday), settings(), CURRENT_TIME), "R12")
+    assert local(item) == datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)
+    assert item.expires_at - item.due_at >= TIME_TO_ACT
+
+
+def test_r12_logged_days_after_the_round_is_not_planned():
+    second = interview(datetime(2026, 11, 10, 10, 0, tzinfo=LONDON), id=2, round_number=2,
+                       booked_at=datetime(2026, 11, 16, 10, 0, tzinfo=UTC))
+    assert by_rule(plan(facts(second), settings(), CURRENT_TIME), "R12") == []
+
+
 def test_r13_missing_email_or_title_is_due_with_the_thank_you():
+    items = plan(facts(interview(TUESDAY_AFTERNOON),
+                       interviewers=[person(10, email=False), person(11, title=False)]),
+                 settings(), CURRENT_TIME)
+    by_person = {item.interviewer_id: item for item in by_rule(items, "R13")}
+    assert not by_person[10].satisfied and not by_person[11].satisfied
+    assert by_person[10].due_at == only([i for i in by_rule(items, "R2")
+                                         if i.interviewer_id == 10], "R2").due_at
+
+
+def test_r13_is_not_planned_for_someone_complete_from_the_start():
     items = plan(facts(interview(TUESDAY_AFTERNOON),
                        interviewers=[person(10, email=False), person(11)]),
                  settings(), CURRENT_TIME)
-    by_person = {item.interviewer_id: item for item in by_rule(items, "R13")}
-    assert not by_person[10].satisfied
-    assert by_person[11].satisfied
-    assert by_person[10].due_at == only([i for i in by_rule(items, "R2")
-                                         if i.interviewer_id == 10], "R2").due_at
+    assert {item.interviewer_id for item in by_rule(items, "R13")} == {10}
+
+
+def test_r13_once_planned_is_done_when_the_details_are_completed():
+    row = FollowUpFacts("R13:10", "R13", "pending", CURRENT_TIME)
+    items = plan(facts(interview(TUESDAY_AFTERNOON), interviewers=[person(10)],
+                       followups=[row]), settings(), CURRENT_TIME)
+    assert only(items, "R13").satisfied
 
 
 def test_ended_application_needs_no_follow_up():
@@ -344,26 +461,90 @@ def test_public_holidays_are_the_candidates_countrys():
 # --- The anti-pestering cap ---------------------------------------------------------------
 
 
-def test_cap_postpones_outreach_closer_than_a_week_and_keeps_the_original_time():
+def test_R6_and_R5_both_keep_their_dates_and_the_weekly_touch_moves_past_them():
     meeting = interview(TUESDAY_AFTERNOON)
     items = plan(facts(meeting, decision_date=date(2026, 11, 19)), settings(), CURRENT_TIME)
     r5, r6, r8 = only(items, "R5"), only(items, "R6"), only(items, "R8")
-    # R5 Wed 18 Nov 09:00; R6 would be Sat 21 → Mon 23 Nov, less than a week after R5.
+    # R5 Wed 18 Nov 09:00 (inside its 48 hours); R6 decision Thu 19 + 2 = Sat 21 → Mon 23:
+    # both date-bound, both kept although 5 days apart. The weekly touch (Tue 24) moves.
     assert local(r5) == datetime(2026, 11, 18, 9, 0, tzinfo=LONDON)
-    assert r6.postponed_from is not None
-    assert local(r6) == datetime(2026, 11, 25, 9, 0, tzinfo=LONDON)
-    outreach = sorted(i.due_at for i in (r5, r6, r8))
-    assert all(b - a >= timedelta(days=7) for a, b in itertools.pairwise(outreach))
+    assert (local(r6), r6.postponed_from) == (datetime(2026, 11, 23, 9, 0, tzinfo=LONDON), None)
+    assert r5.postponed_from is None
+    assert r8.postponed_from == datetime(2026, 11, 24, 9, 0, tzinfo=LONDON)
+    assert local(r8) == datetime(2026, 11, 30, 9, 0, tzinfo=LONDON)
+    assert all(abs(r8.due_at - other.due_at) >= timedelta(days=7) for other in (r5, r6))
+
+
+def test_R6_keeps_decision_date_when_R8_collides():
+    # Interview Tue 17 Nov; R8 would be Tue 24, R6 (decision Mon 23 + 2) Wed 25 Nov.
+    meeting = interview(TUESDAY_AFTERNOON)
+    items = plan(facts(meeting, decision_date=date(2026, 11, 23)),
+                 settings(disabled={"R5"}), CURRENT_TIME)
+    r6, r8 = only(items, "R6"), only(items, "R8")
+    assert (local(r6), r6.postponed_from) == (datetime(2026, 11, 25, 9, 0, tzinfo=LONDON), None)
+    assert r8.postponed_from == datetime(2026, 11, 24, 9, 0, tzinfo=LONDON)
+    assert local(r8) == datetime(2026, 12, 2, 9, 0, tzinfo=LONDON)  # R6 + 7 days
+    assert r8.due_at < r8.expires_at  # its window moved with it
+
+
+def test_R6_keeps_decision_date_when_R8_was_already_reminded():
+    # The weekly touch was emailed on Tue 24 (fixed); R6 on Wed 25 still holds its date.
+    meeting = interview(TUESDAY_AFTERNOON)
+    first = plan(facts(meeting), settings(disabled={"R5", "R7"}), CURRENT_TIME)
+    r8 = only(first, "R8")
+    items = plan(facts(meeting, decision_date=date(2026, 11, 23)),
+                 settings(disabled={"R5"}), CURRENT_TIME, fixed_due={r8.key: r8.due_at})
+    assert only(items, "R8").due_at == r8.due_at
+    r6 = only(items, "R6")
+    assert (local(r6), r6.postponed_from) == (datetime(2026, 11, 25, 9, 0, tzinfo=LONDON), None)
+
+
+def test_R6_keeps_decision_date_when_an_R7_check_in_collides():
+    # A flexible check-in (R7) planned next to a date-bound status check (R6): R7 moves.
+    base = datetime(2026, 11, 24, 9, tzinfo=UTC)
+    r7 = Planned("R7", "R7:1", base)
+    r6 = Planned("R6", "R6:7:2026-11-23", base + timedelta(days=1))
+    capped = {item.key: item for item in cap([r7, r6])}
+    assert capped[r6.key] == r6
+    assert capped[r7.key].due_at == r6.due_at + timedelta(days=7)
+    assert capped[r7.key].postponed_from == base
+
+
+def test_R6_and_R7_are_never_both_planned():
+    meeting = interview(TUESDAY_AFTERNOON)
+    for decision in (None, date(2026, 11, 20)):
+        items = plan(facts(meeting, decision_date=decision), settings(), CURRENT_TIME)
+        assert len(by_rule(items, "R6") + by_rule(items, "R7")) == 1
+
+
+def test_R6_keeps_decision_date_after_a_check_in_was_sent_before_the_date():
+    # A check-in sent before the promised date does not answer "I would have heard by now".
+    meeting = interview(TUESDAY_AFTERNOON)
+    sent = [SentFacts("check_in", "email", datetime(2026, 11, 20, 10, tzinfo=UTC))]
+    r6 = only(plan(facts(meeting, decision_date=date(2026, 11, 25), sent=sent),
+                   settings(disabled=ALONE), CURRENT_TIME), "R6")
+    assert not r6.satisfied
+    assert local(r6) == datetime(2026, 11, 27, 9, 0, tzinfo=LONDON)
 
 
 def test_cap_moves_the_window_of_a_postponed_follow_up_so_it_is_not_lost():
     base = datetime(2026, 11, 18, 9, tzinfo=UTC)
     first = Planned("R7", "R7:1", base)
-    squeezed = Planned("R5", "R5:2", base + timedelta(days=1),
-                       expires_at=base + timedelta(days=2))
-    moved = {item.key: item for item in cap([first, squeezed])}["R5:2"]
+    squeezed = Planned("R8", "R8:2", base + timedelta(days=1),
+                       expires_at=base + timedelta(days=8))
+    moved = {item.key: item for item in cap([first, squeezed])}["R8:2"]
     assert moved.due_at == base + timedelta(days=7)
+    assert moved.expires_at == base + timedelta(days=14)
     assert not moved.expired(moved.due_at)
+
+
+def test_cap_never_moves_a_date_bound_R5_for_a_flexible_one():
+    base = datetime(2026, 11, 18, 9, tzinfo=UTC)
+    earlier = Planned("R7", "R7:1", base)
+    r5 = Planned("R5", "R5:2", base + timedelta(days=1), expires_at=base + timedelta(days=2))
+    capped = {item.key: item for item in cap([earlier, r5])}
+    assert capped["R5:2"] == r5
+    assert capped["R7:1"].due_at == r5.due_at + timedelta(days=7)
 
 
 def test_cap_never_drops_a_follow_up():
@@ -394,7 +575,62 @@ def test_cap_plans_around_a_reminder_already_sent():
 def test_cap_holds_for_any_pile_up(gap_days):
     base = datetime(2026, 11, 18, 9, tzinfo=UTC)
     pile = [Planned(rule, f"{rule}:x", base + timedelta(days=gap_days * n))
-            for n, rule in enumerate(("R5", "R6", "R7", "R8", "R10", "R11"))]
-    dues = sorted(item.due_at for item in cap(pile))
-    assert len(dues) == len(pile)
+            for n, rule in enumerate(("R6", "R7", "R8", "R10", "R11"))]
+    capped = cap(pile)
+    assert len(capped) == len(pile)
+    assert capped[0] == pile[0]  # the date-bound status check holds its place
+    dues = sorted(item.due_at for item in capped)
     assert all(b - a >= timedelta(days=7) for a, b in itertools.pairwise(dues))
+
+
+# --- The employer's reply (issue 13.5) --------------------------------------------------
+
+
+def test_R6_is_done_when_the_employer_wrote_on_or_after_the_decision_date():
+    wrote = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)  # the promised day itself
+    item = only(plan(facts(interview(TUESDAY_AFTERNOON), decision_date=date(2026, 11, 25),
+                           employer_wrote=wrote), settings(disabled=ALONE), CURRENT_TIME), "R6")
+    assert item.satisfied
+    assert item.note == "Done: the employer wrote on Wed 25 Nov."
+
+
+def test_R6_still_stands_when_the_employer_wrote_before_the_decision_date():
+    wrote = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+    item = only(plan(facts(interview(TUESDAY_AFTERNOON), decision_date=date(2026, 11, 25),
+                           employer_wrote=wrote), settings(disabled=ALONE), CURRENT_TIME), "R6")
+    assert not item.satisfied
+    assert local(item) == datetime(2026, 11, 27, 9, 0, tzinfo=LONDON)
+
+
+def test_R6_ignores_employer_mail_by_default():
+    assert ApplicationFacts(id=1, status="interviewing").employer_last_wrote_at is None
+
+
+def test_R7_recounts_its_week_from_the_employers_reply():
+    wrote = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)  # Friday, after the interview
+    pending = FollowUpFacts("R7:1", "R7", "pending", datetime(2026, 11, 24, 9, tzinfo=UTC))
+    items = plan(facts(interview(TUESDAY_AFTERNOON), employer_wrote=wrote,
+                       followups=[pending]), settings(disabled=ALONE), CURRENT_TIME)
+    item = only(items, "R7")
+    assert item.key == "R7:1"  # the pending check-in moves, it is not replaced
+    assert local(item) == datetime(2026, 11, 27, 9, 0, tzinfo=LONDON)
+
+
+def test_R7_already_due_before_the_employers_reply_is_done_and_a_new_week_starts():
+    wrote = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
+    reminded = FollowUpFacts("R7:1", "R7", "reminded", datetime(2026, 11, 24, 9, tzinfo=UTC))
+    items = {item.key: item for item in plan(
+        facts(interview(TUESDAY_AFTERNOON), employer_wrote=wrote, followups=[reminded]),
+        settings(disabled=ALONE), CURRENT_TIME)}
+    assert items["R7:1"].satisfied
+    assert items["R7:1"].note == "Done: the employer wrote on Wed 25 Nov."
+    following = items["R7:1:2026-11-25"]
+    assert not following.satisfied
+    assert local(following) == datetime(2026, 12, 2, 9, 0, tzinfo=LONDON)
+
+
+def test_R7_ignores_employer_mail_from_before_the_interview():
+    wrote = datetime(2026, 11, 10, 16, 0, tzinfo=UTC)  # the invitation, say
+    item = only(plan(facts(interview(TUESDAY_AFTERNOON), employer_wrote=wrote),
+                     settings(disabled=ALONE), CURRENT_TIME), "R7")
+    assert (item.key, local(item)) == ("R7:1", datetime(2026, 11, 24, 9, 0, tzinfo=LONDON))

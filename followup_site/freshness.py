@@ -1,6 +1,6 @@
 """Freshness of the dashboard's cache: a data version per candidate.
 
-The dashboard's cards are cached per candidate (``reminders/tracking_views.py``) under a
+The dashboard's cards are cached per candidate (``followup_site/tracking/views.py``) under a
 key made of the candidate's id, their data version and the current minute in their zone
 (so "overdue", "today" and "this week" roll over on time). Anything the dashboard shows
 that changes for a candidate must give them a new version, or they would see stale cards.
@@ -12,11 +12,12 @@ admin, management commands, the import), and a receiver is the one place that ca
 forgotten when a new write path is added. Writes that send no signal (``QuerySet.update()``,
 ``bulk_create``, raw SQL) call ``bump()`` explicitly where they happen: the follow-up
 actions, planning and dispatch in ``reminders/services.py``, the conditional updates of
-``notes/services.py``, the import in ``reminders/portability.py`` and ``seed_demo``.
+``notes/services.py``, the import in ``followup_site/tracking/portability.py`` and
+``seed_demo``.
 
 It lives in ``followup_site`` (infrastructure, like ``env.py``) rather than in an app, so
 ``notes`` can bump without importing ``reminders``; it names models by label only. The
-receivers are connected by ``RemindersConfig.ready()``.
+receivers are connected by ``TrackingConfig.ready()``.
 
 A version is a random token kept in the cache (no expiry). ``bump`` writes a new one at
 once and again when the transaction commits: a dashboard computed between the write and
@@ -136,7 +137,7 @@ WATCHED = (
 
 
 def connect() -> None:
-    """Called from RemindersConfig.ready()."""
+    """Called from TrackingConfig.ready()."""
     for label in WATCHED:
         model = apps.get_model(label)
         post_save.connect(on_saved, sender=model, dispatch_uid=f"freshness.saved.{label}")

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "interviews",
     "notes",
     "reminders",
+    "followup_site.tracking",
 ]
 
 MIDDLEWARE = [

@@ -45,5 +45,5 @@ urlpatterns = [
     path("", include("interviews.urls")),
     path("", include("notes.urls")),
     path("", include("reminders.urls")),
-    path("", include("reminders.tracking_urls")),
+    path("", include("followup_site.tracking.urls")),
 ]

@@ -2,8 +2,9 @@ from django.urls import path
 
 from interviews import board, views
 
-# The home page (the dashboard) and the applications list are in reminders/tracking_urls.py:
-# they read follow-ups and notes, which this app knows nothing of.
+# The home page (the dashboard) and the applications list are in the tracking room
+# (followup_site/tracking/urls.py): they read follow-ups and notes, which this app knows
+# nothing of.
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("applications/new/", views.application_create, name="application_create"),

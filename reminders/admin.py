@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reminders.models import CalendarFeed, FollowUp, ReminderSettings
+from reminders.models import FollowUp, ReminderSettings
 
 
 @admin.register(FollowUp)
@@ -17,12 +17,3 @@ class FollowUpAdmin(admin.ModelAdmin):
 class ReminderSettingsAdmin(admin.ModelAdmin):
     list_display = ["candidate", "paused"]
     raw_id_fields = ["candidate"]
-
-
-@admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
-    """Shows who has a feed; the token itself is never stored, only its hash."""
-
-    list_display = ["owner", "created_at"]
-    raw_id_fields = ["owner"]
-    readonly_fields = ["token_hash", "created_at"]

@@ -5,14 +5,13 @@ class RemindersConfig(AppConfig):
     """The follow-up cadence: pure rules, follow-up rows with state, tasks and emails.
 
     Reads ``interviews`` and ``notes``; neither imports it. It hears about their changes
-    through their own domain signals, subscribed here. The dashboard's cache also listens
-    to their rows being saved and deleted (``followup_site/freshness.py``).
+    through their own domain signals, subscribed here. The tracking pages
+    (``followup_site/tracking``) read it; it never imports them.
     """
 
     name = "reminders"
 
     def ready(self) -> None:
-        from followup_site import freshness
         from interviews import signals as interview_signals
         from notes import signals as note_signals
         from reminders import receivers
@@ -29,4 +28,3 @@ class RemindersConfig(AppConfig):
         ]
         for signal, receiver in connections:
             signal.connect(receiver, dispatch_uid=f"reminders.{receiver.__name__}.{id(signal)}")
-        freshness.connect()

@@ -187,20 +187,3 @@ class ReminderSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder settings of {self.candidate}"
-
-
-class CalendarFeed(models.Model):
-    """A candidate's secret calendar address (``reminders/calendar.py``).
-
-    Only the SHA-256 of the URL's token is stored: a leaked database does not leak working
-    feed URLs. Regenerating replaces the hash, which revokes the old URL at once.
-    """
-
-    owner = models.OneToOneField(
-        Candidate, on_delete=models.CASCADE, related_name="calendar_feed"
-    )
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"Calendar feed of {self.owner}"

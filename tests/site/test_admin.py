@@ -1,4 +1,4 @@
-"""Django admin: every model of the three apps is registered and its list page loads."""
+"""Django admin: every model of the project's apps is registered and its list page loads."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.urls import reverse
 
 PROJECT_MODELS = [
     model
-    for label in ("interviews", "notes", "reminders")
+    for label in ("interviews", "notes", "reminders", "tracking")
     for model in apps.get_app_config(label).get_models()
 ]
 

@@ -37,6 +37,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from followup_site.tracking.calendar import feed_regenerate
+from followup_site.tracking.models import CalendarFeed
 from interviews.models import (
     Application,
     Attendance,
@@ -47,9 +49,8 @@ from interviews.models import (
     StatusChange,
 )
 from notes import models as notes_models
-from reminders.calendar import feed_regenerate
-from reminders.links import action_path
-from reminders.models import CalendarFeed, FollowUp, ReminderSettings
+from reminders.links import action_path, unsubscribe_path
+from reminders.models import FollowUp, ReminderSettings
 from tests.conftest import PASSWORD
 from tests.factories import (
     ApplicationFactory,
@@ -246,6 +247,9 @@ ROUTES: dict[str, Route] = {
         },
     ),
     "compare": _signed_in("compare"),
+    # Deleting the account: the password confirms it; the goodbye page needs no account.
+    "account_delete": _signed_in("account_delete", post=lambda w: {"password": PASSWORD}),
+    "account_deleted": _public("account_deleted"),
     # POST-only actions.
     "logout": Route(Kind.ACTION, _page("logout"), post=lambda w: {}, sign_in=False),
     "application_status": _action(
@@ -306,11 +310,17 @@ ROUTES: dict[str, Route] = {
     # reset link, its signed token is the credential; it only confirms on GET, and its POST
     # (which answers 200 with the result) is tested in tests/reminders/test_services.py.
     "followup_link": Route(Kind.PUBLIC, _followup_link, sign_in=False),
+    # The List-Unsubscribe link: its token is the credential too, and its POST is exempt from
+    # CSRF on purpose (RFC 8058: mail clients send it without one), so it is not probed by
+    # (d); tests/reminders/test_emails_list_headers.py checks that only that POST pauses.
+    "reminders_unsubscribe": Route(
+        Kind.PUBLIC, lambda w: unsubscribe_path(owner_id=w.owner.pk), sign_in=False
+    ),
     "followup_action": Route(Kind.ACTION, _followup_action, post=lambda w: {}, owned=True),
     "reminder_settings": _signed_in(
         "reminder_settings", post=lambda w: {"paused": "on", "enabled_rules": ["R1", "R2"]}
     ),
-    # Tracking across applications (reminders/tracking_urls.py, interviews/board.py).
+    # Tracking across applications (followup_site/tracking/urls.py, interviews/board.py).
     "application_list": _signed_in("application_list"),
     "board": _signed_in("board"),
     "application_move": _action("application_move", "application", lambda w: {"status": "offer"}),

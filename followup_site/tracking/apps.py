@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class TrackingConfig(AppConfig):
+    """The tracking pages: a UI room over the three apps, like healthchecks' ``hc/front``.
+
+    Dashboard, applications list, timeline, insights, the calendar feed and "Your data"
+    (export, import), and the demo data. It reads ``interviews``, ``notes`` and
+    ``reminders``; none of them imports it (``interviews`` ← ``notes`` ← ``reminders`` ←
+    ``tracking``). It connects the receivers that keep the dashboard's cache fresh
+    (``followup_site/freshness.py``).
+    """
+
+    name = "followup_site.tracking"
+    label = "tracking"
+
+    def ready(self) -> None:
+        from followup_site import freshness
+
+        freshness.connect()

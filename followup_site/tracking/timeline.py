@@ -1,0 +1,134 @@
+"""One application's story in one chronological list.
+
+Status changes and interviews (``interviews``), debriefs, notes sent (``notes``'
+Correspondence) and the reminders emailed with their outcome (``FollowUp``): it reads
+every app, hence this module in the tracking room; it only reads.
+
+Four queries per application whatever its size or the candidate's number of applications;
+rows are turned into plain ``Event`` values, so the template needs no further query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from interviews.models import Application, ApplicationStatus
+from notes.models import Correspondence
+from reminders.models import FollowUp, Status
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry. ``kind``: status, interview, debrief, sent, reminder."""
+
+    at: datetime
+    kind: str
+    title: str
+    detail: str = ""
+    detail_at: datetime | None = None  # shown after the detail: "done on 3 Jul 2026"
+    url: str = ""
+    # Orders events of the same instant: a status change before what it caused.
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Timeline:
+    past: list[Event]  # oldest first
+    upcoming: list[Event]  # interviews still to come, soonest first
+
+
+def _status_events(application: Application) -> list[Event]:
+    labels = dict(ApplicationStatus.choices)
+    events = []
+    for change in application.status_changes.order_by("changed_at", "id"):
+        if change.from_status:
+            title = f"{labels.get(change.from_status, change.from_status)} → "
+        else:
+            title = "Created as "
+        events.append(Event(
+            change.changed_at, "status", title,
+            detail=labels.get(change.to_status, change.to_status), order=change.pk,
+        ))
+    return events
+
+
+def _interview_events(application: Application) -> list[Event]:
+    events = []
+    for interview in application.interviews.select_related("debrief").order_by("starts_at"):
+        url = interview.get_absolute_url()
+        events.append(Event(interview.starts_at, "interview", str(interview), url=url,
+                            order=interview.pk))
+        debrief = getattr(interview, "debrief", None)
+        if debrief is not None and debrief.completed_at:
+            rating = (
+                f"went well: {debrief.went_well_rating}/5" if debrief.went_well_rating else ""
+            )
+            events.append(Event(
+                debrief.completed_at, "debrief", f"Debriefed round {interview.round_number}",
+                detail=rating, url=debrief.get_absolute_url(), order=debrief.pk,
+            ))
+    return events
+
+
+def _sent_events(application: Application) -> list[Event]:
+    rows = (
+        Correspondence.objects.filter(application=application)
+        .select_related("interviewer")
+        .only("id", "kind", "channel", "sent_at", "subject", "interviewer__name")
+    )
+    return [
+        Event(
+            c.sent_at, "sent",
+            f"{c.get_kind_display()} sent"
+            + (f" to {c.interviewer.name}" if c.interviewer else ""),
+            detail=" · ".join(part for part in (c.get_channel_display(), c.subject) if part),
+            order=c.pk,
+        )
+        for c in rows
+    ]
+
+
+def _outcome(followup: FollowUp) -> str:
+    if followup.status == Status.FAILED:
+        return f"could not be emailed: {followup.last_error}" if followup.last_error else (
+            "could not be emailed"
+        )
+    if followup.is_open:
+        return "not acted on yet"
+    return followup.get_status_display().lower()
+
+
+def _reminder_events(application: Application) -> list[Event]:
+    rows = FollowUp.objects.filter(application=application).filter(
+        Q(sent_at__isnull=False) | Q(status=Status.FAILED)
+    ).select_related("interviewer")
+    return [
+        Event(
+            f.sent_at or f.closed_at or f.due_at, "reminder",
+            f"Reminder: {f.definition.title}"
+            + (f" — {f.interviewer.name}" if f.interviewer else ""),
+            detail=_outcome(f), detail_at=None if f.is_open else f.closed_at, order=f.pk,
+        )
+        for f in rows
+    ]
+
+
+def timeline_for(application: Application, now: datetime | None = None) -> Timeline:
+    """The application's events: what happened (oldest first) and interviews to come."""
+    now = now or timezone.now()
+    events = [
+        *_status_events(application),
+        *_interview_events(application),
+        *_sent_events(application),
+        *_reminder_events(application),
+    ]
+    kinds = ("status", "interview", "debrief", "sent", "reminder")
+    events.sort(key=lambda e: (e.at, kinds.index(e.kind), e.order))
+    return Timeline(
+        past=[e for e in events if e.at <= now],
+        upcoming=[e for e in events if e.at > now],
+    )

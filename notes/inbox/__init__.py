@@ -1,0 +1,1 @@
+"""The Inbox: received mail and calendar invitations."""

@@ -1,0 +1,662 @@
+"""Reading a raw email message into the few things the Inbox needs (pure, no Django).
+
+Hostile input is the normal case here: a message comes from anyone who learned a candidate's
+inbound address. So every step is bounded (size, header length, part count, nesting depth) and
+every failure becomes either a `MessageRefused` with a sentence the user can read, or a partial
+result whose `problems` say what was dropped or repaired. No other exception leaves
+`parse_message`.
+
+The standard library's compat32 parser is used on purpose: it is lenient with broken MIME and
+never raises on header syntax; decoding (encoded words, charsets, dates) is done here, where a
+failure can be caught and reported.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email
+import email.header
+import email.message
+import email.utils
+import hashlib
+import html
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+
+import dateparser
+import nh3
+import quotequail
+from mailparser_reply import EmailReplyParser
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_HEADER_BYTES = 256 * 1024  # the whole header block of one message
+MAX_HEADER_VALUE = 8 * 1024  # one header value, after unfolding
+MAX_ADDRESSES = 200  # per address header
+MAX_PARTS = 200
+MAX_DEPTH = 12  # multipart / message/rfc822 nesting
+MAX_CALENDARS = 10
+MAX_CALENDAR_PART = 2 * 1024 * 1024
+MAX_TEXT = 512 * 1024  # characters of body text kept
+MAX_FORWARD_DEPTH = 3
+
+CALENDAR_TYPES = {"text/calendar", "application/ics", "text/x-vcalendar", "application/x-ics"}
+
+
+class MessageRefused(ValueError):
+    """The message cannot be read at all; `reason` says why, for the user."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    email: str
+
+    @property
+    def domain(self) -> str:
+        return self.email.rpartition("@")[2]
+
+
+@dataclass(frozen=True)
+class ParsedMessage:
+    message_id: str
+    subject: str
+    sender: Address | None
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+    reply_to: tuple[Address, ...]
+    date: datetime | None
+    text: str
+    full_text: str
+    safe_html: str | None
+    calendars: tuple[bytes, ...]
+    forwarded: ParsedMessage | None
+    problems: tuple[str, ...]
+    in_reply_to: str = ""
+    references: tuple[str, ...] = ()
+    dropped_attachments: tuple[str, ...] = ()
+
+    def addresses(self) -> tuple[Address, ...]:
+        seen: dict[str, Address] = {}
+        for address in (self.sender, *self.to, *self.cc, *self.reply_to):
+            if address is not None and address.email not in seen:
+                seen[address.email] = address
+        return tuple(seen.values())
+
+
+def parse_message(raw: bytes, *, max_bytes: int = MAX_BYTES) -> ParsedMessage:
+    """Parse one raw RFC 5322 message; raise `MessageRefused` or return a (partial) parse."""
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        raise MessageRefused("The message must be given as raw bytes.")
+    raw = bytes(raw)
+    if len(raw) > max_bytes:
+        raise MessageRefused(
+            f"The message is {_megabytes(len(raw))}, over the {_megabytes(max_bytes)} limit."
+        )
+    if not raw.strip():
+        raise MessageRefused("The message is empty.")
+    _check_header_block(raw)
+    try:
+        message = email.message_from_bytes(raw)
+    except RecursionError as exc:
+        raise MessageRefused("The message is nested too deeply to be read.") from exc
+    except Exception as exc:  # the parser is lenient; anything here is a broken input
+        raise MessageRefused("The message could not be read as email.") from exc
+    if not _looks_like_email(message):
+        raise MessageRefused(
+            "This does not look like an email message (no From, To, Subject or Date header)."
+        )
+    try:
+        return _Reader().read(message, depth=0)
+    except RecursionError as exc:
+        raise MessageRefused("The message is nested too deeply to be read.") from exc
+
+
+def employer_message(
+    message: ParsedMessage, *, own_addresses: Collection[str] = ()
+) -> ParsedMessage:
+    """The message the employer wrote: the original of a hand-forwarded message, else itself.
+
+    An automatic forwarding rule keeps the employer as From; a hand forward ("Fwd:") has the
+    candidate as From and the employer's message inside, with little or no new text on top.
+    """
+    if message.forwarded is None:
+        return message
+    own = {address.strip().lower() for address in own_addresses}
+    from_self = message.sender is not None and message.sender.email in own
+    looks_forwarded = bool(_FORWARD_SUBJECT.match(message.subject)) or len(message.text) < 80
+    if from_self or looks_forwarded:
+        return message.forwarded
+    return message
+
+
+# --- header block ------------------------------------------------------------------------
+
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:", re.MULTILINE)
+_FORWARD_SUBJECT = re.compile(r"^\s*(fwd?|fw|tr|wg|rv|enc)\s*:", re.IGNORECASE)
+
+
+def _check_header_block(raw: bytes) -> None:
+    end = _HEADER_END.search(raw, 0, MAX_HEADER_BYTES + 4)
+    header_size = end.start() if end else len(raw)
+    if header_size > MAX_HEADER_BYTES:
+        raise MessageRefused(
+            f"The message's headers are over {MAX_HEADER_BYTES // 1024} KB; "
+            "that is not a real email."
+        )
+
+
+def _looks_like_email(message: email.message.Message) -> bool:
+    keys = {key.lower() for key in message}
+    return bool(keys & {"from", "to", "subject", "date", "message-id", "sender"})
+
+
+# --- the reader ------------------------------------------------------------------------
+
+
+@dataclass
+class _Body:
+    plain: list[str] = field(default_factory=list)
+    html: list[str] = field(default_factory=list)
+    calendars: list[bytes] = field(default_factory=list)
+    attached: list[email.message.Message] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.parts_seen = 0
+
+    def problem(self, text: str) -> None:
+        if text not in self.problems:
+            self.problems.append(text)
+
+    def read(self, message: email.message.Message, *, depth: int) -> ParsedMessage:
+        subject = self.header_text(message, "Subject")
+        sender = self.addresses(message, "From")
+        to = self.addresses(message, "To")
+        cc = self.addresses(message, "Cc")
+        reply_to = self.addresses(message, "Reply-To")
+        date = self.date(message)
+        body = _Body()
+        self.walk(message, body, depth=0)
+        full_text, safe_html = self.body_text(body)
+        calendars = tuple(body.calendars)
+        forwarded = None
+        if body.attached and depth < MAX_FORWARD_DEPTH:
+            forwarded = self.attached(body.attached[0], depth=depth + 1)
+        new_text = _new_text(full_text)
+        if forwarded is None and depth < MAX_FORWARD_DEPTH:
+            forwarded, top = self.inline_forward(full_text, subject, depth=depth + 1)
+            if forwarded is not None:
+                new_text = top
+        if body.dropped:
+            names = ", ".join(body.dropped[:5]) + (" …" if len(body.dropped) > 5 else "")
+            self.problem(f"Attachments are not kept: {names}.")
+        message_id = self.header_text(message, "Message-ID").strip()
+        message_id = _clean_message_id(message_id) or _stable_id(
+            sender, to, date, subject, full_text
+        )
+        return ParsedMessage(
+            message_id=message_id,
+            subject=subject,
+            sender=sender[0] if sender else None,
+            to=to,
+            cc=cc,
+            reply_to=reply_to,
+            date=date,
+            text=new_text,
+            full_text=full_text,
+            safe_html=safe_html,
+            calendars=calendars,
+            forwarded=forwarded,
+            problems=tuple(self.problems),
+            in_reply_to=_clean_message_id(self.header_text(message, "In-Reply-To")),
+            references=tuple(
+                _clean_message_id(ref)
+                for ref in self.header_text(message, "References").split()[:50]
+                if _clean_message_id(ref)
+            ),
+            dropped_attachments=tuple(body.dropped),
+        )
+
+    # headers
+
+    def header_text(self, message: email.message.Message, name: str) -> str:
+        try:
+            value = message.get(name)
+        except Exception:  # a header object the parser could not build
+            value = None
+        if value is None:
+            return ""
+        value = _header_str(value)
+        if len(value) > MAX_HEADER_VALUE:
+            self.problem(f"The {name} header was too long and was cut.")
+            value = value[:MAX_HEADER_VALUE]
+        return _decode_header(value)
+
+    def addresses(self, message: email.message.Message, name: str) -> tuple[Address, ...]:
+        try:
+            values = message.get_all(name) or []
+        except Exception:
+            values = []
+        text = ", ".join(_header_str(value) for value in values)
+        if not text:
+            return ()
+        if len(text) > MAX_HEADER_VALUE * 4:
+            self.problem(f"The {name} header was too long and was cut.")
+            text = text[: MAX_HEADER_VALUE * 4]
+        try:
+            pairs = email.utils.getaddresses([text])
+        except Exception:
+            self.problem(f"The {name} header could not be read.")
+            return ()
+        found: dict[str, Address] = {}
+        for display, addr in pairs:
+            addr = _unsurrogate(addr).strip().strip("<>").lower()
+            if not _EMAIL.fullmatch(addr):
+                continue
+            if addr not in found:
+                found[addr] = Address(name=_decode_header(display).strip().strip('"'), email=addr)
+            if len(found) >= MAX_ADDRESSES:
+                self.problem(f"The {name} header lists too many addresses; the rest were left out.")
+                break
+        return tuple(found.values())
+
+    def date(self, message: email.message.Message) -> datetime | None:
+        value = self.header_text(message, "Date").strip()
+        if not value:
+            return None
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            self.problem("The Date header could not be read.")
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        try:
+            return parsed.astimezone(UTC)
+        except (OverflowError, ValueError):
+            self.problem("The Date header could not be read.")
+            return None
+
+    # body
+
+    def walk(self, part: email.message.Message, body: _Body, *, depth: int) -> None:
+        self.parts_seen += 1
+        if self.parts_seen > MAX_PARTS:
+            self.problem(f"The message has over {MAX_PARTS} parts; the rest were left out.")
+            return
+        if depth > MAX_DEPTH:
+            self.problem("Some parts were nested too deeply and were left out.")
+            return
+        content_type = _content_type(part)
+        if content_type == "message/rfc822":
+            payload = part.get_payload()
+            inner = payload[0] if isinstance(payload, list) and payload else None
+            if isinstance(inner, email.message.Message):
+                body.attached.append(inner)
+            return
+        if part.is_multipart():
+            payload = part.get_payload()
+            if not isinstance(payload, list):
+                return
+            for child in payload:
+                if isinstance(child, email.message.Message):
+                    self.walk(child, body, depth=depth + 1)
+            return
+        filename = _filename(part)
+        disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+        if content_type in CALENDAR_TYPES or filename.lower().endswith((".ics", ".ical")):
+            data = self.payload_bytes(part)
+            if len(body.calendars) >= MAX_CALENDARS:
+                self.problem("The message has too many calendar parts; the rest were left out.")
+            elif len(data) > MAX_CALENDAR_PART:
+                self.problem("A calendar part was too large and was left out.")
+            elif data.strip() and data not in body.calendars:
+                body.calendars.append(data)
+            return
+        is_attachment = disposition == "attachment" or (filename and disposition != "inline")
+        if content_type == "text/plain" and not is_attachment:
+            body.plain.append(self.payload_text(part))
+        elif content_type == "text/html" and not is_attachment:
+            body.html.append(self.payload_text(part))
+        elif content_type.startswith("multipart/"):
+            return  # an empty multipart
+        else:
+            body.dropped.append(filename or content_type)
+
+    def payload_bytes(self, part: email.message.Message) -> bytes:
+        try:
+            data = part.get_payload(decode=True)
+        except Exception:
+            data = None
+        if data is None:
+            raw = part.get_payload()
+            data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+        return data if isinstance(data, bytes) else b""
+
+    def payload_text(self, part: email.message.Message) -> str:
+        data = self.payload_bytes(part)
+        try:
+            charset = part.get_content_charset() or "us-ascii"
+        except Exception:
+            charset = "us-ascii"
+        return _decode_bytes(data, charset, self.problem)
+
+    def body_text(self, body: _Body) -> tuple[str, str | None]:
+        html_source = "\n".join(body.html)
+        plain = "\n\n".join(text for text in body.plain if text.strip())
+        if not plain and html_source:
+            plain = html_to_text(html_source)
+        if len(plain) > MAX_TEXT:
+            self.problem("The message text was very long and was cut.")
+            plain = plain[:MAX_TEXT]
+        plain = _normalise_text(plain)
+        safe = None
+        if html_source:
+            safe, images = sanitise_html(html_source[: MAX_TEXT * 2])
+            if images:
+                self.problem(f"{images} remote image(s) were not loaded.")
+        return plain, safe
+
+    def attached(self, inner: email.message.Message, *, depth: int) -> ParsedMessage | None:
+        try:
+            return _Reader().read(inner, depth=depth)
+        except RecursionError:
+            self.problem("The attached message was nested too deeply and was left out.")
+            return None
+
+    def inline_forward(
+        self, text: str, subject: str, *, depth: int
+    ) -> tuple[ParsedMessage | None, str]:
+        """The original of an inline forward; a reply's quoted history is not one.
+
+        Gmail and Apple Mail mark a forward in the body; Outlook writes the same header block
+        for replies and forwards, so there only the "FW:" subject tells them apart.
+        """
+        lowered = text.lower()
+        if (
+            "forward" not in lowered
+            and "original message" not in lowered
+            and "from:" not in lowered
+        ):
+            return None, ""
+        try:
+            unwrapped = quotequail.unwrap(text[:100_000])
+        except Exception:  # a heuristic parser on hostile text: no forward found
+            return None, ""
+        kind = (unwrapped or {}).get("type")
+        if kind != "forward" and not (kind == "reply" and _FORWARD_SUBJECT.match(subject)):
+            return None, ""
+        inner_text = _normalise_text(unwrapped.get("text") or "")
+        headers = email.message.Message()
+        for key in ("from", "to", "cc", "subject", "date"):
+            value = unwrapped.get(key)
+            if value:
+                value = re.sub(r"[\r\n]+", " ", str(value))[:MAX_HEADER_VALUE]
+                headers[key.title()] = value
+        reader = _Reader()
+        sender = reader.addresses(headers, "From")
+        date = reader.date(headers) or _loose_date(headers.get("Date") or "")
+        to = reader.addresses(headers, "To")
+        subject = reader.header_text(headers, "Subject")
+        original = ParsedMessage(
+            message_id=_stable_id(sender, to, date, subject, inner_text),
+            subject=subject,
+            sender=sender[0] if sender else None,
+            to=to,
+            cc=reader.addresses(headers, "Cc"),
+            reply_to=(),
+            date=date,
+            text=_new_text(inner_text),
+            full_text=inner_text,
+            safe_html=None,
+            calendars=(),
+            forwarded=None,
+            problems=tuple(reader.problems),
+        )
+        return original, _normalise_text(unwrapped.get("text_top") or "")
+
+
+# --- text helpers ------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[^@\s<>(),;:\"\[\]\\]{1,64}@[a-z0-9](?:[a-z0-9.-]{0,253}[a-z0-9])?")
+_MESSAGE_ID = re.compile(r"<[^<>\s]{1,900}>")
+_reply_parser = EmailReplyParser(languages=["en", "de", "fr", "es", "it", "nl"])
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _unsurrogate(text: str) -> str:
+    """Header bytes that were not ASCII arrive as surrogates; most are UTF-8."""
+    if not any("\udc80" <= char <= "\udcff" for char in text):
+        return text
+    data = text.encode("utf-8", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def _header_str(value) -> str:
+    """compat32 wraps a header with raw 8-bit bytes in a Header of charset unknown-8bit."""
+    if not isinstance(value, email.header.Header):
+        return str(value)
+    try:
+        chunks = email.header.decode_header(value)
+    except Exception:
+        return str(value)
+    out = []
+    for chunk, charset in chunks:
+        if isinstance(chunk, bytes):
+            charset = "utf-8" if charset in (None, "unknown-8bit") else charset
+            out.append(_decode_bytes(chunk, charset, lambda _p: None))
+        else:
+            out.append(chunk)
+    return "".join(out)
+
+
+def _decode_header(value: str) -> str:
+    value = _unsurrogate(value)
+    if "=?" not in value:
+        return re.sub(r"\s*[\r\n]+\s*", " ", value)
+    try:
+        parts = email.header.decode_header(value)
+        decoded = []
+        for chunk, charset in parts:
+            if isinstance(chunk, str):
+                decoded.append(chunk)
+            else:
+                decoded.append(_decode_bytes(chunk, charset or "us-ascii", lambda _p: None))
+        text = "".join(decoded)
+    except Exception:  # a malformed encoded word: keep what was sent
+        text = value
+    return re.sub(r"\s*[\r\n]+\s*", " ", text)
+
+
+def _decode_bytes(data: bytes, charset: str, report) -> str:
+    charset = (charset or "us-ascii").strip().strip('"').lower()
+    try:
+        codec = codecs.lookup(charset).name
+    except LookupError:
+        codec = ""
+        report(f"The text declared an unknown character set ({charset[:40]}); it was guessed.")
+    if codec:
+        if codec == "ascii":
+            codec = "utf-8"  # mislabelled UTF-8 is far more common than real 7-bit text
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            report(f"The text was not valid {charset[:40]}; it was repaired.")
+        except Exception:  # codecs like rot13 or a broken decoder: guess below
+            report(f"The text could not be read as {charset[:40]}; it was guessed.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def _content_type(part: email.message.Message) -> str:
+    try:
+        return part.get_content_type().lower()
+    except Exception:
+        return "application/octet-stream"
+
+
+def _filename(part: email.message.Message) -> str:
+    try:
+        name = part.get_filename() or part.get_param("name") or ""
+    except Exception:
+        return ""
+    if isinstance(name, tuple):  # RFC 2231 (charset, language, value)
+        name = email.utils.collapse_rfc2231_value(name)
+    return _decode_header(str(name))[:200]
+
+
+def _clean_message_id(value: str) -> str:
+    match = _MESSAGE_ID.search(value)
+    if match:
+        return match.group(0)
+    value = value.strip()
+    if value and " " not in value and len(value) < 900:
+        return f"<{value}>"
+    return ""
+
+
+def _stable_id(
+    sender: tuple[Address, ...], to: tuple[Address, ...], date, subject: str, text: str
+) -> str:
+    """A Message-ID for a message that has none, the same every time the message is read."""
+    key = "\n".join(
+        [
+            ",".join(a.email for a in sender),
+            ",".join(a.email for a in to),
+            date.isoformat() if date else "",
+            subject,
+            text[:20_000],
+        ]
+    )
+    return f"<{hashlib.sha256(key.encode('utf-8', 'replace')).hexdigest()}@inbox.invalid>"
+
+
+def _loose_date(value: str) -> datetime | None:
+    """Dates in an inline forward header are free text ("Mon, Nov 30, 2026 at 9:00 AM")."""
+    value = re.sub(r"\bat\b", " ", value)
+    try:
+        parsed = dateparser.parse(
+            value[:100],
+            languages=["en"],
+            settings={"RETURN_AS_TIMEZONE_AWARE": True, "TIMEZONE": "UTC"},
+        )
+    except Exception:
+        return None
+    return parsed.astimezone(UTC) if parsed else None
+
+
+def _normalise_text(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def _new_text(text: str) -> str:
+    """The text the sender wrote this time: quoted history and signature removed."""
+    if not text:
+        return ""
+    try:
+        parsed = _reply_parser.read(text=text[:100_000])
+        newest = parsed.replies[0].body if parsed.replies else text
+    except Exception:  # the reply parser is a heuristic; keep the whole text if it trips
+        newest = text
+    lines = [line for line in newest.splitlines() if not line.lstrip().startswith(">")]
+    return _normalise_text("\n".join(lines))
+
+
+# --- HTML --------------------------------------------------------------------------------
+
+_BLOCK_TAGS = {
+    "p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+    "blockquote", "hr", "section", "article", "header", "footer", "pre", "dd", "dt",
+}  # fmt: skip
+_SKIP_TAGS = {"script", "style", "head", "title", "noscript", "template", "svg", "object"}
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIP_TAGS:
+            self.skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.chunks.append("\n")
+        if tag == "li":
+            self.chunks.append("- ")
+        if tag == "td":
+            self.chunks.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in _SKIP_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.chunks.append("\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.chunks.append(re.sub(r"\s+", " ", data))
+
+
+def html_to_text(source: str) -> str:
+    """Readable text of an HTML body: blocks on their own lines, scripts and styles dropped."""
+    parser = _TextExtractor()
+    try:
+        parser.feed(source[: MAX_TEXT * 2])
+        parser.close()
+    except Exception:  # HTMLParser is lenient; fall back to stripping tags
+        return html.unescape(re.sub(r"<[^>]*>", " ", source))
+    lines = (line.strip() for line in "".join(parser.chunks).splitlines())
+    return _normalise_text("\n".join(lines))
+
+
+_SAFE_TAGS = (nh3.ALLOWED_TAGS - {"img"}) | {"font", "center"}
+_SAFE_ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items() if tag != "img"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align"},
+}
+_IMG = re.compile(r"<img\b", re.IGNORECASE)
+
+
+def sanitise_html(source: str) -> tuple[str, int]:
+    """nh3-cleaned HTML with every image removed (none is loaded), and how many there were.
+
+    Images go entirely: a remote one is a tracking pixel, a cid: one points at an attachment
+    that is not kept, and the page's CSP would block a data: one anyway.
+    """
+    images = len(_IMG.findall(source))
+    try:
+        cleaned = nh3.clean(
+            source,
+            tags=_SAFE_TAGS,
+            attributes=_SAFE_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto", "tel"},
+            link_rel="noopener noreferrer nofollow",
+            strip_comments=True,
+        )
+    except Exception:  # nh3 panics surface as exceptions; text is still shown
+        return "", images
+    return cleaned.strip(), images

@@ -1,0 +1,387 @@
+"""What an employer's message looks like, as a suggestion the user confirms (pure, no ORM).
+
+Like `notes/coach.py` and `reminders/rules.py`, this only reads: it never changes a status.
+It reads the employer's own new text (the original of a hand forward; quoted history and
+signature removed by `mime`), the subject, and any calendar parts, and says which one kind it
+looks like, with the phrases that matched and a decision date resolved against the message's
+Date header. Phrases are data (`phrases/<language>.toml`), so a language is a file.
+
+Order of precedence when several kinds match, most consequential first: a calendar invitation
+is a fact and wins; then offer, rejection, on hold (an ending or a pause beats anything said
+along the way: "unfortunately … we will keep your CV on file and get back to you"); then an
+invitation in words, a scheduling request, a decision date, a delay.
+"""
+
+from __future__ import annotations
+
+import calendar as calendar_module
+import re
+import tomllib
+import zoneinfo
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+import dateparser
+
+from .calendars import CalendarRefused, Invite, parse_calendar
+from .mime import ParsedMessage, employer_message
+
+KINDS = (
+    "invitation",
+    "scheduling",
+    "rejection",
+    "offer",
+    "decision_date",
+    "delay",
+    "on_hold",
+    "other",
+)
+PHRASES_DIR = Path(__file__).parent / "phrases"
+MAX_READ = 20_000  # characters of text classified; the decision is in the first lines
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str
+    phrases: tuple[str, ...]
+    decision_date: date | None
+    invites: tuple[Invite, ...]
+    summary: str
+    problems: tuple[str, ...] = ()
+
+
+def understand(
+    message: ParsedMessage,
+    *,
+    own_addresses: Collection[str] = (),
+    language: str = "en",
+    now: datetime | None = None,
+) -> Suggestion:
+    """Classify one parsed message.
+
+    1. Read the invitations in its calendar parts (a refused one is reported, not raised).
+    2. Match every kind's phrases in the subject and the employer's new text.
+    3. Resolve the decision date against the Date header (or `now` when there is none).
+    4. Pick the kind by precedence and write the one-sentence summary.
+    """
+    phrases = load_phrases(language)
+    original = employer_message(message, own_addresses=own_addresses)
+    invites, problems = _invites(message, original, own_addresses)
+    text = _text_of(original)
+    matches = {kind: _match(phrases.patterns[kind], text) for kind in phrases.patterns}
+    base = original.date or message.date or now
+    decision = _decision_date(matches.get("decision_date", []), base, phrases)
+    kind = _kind(matches, invites, text, decision)
+    matched = _unique(m.text for m in matches.get(kind, []))
+    if kind in ("delay", "decision_date") or (kind != "other" and decision):
+        matched = _unique([*matched, *(m.text for m in matches.get("decision_date", []))])
+    return Suggestion(
+        kind=kind,
+        phrases=matched[:10],
+        decision_date=decision,
+        invites=invites,
+        summary=_summary(kind, invites, decision, phrases.summaries),
+        problems=problems,
+    )
+
+
+# --- phrase sets -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    regex: re.Pattern[str]
+    strong: bool
+
+
+@dataclass(frozen=True)
+class PhraseSet:
+    language: str
+    patterns: dict[str, tuple[_Pattern, ...]]
+    dates: dict
+    summaries: dict[str, str]
+
+
+_DATE_SLOT = r"(?P<date>[^.!?;:\n]{1,60}?)(?=[.!?;:\n]|,\s+(?:and|but|so|if|as|which)\b|\s+(?:and|but|so|if|once)\s|$)"  # noqa: E501
+
+
+def _compile(phrase: str) -> re.Pattern[str]:
+    body = phrase.replace("'", "['’]").replace(" ", r"\s+").replace("{date}", _DATE_SLOT)
+    return re.compile(rf"(?<!\w){body}", re.IGNORECASE)
+
+
+@cache
+def load_phrases(language: str = "en") -> PhraseSet:
+    """The phrase set of `language` (a file in phrases/), English if there is none."""
+    code = re.sub(r"[^a-z]", "", language.lower().split("-")[0].split("_")[0])[:8] or "en"
+    path = PHRASES_DIR / f"{code}.toml"
+    if not path.is_file():
+        code, path = "en", PHRASES_DIR / "en.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    patterns = {
+        kind: tuple(_Pattern(_compile(p), True) for p in data.get(kind, {}).get("strong", []))
+        + tuple(_Pattern(_compile(p), False) for p in data.get(kind, {}).get("weak", []))
+        for kind in KINDS
+        if kind in data
+    }
+    return PhraseSet(code, patterns, data.get("dates", {}), data.get("summaries", {}))
+
+
+# --- matching ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Match:
+    text: str
+    strong: bool
+    date_text: str = ""
+
+
+def _text_of(message: ParsedMessage) -> str:
+    body = message.text or message.full_text
+    return f"{message.subject}\n{body[:MAX_READ]}"
+
+
+def _match(patterns: tuple[_Pattern, ...], text: str) -> list[_Match]:
+    found = []
+    for pattern in patterns:
+        for hit in pattern.regex.finditer(text):
+            date_text = hit.groupdict().get("date") or ""
+            found.append(
+                _Match(re.sub(r"\s+", " ", hit.group(0)).strip(), pattern.strong, date_text)
+            )
+            if len(found) > 20:
+                return found
+    return found
+
+
+def _unique(texts) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for text in texts:
+        seen.setdefault(text.lower(), text)
+    return tuple(seen.values())
+
+
+def _decided(matches: list[_Match]) -> bool:
+    """A kind is present with one strong phrase, or two different weak ones."""
+    if any(m.strong for m in matches):
+        return True
+    return len({m.text.lower() for m in matches if not m.strong}) >= 2
+
+
+_TIME = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:.h]\d{2}\b", re.I)
+
+
+def _kind(
+    matches: dict[str, list[_Match]],
+    invites: tuple[Invite, ...],
+    text: str,
+    decision: date | None,
+) -> str:
+    if invites:
+        return "invitation"
+    for kind in ("offer", "rejection", "on_hold"):
+        if _decided(matches.get(kind, [])):
+            return kind
+    invited = any(m.strong for m in matches.get("invitation", []))
+    if invited and _TIME.search(text):
+        return "invitation"
+    if _decided(matches.get("scheduling", [])) or invited:
+        return "scheduling"
+    if _decided(matches.get("delay", [])):
+        return "delay"
+    if decision is not None:
+        return "decision_date"
+    return "other"
+
+
+# --- invitations -------------------------------------------------------------------------
+
+
+def _invites(
+    message: ParsedMessage, original: ParsedMessage, own_addresses: Collection[str]
+) -> tuple[tuple[Invite, ...], tuple[str, ...]]:
+    invites: list[Invite] = []
+    problems: list[str] = []
+    seen: set[tuple[str, int, datetime | None]] = set()
+    parts = list(message.calendars) + [c for c in original.calendars if c not in message.calendars]
+    for data in parts:
+        try:
+            found = parse_calendar(data, own_addresses=own_addresses)
+        except CalendarRefused as exc:
+            problems.append(exc.reason)
+            continue
+        for invite in found:
+            key = (invite.uid, invite.sequence, invite.recurrence_id)
+            if invite.uid and key in seen:
+                continue
+            seen.add(key)
+            invites.append(invite)
+    return tuple(invites), tuple(problems)
+
+
+# --- dates -------------------------------------------------------------------------------
+
+
+def _decision_date(matches: list[_Match], base: datetime | None, phrases: PhraseSet) -> date | None:
+    if base is None:
+        return None
+    for match in matches:
+        if match.date_text:
+            resolved = resolve_date(match.date_text, base, phrases)
+            if resolved is not None:
+                return resolved
+    return None
+
+
+def resolve_date(text: str, base: datetime, phrases: PhraseSet | None = None) -> date | None:
+    """The date a phrase like "Friday", "the end of next week" or "two weeks" means at `base`.
+
+    Relative expressions are resolved here (dateparser reads "Friday" as the past one);
+    absolute dates go to dateparser with the base as reference and future preferred.
+    """
+    phrases = phrases or load_phrases("en")
+    words = phrases.dates
+    cleaned = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip(" ,")
+    cleaned = re.sub(r"^(?:the )?(?:latest |very latest )?", "", cleaned)
+    today = base.astimezone(UTC).date() if base.tzinfo else base.date()
+    resolved = (
+        _relative(cleaned, today, words)
+        or _duration(cleaned, today, words)
+        or _weekday(cleaned, today, words)
+        or _absolute(cleaned, base, phrases.language)
+    )
+    if resolved is None or not (
+        today - timedelta(days=1) <= resolved <= today + timedelta(days=400)
+    ):
+        return None
+    return resolved
+
+
+def _relative(text: str, today: date, words: dict) -> date | None:
+    rules = words.get("relative", {})
+    weekdays = words.get("weekdays", [])
+    for phrase in sorted(rules, key=len, reverse=True):
+        if not re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
+            continue
+        what, _, ahead = rules[phrase].partition("+")
+        ahead_n = int(ahead or 0)
+        if what == "day":
+            return today + timedelta(days=ahead_n)
+        if what == "month_end":
+            year, month = (
+                today.year + (today.month - 1 + ahead_n) // 12,
+                (today.month - 1 + ahead_n) % 12 + 1,
+            )
+            return date(year, month, calendar_module.monthrange(year, month)[1])
+        if what in weekdays:
+            index = weekdays.index(what)
+            day = today - timedelta(days=today.weekday()) + timedelta(days=index, weeks=ahead_n)
+            if day < today:  # "end of the week" said on a Saturday: the coming Friday
+                day += timedelta(weeks=1)
+            return day
+    return None
+
+
+_DURATION = re.compile(
+    r"(?:within |in |over )?(?:the )?(?:next |coming )?"
+    r"(?P<n>\d{1,3}|[a-z]+(?: (?:couple|few))?(?: of)?) "
+    r"(?P<unit>(?:business|working) days?|days?|weeks?|months?)\b"
+)
+
+
+def _duration(text: str, today: date, words: dict) -> date | None:
+    match = _DURATION.search(text)
+    if not match:
+        return None
+    number = match.group("n").strip()
+    numbers = words.get("numbers", {})
+    count = int(number) if number.isdigit() else numbers.get(number)
+    unit_days = words.get("units", {}).get(match.group("unit"))
+    if not count or not unit_days:
+        return None
+    if match.group("unit") in words.get("business_units", []):
+        day, left = today, count
+        while left:
+            day += timedelta(days=1)
+            if day.weekday() < 5:
+                left -= 1
+        return day
+    return today + timedelta(days=count * unit_days)
+
+
+def _weekday(text: str, today: date, words: dict) -> date | None:
+    weekdays = words.get("weekdays", [])
+    for index, name in enumerate(weekdays):
+        match = re.search(rf"(?<!\w)(next |this |coming )?{name[:3]}(?:{name[3:]})?\.?(?!\w)", text)
+        if not match:
+            continue
+        if re.search(r"\d", text) and re.search(r"[a-z]{3,}\s*\d|\d\s*[a-z]{3,}|\d/\d", text):
+            return None  # "Friday, 11 December": let dateparser read the full date
+        day = today + timedelta(days=(index - today.weekday()) % 7 or 7)
+        if match.group(1) == "next " and day.isocalendar()[:2] == today.isocalendar()[:2]:
+            day += timedelta(weeks=1)  # "next Friday" said on a Tuesday: the week after
+        return day
+    return None
+
+
+def _absolute(text: str, base: datetime, language: str) -> date | None:
+    if not re.search(r"\d", text):
+        return None
+    candidates = [text]
+    words = text.split()
+    candidates += [" ".join(words[:n]) for n in (4, 3, 2) if n < len(words)]
+    settings = {
+        "RELATIVE_BASE": base.replace(tzinfo=None),
+        "PREFER_DATES_FROM": "future",
+        "REQUIRE_PARTS": ["day"],
+        "DATE_ORDER": "DMY",
+    }
+    for candidate in candidates:
+        try:
+            parsed = dateparser.parse(candidate[:60], languages=[language], settings=settings)
+        except Exception:  # dateparser on odd text (overflows, regex edge cases)
+            parsed = None
+        if parsed is not None:
+            return parsed.date()
+    return None
+
+
+# --- summary -----------------------------------------------------------------------------
+
+
+def _local(invite: Invite) -> str:
+    if invite.all_day:
+        return invite.starts_at.strftime("%a %-d %b %Y")
+    try:
+        zone = zoneinfo.ZoneInfo(invite.tzname)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = UTC
+    local = invite.starts_at.astimezone(zone)
+    return f"{local:%a %-d %b %Y, %H:%M} ({invite.tzname})"
+
+
+def _summary(kind: str, invites: tuple[Invite, ...], decision: date | None, texts: dict) -> str:
+    def text(key: str, **values: str) -> str:
+        template = texts.get(key) or load_phrases("en").summaries.get(key, "")
+        return template.format(**values)
+
+    if kind == "invitation" and invites:
+        invite = invites[0]
+        when = f" on {_local(invite)}"
+        if invite.cancelled:
+            return text("invitation_cancelled", when=when)
+        if invite.sequence > 0:
+            return text("invitation_updated", when=f" to {_local(invite)}")
+        return text("invitation", when=when)
+    if kind == "invitation":
+        return text("invitation", when="")
+    day = f"{decision:%a %-d %b}" if decision else ""
+    if kind == "decision_date":
+        return text("decision_date", date=day)
+    if kind == "delay":
+        return text("delay", date_clause=f"; they now expect to decide by {day}" if day else "")
+    return text(kind)

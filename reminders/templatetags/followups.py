@@ -8,21 +8,39 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from reminders.models import FollowUp
+from reminders import rules
+from reminders.models import FollowUp, Status
 
 register = template.Library()
 
 
+def _state(followup: FollowUp, now) -> str:
+    # A reminder that was emailed and whose window then closed was not skipped: the
+    # candidate was reminded, and may well have acted without recording it.
+    if followup.status == Status.SKIPPED and followup.sent_at is not None:
+        return "reminded"
+    return followup.display_state(now)
+
+
 def _plan_items(followups):
     now = timezone.now()
-    return [{"followup": f, "state": f.display_state(now), "rule": f.definition}
-            for f in followups]
+    items = []
+    for f in followups:
+        closes = rules.window_closes(f.rule, f.interview.ends_at if f.interview else None)
+        items.append({
+            "followup": f, "state": _state(f, now), "rule": f.definition,
+            # Said on the open ones, so that "within 48 hours" is a time, not a sum.
+            "window_closes": closes if f.is_open and closes and closes > now else None,
+        })
+    return items
 
 
 @register.inclusion_tag("reminders/_plan.html", takes_context=True)
 def followup_plan(context, application, interview=None):
     """The follow-up plan of an application, or of one interview of it."""
-    rows = FollowUp.objects.filter(application=application).select_related("interviewer")
+    rows = FollowUp.objects.filter(application=application).select_related(
+        "interviewer", "interview"
+    )
     if interview is not None:
         rows = rows.filter(interview=interview) | rows.filter(
             interview__isnull=True, interviewer__attendances__interview=interview
@@ -34,3 +52,16 @@ def followup_plan(context, application, interview=None):
         "user": context.get("user"),
         "actions": [("done", "Done"), ("snooze", "Snooze 2 days"), ("dismiss", "Dismiss")],
     }
+
+
+@register.filter
+def has_ended(interview) -> bool:
+    """Whether the interview is over: the debrief (R1) is offered from then on."""
+    return interview.ends_at <= timezone.now()
+
+
+@register.filter
+def ends_another_day(interview) -> bool:
+    """Whether the interview ends on a later day than it starts, in the candidate's zone."""
+    start, end = timezone.localtime(interview.starts_at), timezone.localtime(interview.ends_at)
+    return start.date() != end.date()

@@ -187,6 +187,27 @@ MAILERS = mailers_from_url(
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Follow-up <followup@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Inbox (notes/inbox/) ---------------------------------------------------------------
+# A received message larger than this is refused (SMTP 552, upload error); each account
+# keeps at most INBOX_QUOTA_BYTES of raw mail.
+INBOX_MAX_BYTES = env.int("INBOX_MAX_BYTES", default=10 * 1024 * 1024)
+INBOX_QUOTA_BYTES = env.int("INBOX_QUOTA_BYTES", default=200 * 1024 * 1024)
+# Fernet keys for mailbox passwords, comma-separated: the first encrypts, all decrypt
+# (rotation: put a new key first, keep the old ones until `manage.py inbox rotate-keys`).
+INBOX_ENCRYPTION_KEYS = env.list("INBOX_ENCRYPTION_KEYS", default=[])
+if not INBOX_ENCRYPTION_KEYS and DEBUG:
+    import base64
+
+    INBOX_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(f"inbox:{SECRET_KEY}".encode()).digest()).decode()
+    ]
+# The forwarding server (manage.py inbound_smtpd): addresses in+<token>@INBOUND_DOMAIN.
+INBOUND_DOMAIN = env.str("INBOUND_DOMAIN", default="inbound.localhost")
+INBOUND_SMTP_HOST = env.str("INBOUND_SMTP_HOST", default="127.0.0.1")
+INBOUND_SMTP_PORT = env.int("INBOUND_SMTP_PORT", default=2525)
+# Messages accepted per address per hour; more are deferred (451), never lost.
+INBOUND_RATE_PER_HOUR = env.int("INBOUND_RATE_PER_HOUR", default=120)
+
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
@@ -200,7 +221,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_IMPORTS = ["followup_site.tasks"]
+CELERY_IMPORTS = ["followup_site.tasks", "notes.inbox.tasks"]
 # Beat only ticks; the schedule of reminders lives in database rows, never in beat.
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-followups": {
@@ -210,6 +231,10 @@ CELERY_BEAT_SCHEDULE = {
     "replan-followups": {
         "task": "reminders.tasks.plan_all_task",
         "schedule": timedelta(hours=1),
+    },
+    "poll-mailboxes": {
+        "task": "notes.inbox.tasks.poll_all_task",
+        "schedule": timedelta(minutes=5),
     },
     "clear-expired-sessions": {
         "task": "followup_site.tasks.clear_expired_sessions",

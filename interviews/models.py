@@ -304,6 +304,9 @@ class Interview(models.Model):
         "preferred contact channel", max_length=10, choices=ContactChannel, blank=True,
         help_text="How do they prefer to be contacted?",
     )
+    # Set when the employer cancelled the round (a calendar cancellation the user confirmed):
+    # kept on the timeline, but no follow-up is planned for it.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

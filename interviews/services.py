@@ -141,6 +141,19 @@ def interview_delete(*, interview: Interview) -> None:
     interview.delete()
 
 
+@transaction.atomic
+def interview_cancel(*, interview: Interview, at: datetime | None = None) -> bool:
+    """Mark the round cancelled by the employer; announced so its follow-ups are closed."""
+    if interview.cancelled_at is not None:
+        return False
+    interview.cancelled_at = at or timezone.now()
+    interview.save(update_fields=["cancelled_at", "updated_at"])
+    transaction.on_commit(
+        lambda: signals.interview_saved.send(sender=Interview, interview=interview, created=False)
+    )
+    return True
+
+
 def _announce_interviewer(interviewer: Interviewer) -> None:
     transaction.on_commit(
         lambda: signals.interviewer_saved.send(sender=Interviewer, interviewer=interviewer)

@@ -4,3 +4,6 @@ from django.dispatch import Signal
 
 # kwargs: correspondence — sent after a Correspondence row is recorded (a note marked sent).
 correspondence_recorded = Signal()
+# kwargs: message — a received message was filed to an application (the employer wrote):
+# sent after the transaction commits, by notes.inbox.services.
+employer_message_received = Signal()

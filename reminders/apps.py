@@ -25,6 +25,7 @@ class RemindersConfig(AppConfig):
             (interview_signals.interviewer_saved, receivers.on_interviewer_saved),
             (interview_signals.debrief_saved, receivers.on_debrief_saved),
             (note_signals.correspondence_recorded, receivers.on_correspondence_recorded),
+            (note_signals.employer_message_received, receivers.on_employer_message_received),
         ]
         for signal, receiver in connections:
             signal.connect(receiver, dispatch_uid=f"reminders.{receiver.__name__}.{id(signal)}")

@@ -31,3 +31,9 @@ def on_debrief_saved(sender, debrief, **kwargs) -> None:
 
 def on_correspondence_recorded(sender, correspondence, **kwargs) -> None:
     _plan(correspondence.application_id)
+
+
+def on_employer_message_received(sender, message, **kwargs) -> None:
+    # There is news now: the status check and check-in (R6, R7) are re-planned.
+    if message.application_id:
+        _plan(message.application_id)

@@ -103,7 +103,8 @@ def _sent_facts(application: Application) -> tuple[rules.SentFacts, ...]:
 
 
 def application_facts(application: Application) -> rules.ApplicationFacts:
-    interviews = list(application.interviews.all())
+    # A round the employer cancelled asks for no follow-up.
+    interviews = list(application.interviews.filter(cancelled_at__isnull=True))
     debriefed = _debriefed_interview_ids([i.id for i in interviews])
     interviewers = application.interviewers.prefetch_related(
         Prefetch("attendances", queryset=Attendance.objects.only("id", "interview_id",

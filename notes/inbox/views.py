@@ -1,0 +1,344 @@
+"""The Inbox pages: drop or paste, the list, one message with its suggestion, the setup.
+
+Every object is fetched through an owner-scoped helper below (another candidate's message
+or mailbox is a 404); every change is a POST with CSRF that calls ``notes.inbox.services``
+or ``notes.inbox.mailbox``, which go through ``interviews.services`` for applications and
+interviews. Nothing is changed by a page view: the user clicks each action.
+"""
+
+from __future__ import annotations
+
+import logging
+from email.message import EmailMessage
+from email.utils import formataddr
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from notes.inbox import calendars, crypto, mailbox, services
+from notes.inbox.forms import FileForm, MailboxForm, NewApplicationForm, UploadForm
+from notes.inbox.models import (
+    InviteState,
+    MailboxConnection,
+    ReceivedMessage,
+    Source,
+    State,
+)
+
+logger = logging.getLogger(__name__)
+
+HTTP_UNPROCESSABLE = 422
+PAGE_SIZE = 25
+
+
+def _get_message_for_user(request: HttpRequest, pk: int) -> ReceivedMessage:
+    return get_object_or_404(
+        ReceivedMessage.objects.owned_by(request.user).select_related("application"), pk=pk
+    )
+
+
+def _get_mailbox_for_user(request: HttpRequest, pk: int) -> MailboxConnection:
+    return get_object_or_404(MailboxConnection.objects.owned_by(request.user), pk=pk)
+
+
+# --- The list, drop and paste ---------------------------------------------------------------
+
+
+def _inbox(request: HttpRequest, form: UploadForm | None = None, status: int = 200):
+    show = request.GET.get("show", "waiting")
+    rows = ReceivedMessage.objects.owned_by(request.user).select_related("application")
+    if show == "waiting":
+        rows = rows.waiting()
+    rows = rows.defer("raw", "full_text", "safe_html", "text")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notes/inbox/inbox.html",
+        {
+            "form": form or UploadForm(),
+            "page": page,
+            "show": show,
+            "waiting": ReceivedMessage.objects.owned_by(request.user).waiting().count(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    return _inbox(request)
+
+
+def _calendar_as_message(name: str, data: bytes) -> bytes:
+    """Wrap a dropped .ics in a message whose people are the event's, for matching.
+
+    No Date or Message-ID is added: the same file dropped twice is the same message.
+    """
+    invites = calendars.parse_calendar(data)
+    first = invites[0]
+    message = EmailMessage()
+    if first.organizer:
+        message["From"] = formataddr((first.organizer.name, first.organizer.email))
+    if first.attendees:
+        message["To"] = ", ".join(formataddr((p.name, p.email)) for p in first.attendees[:30])
+    message["Subject"] = first.summary or name
+    message.set_content(first.description or f"Calendar file {name}")
+    message.add_attachment(data, maintype="text", subtype="calendar", filename=name or "invite.ics")
+    return message.as_bytes()
+
+
+def _raw_items(form: UploadForm):
+    for upload in form.cleaned_data["files"]:
+        data = upload.read()
+        name = upload.name or "upload"
+        if name.lower().endswith(".ics") or data.lstrip()[:15].upper() == b"BEGIN:VCALENDAR":
+            try:
+                data = _calendar_as_message(name, data)
+            except calendars.CalendarRefused as error:
+                yield name, None, error.reason
+                continue
+        yield name, data, ""
+    pasted = (form.cleaned_data.get("pasted") or "").strip()
+    if pasted:
+        raw = pasted.replace("\r\n", "\n").encode("utf-8", "surrogateescape")
+        if raw.lstrip()[:15].upper() == b"BEGIN:VCALENDAR":
+            try:
+                raw = _calendar_as_message("pasted.ics", raw)
+            except calendars.CalendarRefused as error:
+                yield "The pasted text", None, error.reason
+                return
+        yield "The pasted message", raw, ""
+
+
+@login_required
+@require_POST
+def inbox_upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _inbox(request, form, HTTP_UNPROCESSABLE)
+    received: list[ReceivedMessage] = []
+    for name, raw, refused in _raw_items(form):
+        if raw is None:
+            messages.error(request, f"{name}: {refused}")
+            continue
+        try:
+            result = services.receive(owner=request.user, raw=raw, source=Source.UPLOAD)
+        except services.Refused as error:
+            messages.error(request, f"{name}: {error.reason}")
+            continue
+        if result.created:
+            received.append(result.message)
+        else:
+            messages.info(request, f"{name}: already in your Inbox.")
+    if len(received) == 1:
+        messages.success(request, "Received. Here is what it looks like.")
+        return redirect(received[0])
+    if received:
+        messages.success(request, f"{len(received)} messages received.")
+    return redirect("inbox")
+
+
+# --- One message ----------------------------------------------------------------------------
+
+
+def _actions(message: ReceivedMessage, invite) -> list[tuple[str, str]]:
+    """The one-click actions the suggestion offers, most likely first."""
+    if message.state in (State.APPLIED, State.IGNORED):
+        return []
+    actions: list[tuple[str, str]] = []
+    if invite is not None:
+        what = services.invite_action(invite)
+        if what:
+            actions.append((what, services.ACTIONS[what]))
+    if message.kind == "rejection":
+        actions.append(("reject", "Mark rejected"))
+    elif message.kind == "offer":
+        actions.append(("offer", "Mark as offer"))
+    elif message.kind == "on_hold":
+        actions.append(("on_hold", "On hold"))
+    if message.decision_date:
+        actions.append(("decision_date", f"Set decision date {message.decision_date:%-d %b}"))
+    actions.append(("ignore", "Ignore"))
+    return actions
+
+
+def _message_page(request: HttpRequest, message: ReceivedMessage, status: int = 200, **forms):
+    invite = services.pending_invite(message)
+    known = services.known_interview(invite) if invite else None
+    zone = request.user.zone
+    return render(
+        request,
+        "notes/inbox/message.html",
+        {
+            "message": message,
+            "invite": invite,
+            "known_interview": known,
+            "invite_start": invite.starts_at.astimezone(zone) if invite else None,
+            "invite_end": invite.ends_at.astimezone(zone) if invite else None,
+            "invites": message.invites.all(),
+            "actions": _actions(message, invite),
+            "needs_application": message.application_id is None,
+            "candidates": message.owner.applications.filter(pk__in=message.candidate_ids),
+            "file_form": forms.get("file_form")
+            or FileForm(owner=request.user, initial={"application": message.application_id}),
+            "new_form": forms.get("new_form")
+            or NewApplicationForm(initial=services.prefill_application(message)),
+            "show_html": request.GET.get("view") == "html" and bool(message.safe_html),
+        },
+        status=status,
+    )
+
+
+@login_required
+def inbox_message(request: HttpRequest, pk: int) -> HttpResponse:
+    return _message_page(request, _get_message_for_user(request, pk))
+
+
+@login_required
+@require_POST
+def inbox_message_act(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _get_message_for_user(request, pk)
+    action = request.POST.get("action", "")
+    try:
+        result = services.message_act(message=message, action=action)
+    except services.ActionRefused as error:
+        messages.error(request, str(error))
+        return redirect(message)
+    if action == "ignore":
+        messages.success(request, "Ignored.")
+        return redirect("inbox")
+    messages.success(request, f"Done: {services.ACTIONS[action].lower()}.")
+    return redirect(result) if result is not None else redirect(message)
+
+
+@login_required
+@require_POST
+def inbox_message_file(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _get_message_for_user(request, pk)
+    form = FileForm(request.POST, owner=request.user)
+    if not form.is_valid():
+        return _message_page(request, message, HTTP_UNPROCESSABLE, file_form=form)
+    services.message_file(message=message, application=form.cleaned_data["application"])
+    messages.success(request, "Filed." if form.cleaned_data["application"] else "Unfiled.")
+    return redirect(message)
+
+
+@login_required
+@require_POST
+def inbox_message_new_application(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _get_message_for_user(request, pk)
+    form = NewApplicationForm(request.POST)
+    if not form.is_valid():
+        return _message_page(request, message, HTTP_UNPROCESSABLE, new_form=form)
+    services.message_file_new_application(message=message, **form.cleaned_data)
+    messages.success(request, "Application created, and the message filed to it.")
+    return redirect(message)
+
+
+@login_required
+@require_POST
+def inbox_message_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    services.message_delete(message=_get_message_for_user(request, pk))
+    messages.success(request, "Deleted from your Inbox.")
+    return redirect("inbox")
+
+
+# --- Setup: the forwarding address and the mailboxes ----------------------------------------
+
+
+def _setup(request: HttpRequest, form: MailboxForm | None = None, status: int = 200):
+    address = services.inbound_address_for(request.user)
+    return render(
+        request,
+        "notes/inbox/setup.html",
+        {
+            "address": services.full_address(address),
+            "mailboxes": MailboxConnection.objects.owned_by(request.user),
+            "form": form or MailboxForm(),
+            "can_connect": crypto.is_configured(),
+            "invite_states": InviteState,
+        },
+        status=status,
+    )
+
+
+@login_required
+def inbox_setup(request: HttpRequest) -> HttpResponse:
+    return _setup(request)
+
+
+@login_required
+@require_POST
+def inbox_address_regenerate(request: HttpRequest) -> HttpResponse:
+    services.inbound_address_regenerate(owner=request.user)
+    messages.success(request, "New address made; the old one no longer receives anything.")
+    return redirect("inbox_setup")
+
+
+@login_required
+@require_POST
+def inbox_mailbox_connect(request: HttpRequest) -> HttpResponse:
+    """Test the settings, then (unless only testing) store them with the password encrypted."""
+    form = MailboxForm(request.POST)
+    if not form.is_valid():
+        return _setup(request, form, HTTP_UNPROCESSABLE)
+    if not crypto.is_configured():
+        form.add_error(None, "Mailboxes cannot be connected on this server yet (no key).")
+        return _setup(request, form, HTTP_UNPROCESSABLE)
+    data = dict(form.cleaned_data)
+    password = data.pop("password")
+    try:
+        count = mailbox.test_connection(mailbox.Settings(**data), password)
+    except mailbox.MailboxError as error:
+        form.add_error(None, str(error))
+        return _setup(request, form, HTTP_UNPROCESSABLE)
+    if "test" in request.POST:
+        messages.success(request, f"Connection works: {count} messages in {data['folder']}.")
+        return _setup(request, form)
+    mailbox.mailbox_connect(owner=request.user, password=password, **data)
+    messages.success(
+        request, f"Connected. New messages in {data['folder']} arrive within 5 minutes."
+    )
+    return redirect("inbox_setup")
+
+
+@login_required
+@require_POST
+def inbox_mailbox_test(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = _get_mailbox_for_user(request, pk)
+    try:
+        count = mailbox.test_connection(
+            mailbox.settings_of(connection), crypto.decrypt(connection.password_encrypted)
+        )
+    except (mailbox.MailboxError, crypto.SecretUnreadable) as error:
+        messages.error(request, f"{connection}: {error}")
+    else:
+        messages.success(request, f"{connection}: connection works, {count} messages.")
+    return redirect("inbox_setup")
+
+
+@login_required
+@require_POST
+def inbox_mailbox_poll(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = _get_mailbox_for_user(request, pk)
+    stored = mailbox.poll_one(connection.pk)
+    connection.refresh_from_db()
+    if stored is None:
+        messages.info(request, "That mailbox is being read right now.")
+    elif connection.last_error:
+        messages.error(request, f"{connection}: {connection.last_error}")
+    else:
+        messages.success(request, f"{stored} new messages from {connection}.")
+    return redirect("inbox")
+
+
+@login_required
+@require_POST
+def inbox_mailbox_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    mailbox.mailbox_delete(connection=_get_mailbox_for_user(request, pk))
+    messages.success(request, "Disconnected; its password is deleted.")
+    return redirect("inbox_setup")

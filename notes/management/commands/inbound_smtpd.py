@@ -1,0 +1,34 @@
+"""Run the forwarding server: ``manage.py inbound_smtpd [--host H] [--port P]``."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from notes.inbox.smtpd import make_controller
+
+
+class Command(BaseCommand):
+    help = "Receive forwarded mail for in+<token>@INBOUND_DOMAIN (aiosmtpd)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default=settings.INBOUND_SMTP_HOST)
+        parser.add_argument("--port", type=int, default=settings.INBOUND_SMTP_PORT)
+
+    def handle(self, *args, host: str, port: int, **options) -> None:
+        controller = make_controller(host=host, port=port)
+        stop = threading.Event()
+        for name in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(name, lambda *_: stop.set())
+        controller.start()
+        self.stdout.write(
+            f"Receiving mail for in+<token>@{settings.INBOUND_DOMAIN} on {host}:{port}"
+        )
+        try:
+            stop.wait()
+        finally:
+            controller.stop()
+            self.stdout.write("Stopped.")

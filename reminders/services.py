@@ -35,8 +35,9 @@ import socket
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -159,11 +160,21 @@ def _desired(application: Application, existing: Iterable[FollowUp], now: dateti
         for row in existing
         if row.status == Status.REMINDED or row.is_claimed or (row.snoozed and row.is_open)
     }
+    # The rows planned so far are facts too: a series (R8, R11) continues from how its last
+    # occurrence ended, and R13 is done once the details it asked for are complete.
+    facts = replace(application_facts(application), followups=_followup_facts(existing))
     planned = rules.plan(
-        application_facts(application), candidate_settings(application.owner), now,
-        fixed_due=fixed,
+        facts, candidate_settings(application.owner), now, fixed_due=fixed,
     )
     return {item.key: item for item in planned}
+
+
+def _followup_facts(existing: Iterable[FollowUp]) -> tuple[rules.FollowUpFacts, ...]:
+    return tuple(
+        rules.FollowUpFacts(key=row.key, rule=row.rule, status=row.status, due_at=row.due_at,
+                            closed_at=row.closed_at)
+        for row in existing
+    )
 
 
 @transaction.atomic
@@ -179,6 +190,7 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
     existing = {row.key: row for row in application.followups.all()}
     planned = _desired(application, existing.values(), now)
     result = PlanResult(planned=planned)
+    zone = application.owner.zone
 
     new_rows = [
         FollowUp(
@@ -186,7 +198,7 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
             key=item.key, due_at=item.due_at, postponed_from=item.postponed_from,
             interview_id=item.interview_id, interviewer_id=item.interviewer_id,
             status=_initial_status(item, now),
-            status_note=_initial_note(item, now),
+            status_note=_initial_note(item, now, zone),
             closed_at=None if _initial_status(item, now) == Status.PENDING else now,
             created_at=now,
         )
@@ -212,10 +224,10 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
             _close(row, Status.SKIPPED, _skip_reason(application, row), now)
             result.closed += 1
         elif item.satisfied:
-            _close(row, Status.DONE, "Done: you recorded it.", now)
+            _close(row, Status.DONE, item.note or "Done: you recorded it.", now)
             result.closed += 1
         elif item.expired(now):
-            _close(row, Status.SKIPPED, _too_late(item), now)
+            _close(row, Status.SKIPPED, _window_closed(row, item, zone), now)
             result.closed += 1
         elif row.status == Status.PENDING and not row.snoozed and (
             row.due_at != item.due_at or row.postponed_from != item.postponed_from
@@ -245,14 +257,28 @@ def _initial_status(item: rules.Planned, now: datetime) -> str:
     return Status.SKIPPED if item.expired(now) else Status.PENDING
 
 
-def _initial_note(item: rules.Planned, now: datetime) -> str:
+def _initial_note(item: rules.Planned, now: datetime, zone: ZoneInfo | None = None) -> str:
     if item.satisfied:
-        return "Already done when planned."
-    return _too_late(item) if item.expired(now) else ""
+        return item.note or "Already done when planned."
+    return _too_late(item, zone) if item.expired(now) else ""
 
 
-def _too_late(item: rules.Planned) -> str:
-    return f"Skipped: its window closed on {item.expires_at:%d %b %Y %H:%M} UTC."
+def _local(moment: datetime, zone: ZoneInfo | None) -> str:
+    """A time as the candidate reads it: in their zone (stored notes have no request)."""
+    return f"{moment.astimezone(zone or UTC):%a %d %b %Y, %H:%M}"
+
+
+def _too_late(item: rules.Planned, zone: ZoneInfo | None = None) -> str:
+    return f"Skipped: its window closed on {_local(item.expires_at, zone)}."
+
+
+def _window_closed(row: FollowUp, item: rules.Planned, zone: ZoneInfo | None) -> str:
+    """The note of an open row whose window closed: as it happened."""
+    if row.sent_at is not None:
+        # Emailed, and perhaps acted on without telling us: not "skipped".
+        return (f"Reminded on {_local(row.sent_at, zone)}; its window closed on "
+                f"{_local(item.expires_at, zone)}.")
+    return _too_late(item, zone)
 
 
 def _skip_reason(application: Application, row: FollowUp) -> str:

@@ -55,6 +55,14 @@ def followup_plan(context, application, interview=None):
 
 
 @register.filter
+def window_closes(followup: FollowUp):
+    """When the window of a follow-up tied to an interview closes, or None (the emails)."""
+    return rules.window_closes(
+        followup.rule, followup.interview.ends_at if followup.interview_id else None
+    )
+
+
+@register.filter
 def has_ended(interview) -> bool:
     """Whether the interview is over: the debrief (R1) is offered from then on."""
     return interview.ends_at <= timezone.now()

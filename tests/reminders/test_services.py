@@ -72,9 +72,9 @@ def test_planning_a_logged_interview_creates_a_row_per_rule_and_attendee(logged)
     }
     assert {row.due_at for row in thank_you} == {datetime(2026, 11, 18, 18, 0, tzinfo=UTC)}
     assert all(row.status == Status.PENDING for row in thank_you)
-    # Grace has no email: complete her details; Ada's are complete, so hers is done already.
+    # Grace has no email: complete her details; Ada's are complete: nothing to do for her.
     assert one(app, "R13", interviewer=logged.grace).status == Status.PENDING
-    assert one(app, "R13", interviewer=logged.ada).status == Status.DONE
+    assert not of_rule(app, "R13", interviewer=logged.ada)
     assert one(app, "R5").status == Status.PENDING
     assert one(app, "R7").status == Status.PENDING  # no decision date given
     assert one(app, "R8").status == Status.PENDING
@@ -340,6 +340,195 @@ def test_adding_the_missing_email_completes_r13(logged, django_capture_on_commit
         )
 
     assert one(logged.application, "R13", interviewer=logged.grace).status == Status.DONE
+
+
+def test_R13_never_shows_as_done_for_people_complete_from_the_start(logged, owner_client):
+    planned(logged)
+
+    page = owner_client.get(reverse("interview_detail", args=[logged.interview.pk]))
+
+    assert not FollowUp.objects.filter(rule="R13", interviewer=logged.ada).exists()
+    assertContains(page, "Complete the contact details — Grace Hopper")
+    assertNotContains(page, "Complete the contact details — Ada Lovelace")
+
+
+def test_R6_keeps_decision_date_when_R8_collides_on_the_database(
+    logged, django_capture_on_commit_callbacks
+):
+    planned(logged)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        interview_services.application_update(
+            application=logged.application, decision_date=date(2026, 11, 24)
+        )
+    services.plan_application(application_id=logged.application.pk)
+
+    r5, r6, r8 = (one(logged.application, rule, status=Status.PENDING)
+                  for rule in ("R5", "R6", "R8"))
+    # Decision Tue 24 + 2 = Thu 26 Nov at 09:00 (London is on UTC in November).
+    assert (r6.due_at, r6.postponed_from) == (datetime(2026, 11, 26, 9, 0, tzinfo=UTC), None)
+    assert r8.postponed_from == datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    assert r8.due_at == r6.due_at + timedelta(days=7)
+    assert r5.postponed_from is None
+
+
+def _on_hold_r11(logged) -> FollowUp:
+    planned(logged)
+    interview_services.application_set_status(
+        application=logged.application, status=ApplicationStatus.ON_HOLD, at=CURRENT_TIME
+    )
+    services.plan_application(application_id=logged.application.pk)
+    return one(logged.application, "R11")
+
+
+def test_R11_done_from_the_email_plans_the_next_touch_four_weeks_on(
+    logged, client, mailoutbox, time_machine
+):
+    first = _on_hold_r11(logged)
+    time_machine.move_to(first.due_at + timedelta(minutes=5), tick=False)
+    services.dispatch_due()
+    first.refresh_from_db()
+    assert first.status == Status.REMINDED
+
+    client.post(_email_link(mailoutbox, first, "done"))
+    services.plan_requested()
+
+    first.refresh_from_db()
+    assert first.status == Status.DONE
+    following = one(logged.application, "R11", status=Status.PENDING)
+    assert following.due_at.date() == (first.due_at + timedelta(weeks=4)).date()
+
+
+def test_R11_done_in_the_app_plans_the_next_touch(logged, owner_client, time_machine):
+    first = _on_hold_r11(logged)
+    time_machine.move_to(first.due_at - timedelta(days=1), tick=False)
+    owner_client.force_login(logged.owner, backend=MODEL_BACKEND)  # a month on: sign in again
+
+    owner_client.post(reverse("followup_action", args=[first.pk, "done"]))
+    services.plan_requested()
+
+    # Four weeks from when it was marked done, a day early.
+    following = one(logged.application, "R11", status=Status.PENDING)
+    assert following.due_at == first.due_at - timedelta(days=1) + timedelta(weeks=4)
+
+
+def test_R11_a_stay_in_touch_note_closes_it_as_done_and_plans_the_next(
+    logged, time_machine, django_capture_on_commit_callbacks
+):
+    first = _on_hold_r11(logged)
+    sent_at = first.due_at + timedelta(hours=3)
+    time_machine.move_to(sent_at, tick=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        note_services.correspondence_record(
+            application=logged.application, kind="stay_in_touch", channel="email",
+            sent_at=sent_at,
+        )
+    services.plan_application(application_id=logged.application.pk)
+
+    first.refresh_from_db()
+    assert (first.status, first.status_note) == (Status.DONE, "Done: you recorded it.")
+    following = one(logged.application, "R11", status=Status.PENDING)
+    assert following.due_at.date() == (sent_at + timedelta(weeks=4)).date()
+
+
+def test_an_emailed_thank_you_reads_reminded_on_after_its_window_closes(
+    logged, mailoutbox, owner_client, time_machine
+):
+    planned(logged)
+    services.dispatch_due(now=EVENING)
+    later = INTERVIEW_END + timedelta(hours=49)
+    time_machine.move_to(later, tick=False)
+
+    services.plan_application(application_id=logged.application.pk)
+
+    r2 = one(logged.application, "R2", interviewer=logged.ada)
+    assert r2.status == Status.SKIPPED  # closed: the app reminds no more
+    assert r2.status_note == (
+        "Reminded on Wed 18 Nov 2026, 18:05; its window closed on Fri 20 Nov 2026, 15:00."
+    )
+    page = owner_client.get(reverse("interview_detail", args=[logged.interview.pk]))
+    html = page.content.decode()
+    item = html[html.index(f'id="followup-{r2.pk}"'):]
+    item = item[:item.index("</li>")]
+    assert "reminded" in item and ">skipped<" not in item
+
+
+def test_a_closed_window_is_told_in_the_candidates_zone(db, time_machine):
+    new_yorker = CandidateFactory(time_zone="America/New_York", country="US")
+    logged = log_interview(new_yorker)
+    services.plan_application(application_id=logged.application.pk)
+    time_machine.move_to(INTERVIEW_END + timedelta(hours=49), tick=False)
+
+    services.plan_application(application_id=logged.application.pk)
+
+    r2 = one(logged.application, "R2", interviewer=logged.ada)
+    # 48 hours after 15:00 UTC on Wednesday: Friday 10:00 in New York.
+    assert r2.status_note == "Skipped: its window closed on Fri 20 Nov 2026, 10:00."
+    assert "UTC" not in r2.status_note
+
+
+def test_R1_debrief_now_is_offered_only_after_the_interview_ended(owner, owner_client,
+                                                                  time_machine):
+    logged = log_interview(owner)
+    time_machine.move_to(INTERVIEW_START + timedelta(minutes=10), tick=False)
+    owner_client.force_login(owner, backend=MODEL_BACKEND)
+    during = owner_client.get(reverse("interview_detail", args=[logged.interview.pk]))
+    assertNotContains(during, "Debrief now")
+    assertNotContains(during, reverse("debrief", args=[logged.interview.pk]))
+    assertContains(during, "The debrief opens when the interview ends, at 15:00")
+
+    time_machine.move_to(INTERVIEW_END + timedelta(minutes=1), tick=False)
+    after = owner_client.get(reverse("interview_detail", args=[logged.interview.pk]))
+    assertContains(after, "Debrief now")
+
+
+def test_an_interview_crossing_midnight_shows_both_dates(db, client):
+    candidate = CandidateFactory(time_zone="America/New_York", country="US")
+    application = interview_services.application_create(
+        owner=candidate, company="Night Co", role_title="Analyst"
+    )
+    # 23:30–00:30 in New York: 04:30–05:30 UTC on the 19th.
+    interview = interview_services.interview_create(
+        application=application, round_number=1, format="video",
+        starts_at=datetime(2026, 11, 19, 4, 30, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 19, 5, 30, tzinfo=UTC),
+    )
+    client.force_login(candidate, backend=MODEL_BACKEND)
+
+    page = client.get(reverse("interview_detail", args=[interview.pk]))
+
+    assertContains(page, "Wednesday 18 November 2026, 23:30–Thursday 19 November 2026, 00:30")
+
+
+def test_the_plan_says_when_a_window_closes_in_the_candidates_zone(db, client):
+    new_yorker = CandidateFactory(time_zone="America/New_York", country="US")
+    logged = log_interview(new_yorker)
+    services.plan_application(application_id=logged.application.pk)
+    client.force_login(new_yorker, backend=MODEL_BACKEND)
+
+    page = client.get(reverse("interview_detail", args=[logged.interview.pk]))
+
+    # The thank-you and the value-add close 48 hours after 15:00 UTC: Fri 10:00 there.
+    assertContains(page, "window closes <time", count=len(of_rule(logged.application, "R2"))
+                   + len(of_rule(logged.application, "R3")) + 2)
+    assertContains(page, "Fri 20 Nov, 10:00")
+    assertNotContains(page, "UTC")
+
+
+def test_R5_after_a_friday_is_emailed_on_saturday_with_its_window_said(owner, mailoutbox):
+    friday = log_interview(owner, later=timedelta(days=2))  # Friday 20 Nov, 14:00–15:00
+    services.plan_application(application_id=friday.application.pk)
+    r5 = one(friday.application, "R5")
+    assert r5.due_at == datetime(2026, 11, 21, 9, 0, tzinfo=UTC)  # Saturday, not Monday
+
+    services.dispatch_due(now=r5.due_at + timedelta(minutes=5))
+
+    r5.refresh_from_db()
+    assert r5.status == Status.REMINDED  # sent, not silently skipped
+    text, html = _text_and_html(mailoutbox[-1])
+    assert "Its window closes Sun 22 Nov, 15:00: do it before then." in text
+    assert "Its window closes Sun 22 Nov, 15:00</strong>" in html
 
 
 # --- Dispatch -----------------------------------------------------------------------------

@@ -37,6 +37,7 @@ MAX_HEADER_VALUE = 8 * 1024  # one header value, after unfolding
 MAX_ADDRESSES = 200  # per address header
 MAX_PARTS = 200
 MAX_DEPTH = 12  # multipart / message/rfc822 nesting
+MAX_BOUNDARIES = 100
 MAX_CALENDARS = 10
 MAX_CALENDAR_PART = 2 * 1024 * 1024
 MAX_TEXT = 512 * 1024  # characters of body text kept
@@ -102,6 +103,10 @@ def parse_message(raw: bytes, *, max_bytes: int = MAX_BYTES) -> ParsedMessage:
     if not raw.strip():
         raise MessageRefused("The message is empty.")
     _check_header_block(raw)
+    lowered = raw.lower()
+    if lowered.count(b"boundary=") > MAX_BOUNDARIES or lowered.count(b"message/rfc822") > 50:
+        # Checked before parsing: the parser recurses once per level of nesting.
+        raise MessageRefused("The message has too many nested parts to be read.")
     try:
         message = email.message_from_bytes(raw)
     except RecursionError as exc:
@@ -256,7 +261,10 @@ class _Reader:
             text = text[: MAX_HEADER_VALUE * 4]
         try:
             pairs = email.utils.getaddresses([text])
-        except Exception:
+            if not any(addr for _, addr in pairs):
+                # The strict parser gives up on the whole header for one bad entry.
+                pairs = email.utils.getaddresses([text], strict=False)
+        except Exception:  # the address parser on hostile text
             self.problem(f"The {name} header could not be read.")
             return ()
         found: dict[str, Address] = {}
@@ -395,7 +403,8 @@ class _Reader:
         except Exception:  # a heuristic parser on hostile text: no forward found
             return None, ""
         kind = (unwrapped or {}).get("type")
-        if kind != "forward" and not (kind == "reply" and _FORWARD_SUBJECT.match(subject)):
+        marked = "forwarded message" in lowered or "begin forwarded" in lowered
+        if kind not in ("forward", "reply") or not (marked or _FORWARD_SUBJECT.match(subject)):
             return None, ""
         inner_text = _normalise_text(unwrapped.get("text") or "")
         headers = email.message.Message()

@@ -252,6 +252,7 @@ def resolve_date(text: str, base: datetime, phrases: PhraseSet | None = None) ->
         _relative(cleaned, today, words)
         or _duration(cleaned, today, words)
         or _weekday(cleaned, today, words)
+        or _day_month(cleaned, today, words)
         or _absolute(cleaned, base, phrases.language)
     )
     if resolved is None or not (
@@ -325,6 +326,37 @@ def _weekday(text: str, today: date, words: dict) -> date | None:
         if match.group(1) == "next " and day.isocalendar()[:2] == today.isocalendar()[:2]:
             day += timedelta(weeks=1)  # "next Friday" said on a Tuesday: the week after
         return day
+    return None
+
+
+def _day_month(text: str, today: date, words: dict) -> date | None:
+    """ "11 December", "December 23rd", "Fri, 11 Dec 2026": the common forms, without dateparser.
+
+    dateparser reads them too, at a few milliseconds each; this keeps classifying fast.
+    """
+    months = words.get("months", [])
+    if not months:
+        return None
+    names = "|".join(rf"{m[:3]}(?:{m[3:]})?" for m in months)
+    day_first = re.search(
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? ({names})\.?(?: (\d{{4}}))?\b", text
+    )
+    month_first = re.search(rf"\b({names})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (\d{{4}}))?", text)
+    if day_first:
+        day, month, year = day_first.group(1), day_first.group(2), day_first.group(3)
+    elif month_first:
+        month, day, year = month_first.group(1), month_first.group(2), month_first.group(3)
+    else:
+        return None
+    number = next(i for i, m in enumerate(months, 1) if m.startswith(month[:3]))
+    candidates = [int(year)] if year else [today.year, today.year + 1]
+    for candidate in candidates:
+        try:
+            resolved = date(candidate, number, int(day))
+        except ValueError:
+            return None
+        if year or resolved >= today - timedelta(days=1):
+            return resolved
     return None
 
 

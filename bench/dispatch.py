@@ -144,7 +144,8 @@ def _seed_followups(*, rows: int, due: int, users: int) -> None:
     from interviews.models import Application, Candidate, Interview, Interviewer
 
     candidates = Candidate.objects.bulk_create(
-        Candidate(email=f"bench{n}@example.com", password=UNUSABLE, time_zone="Europe/London")
+        Candidate(email=f"bench{n}@example.com", password=UNUSABLE, time_zone="Europe/London",
+                  email_verified=True)
         for n in range(users)
     )
     applications = Application.objects.bulk_create(
@@ -224,7 +225,7 @@ def _seed_planned(count: int) -> None:
 
     candidates = Candidate.objects.bulk_create(
         Candidate(email=f"mail{n}@example.com", password=UNUSABLE, time_zone="Europe/London",
-                  country="GB")
+                  country="GB", email_verified=True)
         for n in range(count)
     )
     applications = Application.objects.bulk_create(

@@ -120,6 +120,13 @@ CACHES = {
         "CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}?max_entries=10000"
     ),
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that is down is a cache miss, never an error (followup_site/cache.py), and
+    # costs a request at most these timeouts, in seconds.
+    CACHES["default"]["BACKEND"] = "followup_site.cache.SafeRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.5)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
 # Two databases sharing one cache (a bench, a second checkout) never read each other's keys.
 CACHES["default"].setdefault(
     "KEY_PREFIX",
@@ -184,6 +191,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MAILERS = mailers_from_url(
     env.str("EMAIL_URL", default="consolemail://"), file_path=DATA_DIR / "mail"
 )
+if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    # Well inside the dispatcher's 5-minute lease (reminders.services.LEASE): a stalled mail
+    # server fails the email, to be retried, instead of outliving the claim. ?timeout=… in
+    # EMAIL_URL overrides it.
+    MAILERS["default"]["OPTIONS"].setdefault("timeout", 20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Follow-up <followup@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -215,6 +227,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     if CELERY_BROKER_URL.startswith("filesystem://")
     else {}
 )
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Publishing (a view's on-commit fast path, beat's ticks) gives up on a broker that is
+    # down within a fraction of a second instead of ~6 s of retries: the database outbox
+    # (reminders.models.PlanRequest) keeps the work. Workers reconnect on their own terms
+    # (CELERY_BROKER_CONNECTION_RETRY…).
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+         "socket_connect_timeout": 1, "socket_timeout": 5}
+    )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

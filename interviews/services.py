@@ -30,6 +30,12 @@ DEBRIEF_FIELDS = frozenset(
 )
 
 
+def _facts_changed(application_id: int) -> None:
+    """Announce, inside the writer's transaction, that the application's plan may change
+    (see ``signals.facts_changed``)."""
+    signals.facts_changed.send(sender=Application, application_id=application_id)
+
+
 def assign_changed(instance, fields: dict[str, Any]) -> list[str]:
     """Set the fields whose value differs; return their names (for ``update_fields``)."""
     changed = []
@@ -66,6 +72,8 @@ def application_update(
     application.save(update_fields=[*changed, "updated_at"])
     if "status" in changed:
         _record_status_change(application, old_status, at)
+    if "status" in changed or "decision_date" in changed:
+        _facts_changed(application.pk)
     if "decision_date" in changed:
         transaction.on_commit(
             lambda: signals.application_decision_date_changed.send(
@@ -116,6 +124,7 @@ def _after_interview_saved(interview: Interview, *, created: bool) -> None:
         updates["decision_date"] = interview.q_decision_by
     if updates:
         application_update(application=application, **updates)
+    _facts_changed(interview.application_id)
     transaction.on_commit(
         lambda: signals.interview_saved.send(sender=Interview, interview=interview, created=created)
     )
@@ -148,6 +157,7 @@ def interview_cancel(*, interview: Interview, at: datetime | None = None) -> boo
         return False
     interview.cancelled_at = at or timezone.now()
     interview.save(update_fields=["cancelled_at", "updated_at"])
+    _facts_changed(interview.application_id)
     transaction.on_commit(
         lambda: signals.interview_saved.send(sender=Interview, interview=interview, created=False)
     )
@@ -155,6 +165,7 @@ def interview_cancel(*, interview: Interview, at: datetime | None = None) -> boo
 
 
 def _announce_interviewer(interviewer: Interviewer) -> None:
+    _facts_changed(interviewer.application_id)
     transaction.on_commit(
         lambda: signals.interviewer_saved.send(sender=Interviewer, interviewer=interviewer)
     )
@@ -200,6 +211,7 @@ def attendance_link(*, interview: Interview, interviewer: Interviewer) -> Attend
 
 
 def _announce_attendance(interview: Interview) -> None:
+    _facts_changed(interview.application_id)
     transaction.on_commit(
         lambda: signals.attendance_changed.send(sender=Attendance, interview=interview)
     )
@@ -259,6 +271,7 @@ def debrief_save(
         changed = assign_changed(debrief, {**answers, "completed_at": debrief.completed_at or at})
         if changed:
             debrief.save(update_fields=[*changed, "updated_at"])
+    _facts_changed(interview.application_id)
     transaction.on_commit(lambda: signals.debrief_saved.send(sender=Debrief, debrief=debrief))
     return debrief
 

@@ -53,6 +53,7 @@ class NoteAlreadySent(Exception):
 def correspondence_record(**fields) -> Correspondence:
     """Record something the candidate sent; reminders about it stop once this commits."""
     correspondence = Correspondence.objects.create(**fields)
+    signals.facts_changed.send(sender=Correspondence, application_id=correspondence.application_id)
     transaction.on_commit(
         lambda: signals.correspondence_recorded.send(
             sender=Correspondence, correspondence=correspondence

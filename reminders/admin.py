@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reminders.models import FollowUp, ReminderSettings
+from reminders.models import FollowUp, PlanRequest, ReminderSettings
 
 
 @admin.register(FollowUp)
@@ -10,10 +10,19 @@ class FollowUpAdmin(admin.ModelAdmin):
     search_fields = ["key", "application__company", "owner__email"]
     list_select_related = ["application", "interviewer"]
     raw_id_fields = ["owner", "application", "interview", "interviewer"]
-    readonly_fields = ["key", "claim_token", "claimed_until", "created_at"]
+    readonly_fields = ["key", "claim_token", "claimed_until", "accepted_at", "created_at"]
 
 
 @admin.register(ReminderSettings)
 class ReminderSettingsAdmin(admin.ModelAdmin):
     list_display = ["candidate", "paused"]
     raw_id_fields = ["candidate"]
+
+
+@admin.register(PlanRequest)
+class PlanRequestAdmin(admin.ModelAdmin):
+    """Applications waiting for the minute tick to re-plan them (the outbox)."""
+
+    list_display = ["application", "requested_at"]
+    raw_id_fields = ["application"]
+    readonly_fields = ["token", "requested_at"]

@@ -15,16 +15,14 @@ class RemindersConfig(AppConfig):
         from interviews import signals as interview_signals
         from notes import signals as note_signals
         from reminders import receivers
+        from reminders import signals as reminder_signals
 
         connections = [
-            (interview_signals.application_status_changed, receivers.on_application_changed),
-            (interview_signals.application_decision_date_changed,
-             receivers.on_application_changed),
-            (interview_signals.interview_saved, receivers.on_interview_changed),
-            (interview_signals.attendance_changed, receivers.on_interview_changed),
-            (interview_signals.interviewer_saved, receivers.on_interviewer_saved),
-            (interview_signals.debrief_saved, receivers.on_debrief_saved),
-            (note_signals.correspondence_recorded, receivers.on_correspondence_recorded),
+            # Inside the writer's transaction: a re-planning request commits with the change.
+            (interview_signals.facts_changed, receivers.on_facts_changed),
+            (note_signals.facts_changed, receivers.on_facts_changed),
+            # After it committed: the fast path.
+            (reminder_signals.plans_requested, receivers.on_plans_requested),
             (note_signals.employer_message_received, receivers.on_employer_message_received),
         ]
         for signal, receiver in connections:

@@ -1,36 +1,43 @@
-"""Re-plan an application's follow-ups when one of its facts changes.
+"""How reminders hears that an application's facts changed, and plans it again.
 
-Connected in RemindersConfig.ready() to the domain signals of ``interviews`` and ``notes``,
-which are sent after their transaction commits; the planning itself runs in a worker.
+1. ``on_facts_changed`` is connected (``RemindersConfig.ready()``) to the ``facts_changed``
+   signals of ``interviews`` and ``notes``, which their services send *inside* the
+   writer's transaction: it records a re-planning request in the same transaction (the
+   outbox, ``services.plan_request``). The change and its request commit together.
+2. ``on_plans_requested`` hears that requests committed and enqueues the planning task as
+   a fast path. A broker that is down costs nothing but speed: the error is logged, never
+   raised to the view, and the minute tick plans the request.
 """
 
 from __future__ import annotations
 
+import logging
+
+from reminders import services
 from reminders.tasks import plan_application_task
+
+log = logging.getLogger(__name__)
+
+
+def on_facts_changed(sender, application_id: int, **kwargs) -> None:
+    services.plan_request(application_ids=[application_id])
+
+
+def on_plans_requested(sender, application_ids: list[int], **kwargs) -> None:
+    for application_id in application_ids:
+        try:
+            # No retry: a user's request must not wait for a broker coming back.
+            plan_application_task.apply_async((application_id,), retry=False)
+        except Exception as error:  # any broker or transport failure
+            log.warning("Could not enqueue planning (%s: %s); the minute tick will plan "
+                        "applications %s.", type(error).__name__, error, application_ids)
+            return
 
 
 def _plan(application_id: int) -> None:
-    plan_application_task.delay_on_commit(application_id)
-
-
-def on_application_changed(sender, application, **kwargs) -> None:
-    _plan(application.pk)
-
-
-def on_interview_changed(sender, interview, **kwargs) -> None:
-    _plan(interview.application_id)
-
-
-def on_interviewer_saved(sender, interviewer, **kwargs) -> None:
-    _plan(interviewer.application_id)
-
-
-def on_debrief_saved(sender, debrief, **kwargs) -> None:
-    _plan(debrief.interview.application_id)
-
-
-def on_correspondence_recorded(sender, correspondence, **kwargs) -> None:
-    _plan(correspondence.application_id)
+    # For announcements sent after their transaction committed: the request is recorded
+    # on its own, right away.
+    services.plan_request(application_ids=[application_id])
 
 
 def on_employer_message_received(sender, message, **kwargs) -> None:

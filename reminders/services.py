@@ -29,26 +29,37 @@ after ``SEND_BUDGET`` hands the rest back instead of sending on a lease that may
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 import socket
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import F, Prefetch
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.models import DateTimeField, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from followup_site import freshness
-from interviews.models import Application, Attendance, Candidate, InterviewerRole
-from reminders import rules
+from interviews.models import (
+    Application,
+    Attendance,
+    Candidate,
+    Interview,
+    Interviewer,
+    InterviewerRole,
+    StatusChange,
+)
+from reminders import rules, signals
 from reminders.emails import build_reminder_email
-from reminders.models import OPEN_STATUSES, FollowUp, ReminderSettings, Status
+from reminders.models import OPEN_STATUSES, FollowUp, PlanRequest, ReminderSettings, Status
 
 log = logging.getLogger(__name__)
 
@@ -72,14 +83,27 @@ SNOOZE = timedelta(days=2)
 # --- Facts --------------------------------------------------------------------------------
 
 
-def candidate_settings(candidate) -> rules.CandidateSettings:
-    prefs = ReminderSettings.objects.filter(candidate=candidate).first()
+def _settings_of(candidate, prefs: ReminderSettings | None) -> rules.CandidateSettings:
     return rules.CandidateSettings(
         zone=candidate.zone,
         country=str(candidate.country or ""),
         reminder_hour=candidate.reminder_hour,
         disabled_rules=frozenset(prefs.disabled_rules if prefs else ()),
     )
+
+
+def candidate_settings(candidate) -> rules.CandidateSettings:
+    return _settings_of(candidate, ReminderSettings.objects.filter(candidate=candidate).first())
+
+
+def candidates_settings(candidates) -> dict[int, rules.CandidateSettings]:
+    """The settings of several candidates, in one query."""
+    candidates = list(candidates)
+    prefs = {
+        p.candidate_id: p
+        for p in ReminderSettings.objects.filter(candidate__in=[c.pk for c in candidates])
+    }
+    return {c.pk: _settings_of(c, prefs.get(c.pk)) for c in candidates}
 
 
 def _debriefed_interview_ids(interview_ids: list[int]) -> set[int]:
@@ -93,52 +117,77 @@ def _debriefed_interview_ids(interview_ids: list[int]) -> set[int]:
     )
 
 
-def _sent_facts(application: Application) -> tuple[rules.SentFacts, ...]:
+def _sent_facts(application_ids: list[int]) -> dict[int, list[rules.SentFacts]]:
     correspondence = apps.get_model("notes", "Correspondence")
-    return tuple(
-        rules.SentFacts(kind=kind, channel=channel, sent_at=sent_at, interviewer_id=person)
-        for kind, channel, sent_at, person in correspondence.objects.filter(
-            application=application
-        ).values_list("kind", "channel", "sent_at", "interviewer_id")
-    )
+    sent: dict[int, list[rules.SentFacts]] = defaultdict(list)
+    for application_id, kind, channel, sent_at, person in correspondence.objects.filter(
+        application_id__in=application_ids
+    ).values_list("application_id", "kind", "channel", "sent_at", "interviewer_id"):
+        sent[application_id].append(
+            rules.SentFacts(kind=kind, channel=channel, sent_at=sent_at, interviewer_id=person)
+        )
+    return sent
 
 
 def application_facts(application: Application) -> rules.ApplicationFacts:
+    return applications_facts([application])[application.id]
+
+
+def applications_facts(applications: Iterable[Application]) -> dict[int, rules.ApplicationFacts]:
+    """The facts of several applications in six queries, however many there are.
+
+    The one place facts are read: planning one application and the dispatcher's re-check
+    of a whole claim (``_recheck``) use it alike.
+    """
+    applications = list(applications)
+    ids = [a.id for a in applications]
+    interviews: dict[int, list] = defaultdict(list)
     # A round the employer cancelled asks for no follow-up.
-    interviews = list(application.interviews.filter(cancelled_at__isnull=True))
-    debriefed = _debriefed_interview_ids([i.id for i in interviews])
-    interviewers = application.interviewers.prefetch_related(
-        Prefetch("attendances", queryset=Attendance.objects.only("id", "interview_id",
-                                                                 "interviewer_id"))
-    )
-    status_since = (
-        application.status_changes.filter(to_status=application.status)
-        .order_by("-changed_at")
-        .values_list("changed_at", flat=True)
-        .first()
-    )
-    return rules.ApplicationFacts(
-        id=application.id,
-        status=application.status,
-        decision_date=application.decision_date,
-        status_since=status_since,
-        interviews=tuple(
-            rules.InterviewFacts(
-                id=i.id, round_number=i.round_number, starts_at=i.starts_at,
-                ends_at=i.ends_at, booked_at=i.created_at, debriefed=i.id in debriefed,
-            )
-            for i in interviews
-        ),
-        interviewers=tuple(
-            rules.InterviewerFacts(
-                id=p.id, name=p.name, has_email=bool(p.email), has_title=bool(p.title),
-                is_hr=p.role == InterviewerRole.HR,
-                interview_ids=frozenset(a.interview_id for a in p.attendances.all()),
-            )
-            for p in interviewers
-        ),
-        sent=_sent_facts(application),
-    )
+    for interview in Interview.objects.filter(application_id__in=ids, cancelled_at__isnull=True):
+        interviews[interview.application_id].append(interview)
+    debriefed = _debriefed_interview_ids([i.id for rounds in interviews.values() for i in rounds])
+    attended: dict[int, set[int]] = defaultdict(set)
+    for person, interview_id in Attendance.objects.filter(
+        interviewer__application_id__in=ids
+    ).values_list("interviewer_id", "interview_id"):
+        attended[person].add(interview_id)
+    people: dict[int, list] = defaultdict(list)
+    for person in Interviewer.objects.filter(application_id__in=ids):
+        people[person.application_id].append(person)
+    # When each application took each status last.
+    since: dict[tuple[int, str], datetime] = {}
+    for application_id, status, at in StatusChange.objects.filter(
+        application_id__in=ids
+    ).values_list("application_id", "to_status", "changed_at"):
+        key = (application_id, status)
+        if key not in since or at > since[key]:
+            since[key] = at
+    sent = _sent_facts(ids)
+    return {
+        application.id: rules.ApplicationFacts(
+            id=application.id,
+            status=application.status,
+            decision_date=application.decision_date,
+            status_since=since.get((application.id, application.status)),
+            interviews=tuple(
+                rules.InterviewFacts(
+                    id=i.id, round_number=i.round_number, starts_at=i.starts_at,
+                    ends_at=i.ends_at, booked_at=i.created_at, debriefed=i.id in debriefed,
+                )
+                for i in interviews[application.id]
+            ),
+            interviewers=tuple(
+                rules.InterviewerFacts(
+                    id=p.id, name=p.name, has_email=bool(p.email), has_title=bool(p.title),
+                    is_hr=p.role == InterviewerRole.HR,
+                    interview_ids=frozenset(attended[p.id]),
+                )
+                for p in people[application.id]
+            ),
+            sent=tuple(sent[application.id]),
+        )
+        for application in applications
+    }
 
 
 # --- Planning -----------------------------------------------------------------------------
@@ -152,7 +201,9 @@ class PlanResult:
     closed: int = 0
 
 
-def _desired(application: Application, existing: Iterable[FollowUp], now: datetime):
+def _desired(application: Application, existing: Iterable[FollowUp], now: datetime, *,
+             facts: rules.ApplicationFacts | None = None,
+             prefs: rules.CandidateSettings | None = None):
     # Rows already emailed, being sent or snoozed by the user keep their time: the cap
     # plans around them instead of moving them.
     fixed = {
@@ -162,9 +213,10 @@ def _desired(application: Application, existing: Iterable[FollowUp], now: dateti
     }
     # The rows planned so far are facts too: a series (R8, R11) continues from how its last
     # occurrence ended, and R13 is done once the details it asked for are complete.
-    facts = replace(application_facts(application), followups=_followup_facts(existing))
+    facts = replace(facts or application_facts(application),
+                    followups=_followup_facts(existing))
     planned = rules.plan(
-        facts, candidate_settings(application.owner), now, fixed_due=fixed,
+        facts, prefs or candidate_settings(application.owner), now, fixed_due=fixed,
     )
     return {item.key: item for item in planned}
 
@@ -334,9 +386,15 @@ def followup_dismiss(*, followup: FollowUp, at: datetime | None = None) -> bool:
 
 def _user_close(followup: FollowUp, status: str, note: str, at: datetime | None) -> bool:
     at = at or timezone.now()
+    # A dispatcher sending this row holds its lock (``_send``) for one email at most: this
+    # waits for it, then wins over the dispatcher's record of the email.
     changed = FollowUp.objects.filter(pk=followup.pk, status__in=OPEN_STATUSES).update(
-        status=status, status_note=note, closed_at=at, claimed_until=None, claim_token=None
+        status=status, status_note=note, closed_at=at, claimed_until=None, claim_token=None,
+        accepted_at=None,
     )
+    if changed:
+        # Closing one occurrence of a series (R8, R11) plans the next one.
+        plan_request(application_ids=[followup.application_id], now=at)
     freshness.bump(followup.owner_id)
     followup.refresh_from_db()
     return bool(changed)
@@ -347,7 +405,8 @@ def followup_snooze(*, followup: FollowUp, at: datetime | None = None) -> bool:
     at = at or timezone.now()
     changed = FollowUp.objects.filter(pk=followup.pk, status__in=OPEN_STATUSES).update(
         status=Status.PENDING, due_at=at + SNOOZE, snoozed=True, retry_at=None,
-        claimed_until=None, claim_token=None, status_note="Snoozed for 2 days.",
+        claimed_until=None, claim_token=None, accepted_at=None,
+        status_note="Snoozed for 2 days.",
         # A new occasion: earlier delivery trouble must not count against it.
         attempts=0, last_error="",
     )
@@ -357,19 +416,70 @@ def followup_snooze(*, followup: FollowUp, at: datetime | None = None) -> bool:
 
 
 def settings_update(*, candidate, paused: bool, disabled_rules: list[str]) -> ReminderSettings:
-    prefs, _ = ReminderSettings.objects.update_or_create(
-        candidate=candidate,
-        defaults={"paused": paused, "disabled_rules": sorted(set(disabled_rules))},
-    )
-    for application_id in candidate.applications.values_list("pk", flat=True):
-        transaction.on_commit(lambda pk=application_id: _enqueue_plan(pk))
+    with transaction.atomic():
+        # The dispatcher re-reads these settings under a lock on the candidate right before
+        # each email (``_send``): taking it here first means a pause either lands before
+        # that re-read or waits for the one email in flight, never slips past it.
+        Candidate.objects.select_for_update(no_key=True).filter(pk=candidate.pk).exists()
+        prefs, _ = ReminderSettings.objects.update_or_create(
+            candidate=candidate,
+            defaults={"paused": paused, "disabled_rules": sorted(set(disabled_rules))},
+        )
+        plan_request(application_ids=candidate.applications.values_list("pk", flat=True))
     return prefs
 
 
-def _enqueue_plan(application_id: int) -> None:
-    from reminders.tasks import plan_application_task
+# --- Re-planning requests: the transactional outbox -----------------------------------------
 
-    plan_application_task.delay(application_id)
+
+def plan_request(*, application_ids: Iterable[int], now: datetime | None = None) -> None:
+    """Record, in the caller's transaction, that these applications need re-planning.
+
+    The request commits or rolls back with the change that made it: neither a broker that
+    is down nor a task lost on the way can lose it, since the minute tick plans every
+    request (``plan_requested``, from ``dispatch_due``). Once the transaction commits,
+    ``plans_requested`` is announced, and the receiver enqueues the planning task as a
+    fast path (``reminders.receivers``); this module never imports the tasks.
+    """
+    ids = sorted(set(application_ids))
+    if not ids:
+        return
+    now = now or timezone.now()
+    # Sorted, so that two writers upserting the same requests lock them in the same order.
+    PlanRequest.objects.bulk_create(
+        [PlanRequest(application_id=pk, token=uuid.uuid4(), requested_at=now) for pk in ids],
+        update_conflicts=True, unique_fields=["application"],
+        update_fields=["token", "requested_at"],
+    )
+    transaction.on_commit(
+        lambda: signals.plans_requested.send(sender=PlanRequest, application_ids=ids),
+        robust=True,
+    )
+
+
+def plan_requested(*, application_id: int | None = None, now: datetime | None = None,
+                   limit: int = 5000, batch: int = 200) -> int:
+    """Plan what the outbox asks for: one application (the fast path) or every request
+    (the minute tick), oldest first. Returns how many applications were planned.
+
+    A request is deleted only if its token is still the one read before planning: a change
+    that committed meanwhile made a new token, and its request stays for the next pass.
+    """
+    requests = PlanRequest.objects.order_by("requested_at", "application_id")
+    if application_id is not None:
+        requests = requests.filter(application_id=application_id)
+    done = 0
+    seen: set[int] = set()
+    while done < limit and (
+        chunk := list(requests.exclude(application_id__in=seen)
+                      .values_list("application_id", "token")[:batch])
+    ):
+        for pk, token in chunk:
+            plan_application(application_id=pk, now=now)
+            PlanRequest.objects.filter(application_id=pk, token=token).delete()
+            seen.add(pk)
+            done += 1
+    return done
 
 
 # --- Dispatch -----------------------------------------------------------------------------
@@ -417,9 +527,14 @@ def claim_batch(*, now: datetime, candidates: int | None = None) -> Batch | None
             claimed = cursor.fetchall()
         if claimed:
             return Batch(token=token, owners=_by_owner(claimed))
-        if not FollowUp.objects.due(now).exclude(owner__reminder_settings__paused=True).exists():
+        if not _sendable(FollowUp.objects.due(now)).exists():
             return None
     return None
+
+
+def _sendable(rows):
+    """Rows of candidates who get reminder emails: not paused, with a verified address."""
+    return rows.exclude(owner__reminder_settings__paused=True).filter(owner__email_verified=True)
 
 
 def _by_owner(claimed: list[tuple[int, int, datetime]]) -> dict[int, list[int]]:
@@ -438,13 +553,13 @@ CLAIMABLE = """
     {t}.status = %(pending)s AND {t}.due_at <= %(now)s
     AND ({t}.retry_at IS NULL OR {t}.retry_at <= %(now)s)
     AND ({t}.claimed_until IS NULL OR {t}.claimed_until <= %(now)s)
-    AND {t}.attempts < %(max_attempts)s
+    AND {t}.attempts < %(max_attempts)s AND {t}.accepted_at IS NULL
 """
 
 # The claim, in one statement: the owners of the most overdue claimable rows of unpaused
-# candidates; the first ``candidates`` of them (by their oldest due row) that no other
-# dispatcher holds; up to ``per_email`` claimable rows of each, stamped with a lease and a
-# token.
+# candidates with a verified address; the first ``candidates`` of them (by their oldest due
+# row) that no other dispatcher holds; up to ``per_email`` claimable rows of each, stamped
+# with a lease and a token.
 #
 # On PostgreSQL the candidates' rows are locked (FOR NO KEY UPDATE … SKIP LOCKED) for the
 # transaction, so that concurrent dispatchers never split one candidate's reminders into two
@@ -460,6 +575,9 @@ WITH overdue AS (
     WHERE {claimable_f}
       AND NOT EXISTS (
           SELECT 1 FROM {settings} s WHERE s.candidate_id = f.owner_id AND s.paused
+      )
+      AND EXISTS (
+          SELECT 1 FROM {candidate} c WHERE c.id = f.owner_id AND c.email_verified
       )
     ORDER BY f.due_at
     LIMIT %(window)s
@@ -504,6 +622,7 @@ def _claim_sql(database) -> str:
     return CLAIM.format(
         followup=table,
         settings=ReminderSettings._meta.db_table,
+        candidate=Candidate._meta.db_table,
         claimable_f=CLAIMABLE.format(t="f"),
         claimable_table=CLAIMABLE.format(t=table),
         lock_owner=LOCK_OWNER.format(candidate=Candidate._meta.db_table) if locking else "",
@@ -527,18 +646,28 @@ def _claim_params(database, now: datetime, token: uuid.UUID, candidates: int,
 
 
 def release_expired_leases(*, now: datetime) -> int:
-    """Release the rows of a dispatcher that died; fail those that keep killing it.
+    """Recover the rows of a dispatcher that died; fail those that keep killing it.
 
-    An expired lease does not stop a new claim: this clears it so that the planner may
-    update the row again, and shows the user the rows that failed. Returns how many rows
-    were released.
+    1. Rows whose email the SMTP server accepted (``accepted_at``) are recorded as sent:
+       a dispatcher killed between an email and the status of its rows sends nothing twice.
+    2. Rows that used up their attempts fail, where the user sees them.
+    3. The others are released: an expired lease does not stop a new claim, but clearing it
+       lets the planner update the row again.
+
+    Returns how many rows were released.
     """
     # A claimed row is due (planning leaves it alone, a snooze releases it): one range of
     # the partial index on pending rows.
-    expired = FollowUp.objects.filter(
-        status=Status.PENDING, due_at__lte=now, claimed_until__lt=now
+    due = FollowUp.objects.filter(status=Status.PENDING, due_at__lte=now)
+    accepted = due.filter(accepted_at__isnull=False).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     )
-    freshness.bump(*expired.values_list("owner_id", flat=True).distinct())
+    expired = due.filter(claimed_until__lt=now, accepted_at__isnull=True)
+    freshness.bump(*(accepted | expired).values_list("owner_id", flat=True).distinct())
+    accepted.update(
+        status=Status.REMINDED, sent_at=F("accepted_at"), accepted_at=None, claim_token=None,
+        claimed_until=None, last_error="", retry_at=None,
+    )
     expired.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Status.FAILED, claim_token=None, claimed_until=None, closed_at=now,
         last_error="The dispatcher stopped while sending this reminder, every time it tried.",
@@ -551,48 +680,66 @@ def record_sent(*, token: uuid.UUID, ids: list[int], now: datetime) -> int:
     """Mark rows reminded once the SMTP server accepted their email (one UPDATE).
 
     Only rows that still carry the claim's token: a row the user closed meanwhile keeps
-    what the user said.
+    what the user said. ``sent_at`` is when the server accepted the email, if recorded.
     """
     if not ids:
         return 0
     return FollowUp.objects.filter(id__in=ids, claim_token=token).update(
-        status=Status.REMINDED, sent_at=now, claim_token=None, claimed_until=None,
-        last_error="", retry_at=None,
+        status=Status.REMINDED,
+        sent_at=Coalesce(F("accepted_at"), Value(now, output_field=DateTimeField())),
+        accepted_at=None, claim_token=None, claimed_until=None, last_error="", retry_at=None,
     )
 
 
 def _release(token: uuid.UUID, ids: list[int]) -> None:
-    """Hand back claimed rows that were not tried; their attempt does not count."""
-    FollowUp.objects.filter(id__in=ids, claim_token=token).update(
+    """Hand back claimed rows that were not sent; their attempt does not count."""
+    FollowUp.objects.filter(id__in=ids, claim_token=token, accepted_at__isnull=True).update(
         claim_token=None, claimed_until=None, attempts=F("attempts") - 1
     )
 
 
-def _recheck(rows: list[FollowUp], now: datetime) -> list[FollowUp]:
-    """Drop (and close) claimed rows that fresh facts say should not be sent."""
-    keep = []
-    plans: dict[int, dict[str, rules.Planned]] = {}
+def _close_claimed(token: uuid.UUID, ids: list[int], status: str, note: str,
+                   now: datetime) -> None:
+    FollowUp.objects.filter(id__in=ids, claim_token=token).update(
+        status=status, status_note=note, closed_at=now, claim_token=None, claimed_until=None,
+    )
+
+
+def _recheck(rows: list[FollowUp], now: datetime) -> dict[int, tuple[str, str]]:
+    """The claimed rows that fresh facts say must not be sent: id → (status, note).
+
+    Every application of the claim is re-planned together, in memory: its facts in a fixed
+    number of queries (``applications_facts``), its settings and its rows in one each,
+    then the pure rules. Nothing is written here; planning itself is the planner's work.
+    """
+    application_ids = sorted({row.application_id for row in rows})
+    applications = list(
+        Application.objects.filter(pk__in=application_ids).select_related("owner")
+    )
+    facts = applications_facts(applications)
+    prefs = candidates_settings({a.owner for a in applications})
+    existing: dict[int, list[FollowUp]] = defaultdict(list)
+    for row in FollowUp.objects.filter(application_id__in=application_ids).only(
+        "application_id", "key", "rule", "due_at", "status", "claim_token", "snoozed",
+        "closed_at",
+    ):
+        existing[row.application_id].append(row)
+    plans = {
+        a.id: _desired(a, existing[a.id], now, facts=facts[a.id], prefs=prefs[a.owner_id])
+        for a in applications
+    }
+    stale = {}
     for row in rows:
-        if row.application_id not in plans:
-            plans[row.application_id] = plan_application(
-                application_id=row.application_id, now=now
-            ).planned
-        item = plans[row.application_id].get(row.key)
-        if item is None or item.satisfied or item.expired(now):
-            status = Status.DONE if item and item.satisfied else Status.SKIPPED
-            if item is None:
-                note = "Skipped: no longer applied when it was due."
-            elif item.satisfied:
-                note = "Done before the reminder went out."
-            else:
-                note = _too_late(item)
-            FollowUp.objects.filter(pk=row.pk, claim_token=row.claim_token).update(
-                status=status, status_note=note, closed_at=now, claim_token=None,
-                claimed_until=None,
-            )
-        else:
-            keep.append(row)
-    return keep
+        item = plans.get(row.application_id, {}).get(row.key)
+        if row.application_id in plans and row.rule in prefs[row.owner_id].disabled_rules:
+            stale[row.id] = (Status.SKIPPED, "Skipped: you switched this rule off.")
+        elif item is None:
+            stale[row.id] = (Status.SKIPPED, "Skipped: no longer applied when it was due.")
+        elif item.satisfied:
+            stale[row.id] = (Status.DONE, "Done before the reminder went out.")
+        elif item.expired(now):
+            stale[row.id] = (Status.SKIPPED, _too_late(item, prefs[row.owner_id].zone))
+    return stale
 
 
 def _is_temporary(error: Exception) -> bool:
@@ -638,11 +785,14 @@ def _close_quietly(connection) -> None:
 
 
 class _SentLog:
-    """Rows whose email went out, recorded in one UPDATE at least every ``MARK_EVERY``.
+    """Rows whose email went out, marked reminded in one UPDATE at least every
+    ``MARK_EVERY``.
 
-    Recording each email on its own would cost a round trip and an index rewrite of a few
-    rows per email; recording the whole claim at the end would widen the window in which a
-    crash makes us send again. This bounds that window to about a second of emails.
+    Each email is recorded on its rows at once (``accepted_at``, a HOT update that changes
+    no index), which is what keeps a crash from sending it again; the status, which every
+    index of the table depends on, follows here in one statement for many emails. The ids
+    are also kept in memory, so that after a database error (``_after_database_error``)
+    even an email whose own record failed is recorded, not sent again.
     """
 
     def __init__(self, token: uuid.UUID, now: datetime) -> None:
@@ -663,10 +813,11 @@ class _SentLog:
 def dispatch_one(*, now: datetime | None = None, connection=None) -> int:
     """Claim, re-check, send and record the due reminders of a few candidates.
 
-    One claim (``claim_batch``), then one email per candidate over ``connection`` (an open
-    mail backend shared by the caller's loop). Returns how many candidates were handled,
-    0 when nothing was due, so that loops (the beat task, the management command) run until
-    nothing is due.
+    One claim (``claim_batch``), one re-check of all its rows (``_recheck``), then one
+    email per candidate over ``connection`` (an open mail backend shared by the caller's
+    loop), each re-checked once more against the candidate's own state (``_send``).
+    Returns how many candidates were handled, 0 when nothing was due, so that loops (the
+    beat task, the management command) run until nothing is due.
     """
     now = now or timezone.now()
     batch = claim_batch(now=now)
@@ -677,6 +828,9 @@ def dispatch_one(*, now: datetime | None = None, connection=None) -> int:
     handled = 0
     try:
         rows = _claimed_rows(batch)
+        stale = _recheck([row for owner in rows.values() for row in owner], now)
+        for (status, note), ids in _grouped(stale).items():
+            _close_claimed(batch.token, ids, status, note, now)
         for owner_id in batch.owner_ids:
             if handled and time.monotonic() - started > SEND_BUDGET.total_seconds():
                 # Never send on a lease that may have run out: hand the rest back.
@@ -684,12 +838,66 @@ def dispatch_one(*, now: datetime | None = None, connection=None) -> int:
                                        for pk in batch.owners[owner]])
                 break
             sent.flush(unless_recent=True)
-            sent.add(_dispatch(batch.token, rows.get(owner_id, []), now, connection))
+            fresh = [row for row in rows.get(owner_id, []) if row.id not in stale]
+            _send(batch.token, owner_id, fresh, now, connection, sent)
             handled += 1
-    finally:
+    except DatabaseError as error:
+        log.warning("The database failed while dispatching (%s): recording what was sent "
+                    "and handing the rest of the claim back.", error)
+        _after_database_error(batch, sent)
+        return max(handled, 1)  # the claim is settled: the caller's loop may go on
+    except BaseException:
+        sent.flush()  # a dispatcher stopped (SystemExit, a bug) records what it sent
+        raise
+    else:
         sent.flush()
+    finally:
         freshness.bump(*batch.owner_ids)  # their rows were changed with QuerySet.update()
     return handled
+
+
+def _grouped(stale: dict[int, tuple[str, str]]) -> dict[tuple[str, str], list[int]]:
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for pk, outcome in stale.items():
+        groups[outcome].append(pk)
+    return groups
+
+
+# How long a dispatcher that lost its database keeps trying to settle its claim: well
+# inside the lease, after which lease recovery would settle it instead.
+RECONNECT_FOR = timedelta(seconds=60)
+
+
+def _after_database_error(batch: Batch, sent: _SentLog) -> None:
+    """Settle a claim after its database connection broke (a restart, a failover, a killed
+    backend), without a restart of the worker.
+
+    1. Drop the broken connection: the next query opens a new one.
+    2. As soon as the database answers (for up to ``RECONNECT_FOR``): mark reminded every
+       row whose email the SMTP server accepted, from memory, so that even the email whose
+       own record failed is not sent again; hand every other row back at once rather than
+       hold it for the rest of the lease.
+
+    If the database stays away longer, the lease runs out and lease recovery counts the
+    rows recorded as accepted as sent: only an email accepted while the database was
+    already gone can be sent a second time.
+    """
+    deadline = time.monotonic() + RECONNECT_FOR.total_seconds()
+    pause = 0.05
+    while True:
+        with contextlib.suppress(DatabaseError):  # broken: closing it is all we want
+            connections[DEFAULT_DB_ALIAS].close()
+        try:
+            sent.flush()
+            _release(batch.token, batch.ids)
+            return
+        except DatabaseError as error:
+            if time.monotonic() > deadline:
+                log.error("The database is still unreachable (%s); the lease of claim %s "
+                          "will settle it.", error, batch.token)
+                return
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
 
 
 def _claimed_rows(batch: Batch) -> dict[int, list[FollowUp]]:
@@ -704,63 +912,114 @@ def _claimed_rows(batch: Batch) -> dict[int, list[FollowUp]]:
     return rows
 
 
-def _dispatch(token: uuid.UUID, rows: list[FollowUp], now: datetime, connection) -> list[int]:
-    """Email one candidate their claimed rows; returns the ids of the rows sent."""
-    rows = _recheck(rows, now)
+def _send(token: uuid.UUID, owner_id: int, rows: list[FollowUp], now: datetime, connection,
+          sent: _SentLog) -> None:
+    """Email one candidate their claimed rows, if they still want them now.
+
+    1. Lock and re-read, right before the email, what the user can change: the rows' own
+       state (Done, Dismiss, Snooze), the candidate's pause and switched-off rules, whether
+       their address is verified and what it is now. A change committed before this wins;
+       one made now waits for this single email (the lock ends when the SMTP server has
+       answered, within its timeout), then wins over the record of it.
+    2. A paused or unverified candidate's rows are handed back: they stay due, shown in the
+       app, and go out once reminders are on again. Switched-off rules are skipped.
+    3. Send; as soon as the server accepts, record it in memory and on the rows
+       (``accepted_at``), so that a crash from here on sends nothing again.
+    """
     if not rows:
-        return []
-    owner = rows[0].owner
-    ids = [r.id for r in rows]
-    if not owner.email:
-        FollowUp.objects.filter(id__in=ids, claim_token=token).update(
-            status=Status.FAILED, claim_token=None, claimed_until=None, closed_at=now,
-            last_error="No email address on the account.",
-            status_note="Not emailed: your account has no email address.",
+        return
+    with transaction.atomic():
+        live = set(
+            FollowUp.objects.select_for_update()
+            .filter(id__in=[row.id for row in rows], claim_token=token, status=Status.PENDING)
+            .values_list("id", flat=True)
         )
-        return []
-    try:
-        message = build_reminder_email(owner=owner, followups=rows, now=now)
-        if connection is None:
-            message.send()
-        else:
-            connection.send_messages([message])
-    except (smtplib.SMTPException, OSError) as error:
-        log.warning("Reminder email to candidate %s failed: %s", owner.pk, error)
-        _record_failure(token, ids, error, now)
-        # The next message opens a fresh connection rather than reuse a broken one.
-        _close_quietly(connection)
-        return []
-    except Exception as error:
-        # A bug or bad data (a template error, an address the mail library refuses):
-        # record it on the rows, where the user sees it, instead of leaving them claimed
-        # and stopping every other candidate's reminders with it.
-        log.exception("Reminder email to candidate %s could not be built or sent", owner.pk)
-        _record_failure(token, ids, error, now)
-        _close_quietly(connection)
-        return []
-    return ids
+        fresh = (
+            Candidate.objects.select_for_update(no_key=True, of=("self",)).filter(pk=owner_id)
+            .values("email", "email_verified", "reminder_settings__paused",
+                    "reminder_settings__disabled_rules")
+            .first()
+        )
+        rows = [row for row in rows if row.id in live]
+        if fresh is None or not rows:
+            return
+        if fresh["reminder_settings__paused"] or not fresh["email_verified"]:
+            _release(token, [row.id for row in rows])
+            return
+        switched_off = set(fresh["reminder_settings__disabled_rules"] or ())
+        if off := [row.id for row in rows if row.rule in switched_off]:
+            _close_claimed(token, off, Status.SKIPPED, "Skipped: you switched this rule off.",
+                           now)
+            rows = [row for row in rows if row.rule not in switched_off]
+            if not rows:
+                return
+        ids = [row.id for row in rows]
+        if not fresh["email"]:
+            FollowUp.objects.filter(id__in=ids, claim_token=token).update(
+                status=Status.FAILED, claim_token=None, claimed_until=None, closed_at=now,
+                last_error="No email address on the account.",
+                status_note="Not emailed: your account has no email address.",
+            )
+            return
+        owner = rows[0].owner
+        owner.email = fresh["email"]  # the address of now, not of the claim
+        try:
+            message = build_reminder_email(owner=owner, followups=rows, now=now)
+            if connection is None:
+                message.send()
+            else:
+                connection.send_messages([message])
+        except DatabaseError:
+            raise  # the database, not the email: settled by dispatch_one
+        except (smtplib.SMTPException, OSError) as error:
+            log.warning("Reminder email to candidate %s failed: %s", owner_id, error)
+            _record_failure(token, ids, error, now)
+            # The next message opens a fresh connection rather than reuse a broken one.
+            _close_quietly(connection)
+            return
+        except Exception as error:
+            # A bug or bad data (a template error, an address the mail library refuses):
+            # record it on the rows, where the user sees it, instead of leaving them claimed
+            # and stopping every other candidate's reminders with it.
+            log.exception("Reminder email to candidate %s could not be built or sent", owner_id)
+            _record_failure(token, ids, error, now)
+            _close_quietly(connection)
+            return
+        sent.add(ids)
+        FollowUp.objects.filter(id__in=ids, claim_token=token).update(accepted_at=now)
 
 
 def dispatch_due(*, now: datetime | None = None, connection=None, limit: int = 10_000) -> int:
-    """Send every due reminder, one email per candidate, over one SMTP connection.
+    """The minute tick: plan what the outbox asks for, then send every due reminder, one
+    email per candidate, over one SMTP connection.
 
-    Returns the number of candidates handled (at most about ``limit``). When the mail
-    server cannot be reached nothing is claimed: the rows stay due and the next tick
-    tries again.
+    1. ``plan_requested``: changes made while the broker was down (or whose task was lost)
+       are planned before their reminders are due.
+    2. When the mail server cannot be reached nothing is claimed: the rows stay due and the
+       next tick tries again.
+    3. Leases of dispatchers that died are recovered; then claims are sent until nothing
+       is due or about ``limit`` candidates were handled. A database that goes away ends
+       the tick (what was sent is recorded, the rest handed back); the next one goes on.
+
+    Returns the number of candidates handled.
     """
     from django.core.mail import mailers
 
+    plan_requested(now=now)
     connection = connection or mailers.default
     try:
         connection.open()
     except (smtplib.SMTPException, OSError) as error:
         log.warning("Mail server unreachable (%s); due reminders wait for the next tick.", error)
         return 0
-    release_expired_leases(now=now or timezone.now())
     handled = 0
     try:
+        release_expired_leases(now=now or timezone.now())
         while handled < limit and (count := dispatch_one(now=now, connection=connection)):
             handled += count
+    except DatabaseError as error:
+        log.warning("The database failed during dispatch (%s); the next tick goes on.", error)
+        connections[DEFAULT_DB_ALIAS].close()
     finally:
         _close_quietly(connection)
     return handled

@@ -1,7 +1,11 @@
 """Thin Celery tasks: they take ids, and the services do the work.
 
-Beat only ticks (see CELERY_BEAT_SCHEDULE); the schedule itself lives in FollowUp rows, so
-a missed tick or a flushed broker loses nothing: the next tick finds every overdue row.
+Beat only ticks (see CELERY_BEAT_SCHEDULE); the schedule itself lives in FollowUp rows and
+the re-planning requests in PlanRequest rows, so a missed tick, a broker that is down or a
+flushed one loses nothing: the next tick plans every request and finds every overdue row.
+
+Only this module imports ``reminders.services``, never the reverse: the services ask for
+the fast path through a signal (``reminders.signals.plans_requested``).
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from celery import shared_task
 from reminders import services
 
 
-# Planning is idempotent (rows are keyed), so a task re-delivered after a crash is harmless.
+# The fast path of a re-planning request; planning is idempotent (rows are keyed), so a
+# task re-delivered after a crash, or one whose request the tick already planned, is
+# harmless.
 @shared_task(acks_late=True)
 def plan_application_task(application_id: int) -> None:
-    services.plan_application(application_id=application_id)
+    services.plan_requested(application_id=application_id)
 
 
 @shared_task
@@ -23,7 +29,8 @@ def plan_all_task() -> int:
 
 
 # Not acks_late: a dispatcher that dies leaves claimed rows whose lease runs out, and the
-# next tick claims them again; re-delivering the task would add nothing.
+# next tick claims them again; re-delivering the task would add nothing. Each tick first
+# plans the outbox's requests (see services.dispatch_due).
 @shared_task
 def dispatch_due_task() -> int:
     return services.dispatch_due()

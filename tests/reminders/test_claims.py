@@ -78,7 +78,10 @@ def _due(candidate):
 
 def test_a_claim_writes_only_lease_columns_and_no_index_covers_them():
     written = re.search(r"^SET (.+?)\nWHERE", services.CLAIM, re.M | re.S).group(1)
-    assert {part.split("=")[0].strip() for part in written.split(",")} == set(LEASE_COLUMNS)
+    assert {part.split("=")[0].strip() for part in written.split(",")} <= set(LEASE_COLUMNS)
+    # accepted_at, written after each email, is a lease column too: outside every index and
+    # every index predicate, so that write is a HOT update as well.
+    assert "accepted_at" in LEASE_COLUMNS
     assert not _indexed_columns() & set(LEASE_COLUMNS)
 
 
@@ -213,7 +216,9 @@ def test_past_its_send_budget_a_dispatcher_hands_the_rest_of_its_claim_back(
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_0005_turns_claimed_rows_into_pending_rows_that_keep_their_lease():
-    before = [("reminders", "0004_followup_open_owner_due")]
+    # The accounts as they were then too: later columns of the candidate would be missing
+    # from the old model but required by the table.
+    before = [("reminders", "0004_followup_open_owner_due"), ("interviews", "0002_debrief")]
     after = [("reminders", "0005_lease_without_status")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)

@@ -247,7 +247,8 @@ PEOPLE_PER_INTERVIEW = 3  # none with an email: R1 + 3 × (R2, R3, R13) = 10 due
 def _seed_due_rows() -> int:
     """250 candidates with 20 due follow-ups each (5,000), planned by the real planner."""
     candidates = Candidate.objects.bulk_create(
-        Candidate(email=f"load{n}@example.com", time_zone="Europe/London", country="GB")
+        Candidate(email=f"load{n}@example.com", time_zone="Europe/London", country="GB",
+                  email_verified=True)
         for n in range(USERS)
     )
     applications = Application.objects.bulk_create(

@@ -15,6 +15,7 @@ Accepted mail is handed to ``services.receive``, the unit the other ways in use.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import threading
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from aiosmtpd.controller import Controller
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from notes.inbox import services
 from notes.inbox.models import InboundAddress, Source
@@ -149,3 +150,12 @@ def make_controller(
         decode_data=False,
         timeout=SESSION_TIMEOUT,
     )
+
+
+def stop(controller: Controller) -> None:
+    """Close the database connection of the server's worker thread, then stop it."""
+    future = asyncio.run_coroutine_threadsafe(
+        sync_to_async(connections.close_all)(), controller.loop
+    )
+    future.result(timeout=10)
+    controller.stop()

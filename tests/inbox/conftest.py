@@ -4,6 +4,7 @@ application of the owner with a recorded interviewer."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from pathlib import Path
@@ -40,7 +41,7 @@ def make_email(
     if ics is not None:
         message.add_alternative(ics.encode(), maintype="text", subtype="calendar",
                                 params={"method": method})
-    return message.as_bytes()
+    return message.as_bytes(policy=policy.SMTP)  # CRLF, as on the wire
 
 
 def make_ics(

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from notes.inbox.smtpd import make_controller
+from notes.inbox.smtpd import stop as stop_server
 
 
 class Command(BaseCommand):
@@ -30,5 +31,5 @@ class Command(BaseCommand):
         try:
             stop.wait()
         finally:
-            controller.stop()
+            stop_server(controller)
             self.stdout.write("Stopped.")

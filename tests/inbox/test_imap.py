@@ -1,0 +1,131 @@
+"""A real Dovecot folder polled with imap-tools: each message taken once (UIDVALIDITY + UID),
+the password encrypted at rest, a server down recorded on the row and shown, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.fernet import Fernet
+from django.urls import reverse
+
+from notes.inbox import crypto, mailbox
+from notes.inbox.models import MailboxConnection, ReceivedMessage, Security, Source
+from tests.inbox.conftest import make_email, make_ics
+from tests.inbox.dovecot import start_dovecot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def imap():
+    server = start_dovecot()
+    yield server
+    server.stop()
+
+
+def connect(owner, imap, password=None) -> MailboxConnection:
+    return mailbox.mailbox_connect(
+        owner=owner,
+        password=password or imap.password,
+        host=imap.host,
+        port=imap.port,
+        security=Security.NONE,
+        username=imap.user,
+        folder="INBOX",
+    )
+
+
+def test_a_folder_polled_twice_takes_each_message_once(owner, application, imap):
+    imap.append(make_email(message_id="<one@northwind.io>", ics=make_ics()))
+    imap.append(make_email(message_id="<two@northwind.io>", body="We will decide by Friday."))
+    connection = connect(owner, imap)
+
+    assert mailbox.poll_one(connection.pk) == 2
+    assert mailbox.poll_one(connection.pk) == 0
+    imap.append(make_email(message_id="<three@northwind.io>"))
+    assert mailbox.poll_one(connection.pk) == 1
+
+    connection.refresh_from_db()
+    assert connection.last_uid == 3 and connection.uidvalidity
+    assert connection.last_error == ""
+    messages = ReceivedMessage.objects.filter(owner=owner)
+    assert messages.count() == 3
+    assert set(messages.values_list("source", flat=True)) == {Source.IMAP}
+    assert messages.get(message_id="<one@northwind.io>").invites.count() == 1
+    assert all(m.application == application for m in messages)
+
+
+def test_a_new_uidvalidity_rereads_the_folder_without_duplicates(owner, imap):
+    imap.append(make_email(message_id="<one@x>"))
+    connection = connect(owner, imap)
+    mailbox.poll_one(connection.pk)
+    MailboxConnection.objects.filter(pk=connection.pk).update(uidvalidity=1, last_uid=99)
+    assert mailbox.poll_one(connection.pk) == 0
+    connection.refresh_from_db()
+    assert connection.last_uid == 1
+    assert ReceivedMessage.objects.count() == 1
+
+
+def test_the_password_is_encrypted_at_rest_and_keys_rotate(owner, imap, settings):
+    connection = connect(owner, imap)
+    stored = bytes(connection.password_encrypted)
+    assert imap.password.encode() not in stored
+    assert crypto.decrypt(stored) == imap.password
+    new_key = Fernet.generate_key().decode()
+    settings.INBOX_ENCRYPTION_KEYS = [new_key, *settings.INBOX_ENCRYPTION_KEYS]
+    from django.core.management import call_command
+
+    call_command("inbox", "rotate-keys")
+    connection.refresh_from_db()
+    settings.INBOX_ENCRYPTION_KEYS = [new_key]  # the old key retired
+    assert crypto.decrypt(connection.password_encrypted) == imap.password
+
+
+def test_a_wrong_password_and_a_server_down_are_recorded_not_raised(owner, imap):
+    wrong = connect(owner, imap, password="not-it")
+    assert mailbox.poll_one(wrong.pk) == 0
+    wrong.refresh_from_db()
+    assert "password" in wrong.last_error
+    imap.stop()
+    down = connect(owner, imap)
+    assert mailbox.poll_one(down.pk) == 0
+    down.refresh_from_db()
+    assert down.last_error and down.last_error_at
+
+
+def test_a_leased_connection_is_not_polled_twice_at_once(owner, imap):
+    connection = connect(owner, imap)
+    assert mailbox._claim(connection.pk, connection.created_at) is not None
+    assert mailbox.poll_one(connection.pk) is None  # someone holds the lease
+
+
+def test_test_connection_and_connect_pages(owner_client, owner, imap):
+    url = reverse("inbox_mailbox_connect")
+    form = {
+        "host": imap.host, "port": imap.port, "security": Security.NONE,
+        "username": imap.user, "password": imap.password, "folder": "INBOX",
+    }
+    tested = owner_client.post(url, {**form, "test": "1"})
+    assert tested.status_code == 200
+    assert b"Connection works" in tested.content
+    assert not MailboxConnection.objects.exists()
+    bad = owner_client.post(url, {**form, "password": "wrong"})
+    assert bad.status_code == 422
+    assert b"password" in bad.content
+    assert owner_client.post(url, form).status_code == 302
+    page = owner_client.get(reverse("inbox_setup"))
+    assert imap.password.encode() not in page.content  # never shown again
+    connection = MailboxConnection.objects.get()
+    imap.stop()
+    response = owner_client.post(reverse("inbox_mailbox_poll", args=[connection.pk]))
+    assert response.status_code == 302
+    page = owner_client.get(reverse("inbox_setup"))
+    assert b"Problem" in page.content
+
+
+def test_the_beat_task_fans_out_one_poll_per_connection(owner, imap):
+    from notes.inbox.tasks import poll_all_task
+
+    imap.append(make_email(message_id="<beat@x>"))
+    connect(owner, imap)
+    assert poll_all_task.delay().get() == 1  # eager in tests: the polls ran too
+    assert ReceivedMessage.objects.filter(message_id="<beat@x>").exists()

@@ -152,8 +152,9 @@ def interviews_per_week(user, now: datetime, zone: ZoneInfo) -> BarChart:
     ])
 
 
-def days_to_decision(user) -> list[float]:
-    """For each decided application: days from its last interview to the first decision."""
+def _decisions(user) -> list[tuple[datetime, datetime | None]]:
+    """(first decision, last interview ended before it, or None) of every application with
+    a decision in its status history."""
     decided = (
         StatusChange.objects.filter(application=OuterRef("pk"), to_status__in=DECISIONS)
         .order_by("changed_at").values("changed_at")[:1]
@@ -162,15 +163,26 @@ def days_to_decision(user) -> list[float]:
         Interview.objects.filter(application=OuterRef("pk"), ends_at__lte=OuterRef("decided_at"))
         .order_by("-ends_at").values("ends_at")[:1]
     )
-    rows = (
+    return list(
         Application.objects.owned_by(user).order_by()
         .annotate(decided_at=Subquery(decided))
         .filter(decided_at__isnull=False)
         .annotate(interviewed_at=Subquery(last_interview))
-        .filter(interviewed_at__isnull=False)
         .values_list("decided_at", "interviewed_at")
     )
-    return [(decided - interviewed).total_seconds() / 86400 for decided, interviewed in rows]
+
+
+def _waits(decisions: list[tuple[datetime, datetime | None]]) -> list[float]:
+    return [
+        (decided - interviewed).total_seconds() / 86400
+        for decided, interviewed in decisions
+        if interviewed is not None
+    ]
+
+
+def days_to_decision(user) -> list[float]:
+    """For each decided application: days from its last interview to the first decision."""
+    return _waits(_decisions(user))
 
 
 def thank_you_share(user) -> Share:
@@ -190,13 +202,20 @@ class Insights:
     per_week: BarChart
     decision_days: BarChart
     median_days: float | None
-    decided: int
+    decided: int  # decisions measured: recorded after an interview
     thank_you: Share
+    decisions: int = 0  # every decision in the status history, measured or not
+
+    @property
+    def unmeasured(self) -> int:
+        """Decisions recorded before any interview of their application ended."""
+        return self.decisions - self.decided
 
 
 def insights_for(user, now: datetime | None = None) -> Insights:
     now = now or timezone.now()
-    days = days_to_decision(user)
+    decisions = _decisions(user)
+    days = _waits(decisions)
     return Insights(
         by_status=applications_by_status(user),
         per_week=interviews_per_week(user, now, user.zone),
@@ -204,4 +223,5 @@ def insights_for(user, now: datetime | None = None) -> Insights:
         median_days=round(statistics.median(days), 1) if days else None,
         decided=len(days),
         thank_you=thank_you_share(user),
+        decisions=len(decisions),
     )

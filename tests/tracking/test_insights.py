@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from followup_site.tracking import insights
-from interviews.models import StatusChange
+from interviews.models import Application, Candidate, StatusChange
 from notes.models import Correspondence, CorrespondenceKind
 from tests.factories import ApplicationFactory, InterviewFactory
 from tests.tracking.tracking_fixtures import frozen  # noqa: F401 — a fixture
@@ -131,3 +134,33 @@ def test_a_new_candidate_is_told_what_will_appear(owner_client):
 
     assertContains(response, "No applications yet.")
     assertContains(response, "No thank-you note recorded yet.")
+
+
+# --- Decisions as the status history records them --------------------------------------------
+
+
+def test_the_demo_median_wait_is_measured_from_its_recorded_decisions(db):
+    call_command("seed_demo", "--no-plan", stdout=StringIO())
+    owner = Candidate.objects.get(email="demo@example.com")
+    decided = Application.objects.owned_by(owner).filter(status__in=insights.DECISIONS)
+
+    result = insights.insights_for(owner)
+
+    assert decided.count() > 0
+    assert result.decisions == decided.count()
+    held = decided.filter(interviews__ends_at__lte=timezone.now()).distinct().count()
+    assert result.decided == held > 0
+    assert result.median_days is not None and result.median_days >= 0
+
+
+def test_decisions_recorded_before_any_interview_are_counted_not_denied(owner_client, owner):
+    application = ApplicationFactory(owner=owner, status="rejected")
+    StatusChange.objects.create(
+        application=application, from_status="applied", to_status="rejected",
+        changed_at=timezone.now() - timedelta(days=3),
+    )
+
+    response = owner_client.get(reverse("insights"))
+
+    assertContains(response, "1 decision recorded, each before any interview you logged")
+    assertNotContains(response, "No decision recorded yet")

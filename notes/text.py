@@ -302,7 +302,7 @@ _FRAGMENT = re.compile(
     r"\b(?:and|or|as\s+well\s+as|such\s+as|including|e\.g\.|i\.e\.)(?=\s|$))\s*",
     re.IGNORECASE,
 )
-_CHUNK_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:\+\+|#)?")
+_CHUNK_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*(?:\+\+|#)?")
 # A capitalised word after a lower-case one ("such as Kafka"), not a Title Case heading.
 _NAMED_IN_TEXT = re.compile(r"(?:\b[a-z][^\W_]*[,;/]?|[,;/(])\s*([A-Z][^\W_]*(?:\+\+|#)?)")
 _snowball = snowballstemmer.stemmer("english")
@@ -310,13 +310,18 @@ _snowball = snowballstemmer.stemmer("english")
 
 @functools.lru_cache(maxsize=65536)
 def term_stem(word: str) -> str:
-    """The Snowball stem of a case-folded word: "forecasting", "forecasts" → "forecast"."""
-    return _snowball.stemWord(word.replace("’", "'").removesuffix("'s"))
+    """The Snowball stem of a case-folded word: "forecasting", "forecasts" → "forecast".
+
+    A hyphenated word gives the stems of its parts, so "cross-functional" in a listing and
+    "cross functional" in a note (or the other way round) are the same term.
+    """
+    word = word.replace("’", "'").removesuffix("'s")
+    return " ".join(_snowball.stemWord(part) for part in word.split("-") if part)
 
 
 def term_words(text: str) -> list[str]:
-    """The words of a text for C4, hyphenated words split: "e-mail" is "e mail" everywhere."""
-    return _CHUNK_WORD.findall(text.replace("-", " "))
+    """The words of a text for C4, a hyphenated word as one ("cross-functional")."""
+    return _CHUNK_WORD.findall(text)
 
 
 def term_text(text: str) -> str:
@@ -500,7 +505,7 @@ def _acceptable(chunk, key, read, items, company_words, weak_words) -> bool:
         return False
     if key in items:
         return len(key) > 1 or chunk[0].isupper()  # "R", as a listed language
-    if len(chunk) == 1:
+    if len(tokens) == 1:
         # A word that recurs but only inside longer terms ("data") is theirs, not a term.
         return len(key) > 1 and (
             read.is_named(chunk[0]) or (read.counts[key] > 1 and read.alone[key] > 0)

@@ -765,3 +765,13 @@ def test_blanks_left_in_a_note_do_not_count_as_its_words():
     result = coach.c10_expresses_interest(_ctx(hint))
 
     assert result.status == Status.WARN
+
+
+def test_C4_keeps_a_hyphenated_term_whole_and_matches_it_either_way():
+    listing = "You will lead cross-functional teams and own the roadmap."
+
+    phrases = text.key_phrases(listing, role="Product Manager")
+    note = text.term_text("I ran cross functional squads.")
+
+    assert "cross-functional" in phrases
+    assert text.uses_term(note, "cross-functional")

@@ -49,6 +49,9 @@ from interviews.models import (
     StatusChange,
 )
 from notes import models as notes_models
+from notes.inbox import mailbox as inbox_mailbox
+from notes.inbox import models as inbox_models
+from notes.inbox import services as inbox_services
 from reminders.links import action_path, unsubscribe_path
 from reminders.models import FollowUp, ReminderSettings
 from tests.conftest import PASSWORD
@@ -89,6 +92,9 @@ class World:
     followup: FollowUp | None = None
     # The secret token of the owner's calendar feed (see _tracking_objects).
     calendar_token: str | None = None
+    # The Inbox's received message and connected mailbox (see _inbox_objects).
+    received_message: inbox_models.ReceivedMessage | None = None
+    mailbox: inbox_models.MailboxConnection | None = None
 
 
 @dataclass(frozen=True)
@@ -340,6 +346,35 @@ ROUTES: dict[str, Route] = {
     "export_csv": Route(Kind.SIGNED_IN, lambda w: reverse("export_csv", args=["applications"])),
     "export_vcard": _signed_in("export_vcard"),
     "data_import": Route(Kind.ACTION, _page("data_import"), post=_import_file),
+    # The Inbox (notes/inbox/urls.py).
+    "inbox": _signed_in("inbox"),
+    "inbox_upload": Route(
+        Kind.ACTION, _page("inbox_upload"), post=lambda w: {"pasted": _raw_message("<b@x>")}
+    ),
+    "inbox_message": _object("inbox_message", "received_message"),
+    "inbox_message_act": _action(
+        "inbox_message_act", "received_message", lambda w: {"action": "ignore"}
+    ),
+    "inbox_message_file": _action(
+        "inbox_message_file", "received_message", lambda w: {"application": w.application.pk}
+    ),
+    "inbox_message_new_application": _action(
+        "inbox_message_new_application",
+        "received_message",
+        lambda w: {"company": "Inbox Co", "role_title": "Engineer"},
+    ),
+    "inbox_message_delete": _action("inbox_message_delete", "received_message", lambda w: {}),
+    "inbox_setup": _signed_in("inbox_setup"),
+    "inbox_address_regenerate": Route(
+        Kind.ACTION, _page("inbox_address_regenerate"), post=lambda w: {}
+    ),
+    # Its valid POST needs a live IMAP server: tests/inbox/test_imap.py (Dovecot).
+    "inbox_mailbox_connect": Route(Kind.ACTION, _page("inbox_mailbox_connect")),
+    # Tests the stored settings and changes nothing.
+    "inbox_mailbox_test": Route(Kind.ACTION, _of("inbox_mailbox_test", "mailbox"), owned=True),
+    # Reading a mailbox that is down records the error on it: a change.
+    "inbox_mailbox_poll": _action("inbox_mailbox_poll", "mailbox", lambda w: {}),
+    "inbox_mailbox_delete": _action("inbox_mailbox_delete", "mailbox", lambda w: {}),
 }
 
 
@@ -389,6 +424,7 @@ def world(owner) -> World:
         **_notes_objects(owner, attendance),
         **_reminders_objects(owner, attendance),
         **_tracking_objects(owner),
+        **_inbox_objects(owner),
     )
 
 
@@ -428,6 +464,27 @@ def _tracking_objects(owner: Candidate) -> dict:
     return {"calendar_token": feed_regenerate(owner=owner)}
 
 
+def _raw_message(message_id: str) -> str:
+    return (
+        "From: Priya <priya@northwind.example>\r\nTo: owner@example.com\r\n"
+        f"Subject: Your application\r\nMessage-ID: {message_id}\r\n\r\n"
+        "We will get back to you by Friday.\r\n"
+    )
+
+
+def _inbox_objects(owner: Candidate) -> dict:
+    """A received message, and a mailbox whose server is down (port 1 refuses at once)."""
+    return {
+        "received_message": inbox_services.receive(
+            owner=owner, raw=_raw_message("<a@x>").encode(), source="upload"
+        ).message,
+        "mailbox": inbox_mailbox.mailbox_connect(
+            owner=owner, password="app-password", host="127.0.0.1", port=1,
+            security="none", username="owner@example.com", folder="INBOX",
+        ),
+    }
+
+
 REMINDERS_STATE = (FollowUp, ReminderSettings, CalendarFeed)
 
 
@@ -438,6 +495,10 @@ NOTES_STATE = (
     notes_models.Achievement,
     notes_models.Resource,
     notes_models.NotesSettings,
+    inbox_models.ReceivedMessage,
+    inbox_models.CalendarInvite,
+    inbox_models.InboundAddress,
+    inbox_models.MailboxConnection,
 )
 
 

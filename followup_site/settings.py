@@ -50,7 +50,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_countries",
     "formtools",
-    "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "interviews",
     "notes",
     "reminders",
@@ -69,8 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "interviews.middleware.CandidateTimezoneMiddleware",
-    # Last, as django-axes asks: it turns a lockout raised during sign-in into its page.
-    "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "followup_site.urls"
@@ -136,10 +137,12 @@ CACHES["default"].setdefault(
 )
 
 # --- Accounts -------------------------------------------------------------------------
+# django-allauth runs sign-up, sign-in (email and password, then TOTP when the candidate
+# turned it on), email verification, password change and reset. README, "Accounts".
 AUTH_USER_MODEL = "interviews.Candidate"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -147,23 +150,67 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
-
-# Sign-in throttling: lock the (email, IP) pair after 5 failures, for a cool-off period.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "interviews.auth.axes_username"
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_VERBOSE = False
-# Behind a proxy, django-axes reads the client IP from this header (see README).
-AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
-    "AXES_IP_HEADERS", default=["REMOTE_ADDR"]
-)
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_ADAPTER = "interviews.auth.AccountAdapter"
+# Each form is allauth's with every field bounded (interviews/forms.py).
+ACCOUNT_FORMS = {
+    "login": "interviews.forms.SignInForm",
+    "signup": "interviews.forms.SignUpForm",
+    "reset_password": "interviews.forms.PasswordResetForm",
+    "reset_password_from_key": "interviews.forms.PasswordResetKeyForm",
+    "change_password": "interviews.forms.PasswordChangeForm",
+    "set_password": "interviews.forms.PasswordSetForm",
+    "add_email": "interviews.forms.AddEmailForm",
+    "reauthenticate": "interviews.forms.ReauthenticateForm",
+}
+MFA_FORMS = {
+    "authenticate": "interviews.forms.MfaAuthenticateForm",
+    "reauthenticate": "interviews.forms.MfaReauthenticateForm",
+    "activate_totp": "interviews.forms.ActivateTotpForm",
+}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# "mandatory" is what lets sign-up hide whether an email has an account: a new sign-up is
+# not signed in but sent a link, exactly as a sign-up with a taken email (whose owner is sent
+# an "you already have an account" email instead). Sign-in itself does not wait for
+# verification (interviews.forms.SignInForm): an unverified candidate signs in, sees a
+# banner, and no reminder is emailed until they open the signed link sent to the address.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = env.int("EMAIL_CONFIRMATION_EXPIRE_DAYS", default=3)
+# The link asks for a click (a POST): a mail scanner fetching it verifies nothing.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# One address per account; a new one replaces the old only once it is verified.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_PREVENT_ENUMERATION = True
+# Changing the address, the password or the second factor asks for the password (or the
+# second factor) again; no emailed codes, the flows stay the ones the app tests.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Follow-up: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# Throttling by allauth (counters in the default cache): failed sign-ins per IP and per
+# email, sign-ups, reset and verification emails. See README for why not django-axes.
+# Only the changed limits are listed; allauth keeps its defaults for the others.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,{}/{}m/key".format(
+        env.int("LOGIN_FAILURE_LIMIT", default=5), env.int("LOGIN_COOLOFF_MINUTES", default=15)
+    ),
+    # A resent verification email at most once a minute per address.
+    "confirm_email": "1/m/key",
+}
+# Behind a proxy you trust, allauth reads the client IP from X-Forwarded-For: set
+# ALLAUTH_TRUSTED_PROXY_COUNT to the number of proxies in front of the app.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Follow-up"
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -1,46 +1,27 @@
+from allauth.account import urls as account_urls
+from allauth.account import views as account_views
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.http import require_POST
 
-from interviews.forms import SignInForm
-from interviews.views import signup
-
+# django-allauth's account and two-factor URLs (what allauth.urls includes here), with
+# signing out kept POST-only (allauth's own view shows a page on GET), and without the
+# emailed-code flows, which settings.py leaves off (their views only answer 403).
+_UNUSED = {
+    "account_logout",
+    "account_confirm_login_code",
+    "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code",
+}
 accounts = [
-    path("signup/", signup, name="signup"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path(
-        "password_change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
-    path("password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "password_reset/done/",
-        auth_views.PasswordResetDoneView.as_view(),
-        name="password_reset_done",
-    ),
-    path(
-        "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
+    path("logout/", require_POST(account_views.logout), name="account_logout"),
+    *(pattern for pattern in account_urls.urlpatterns if pattern.name not in _UNUSED),
+    path("2fa/", include("allauth.mfa.urls")),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Sign-up, sign-in, TOTP, email verification, passwords (django-allauth).
     path("accounts/", include(accounts)),
     path("", include("interviews.urls")),
     path("", include("notes.urls")),

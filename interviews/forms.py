@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import phonenumbers
+from allauth.account import forms as account_forms
+from allauth.account.app_settings import EmailVerificationMethod
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.text import capfirst
 
 from interviews.models import (
@@ -79,29 +83,99 @@ class PlainTextMixin:
         self.data = data
 
 
-class SignUpForm(BaseUserCreationForm):
-    class Meta:
-        model = Candidate
-        fields = ("email",)
+# --- Accounts (django-allauth's forms, bounded) ---------------------------------------
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if Candidate.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email already exists. Sign in or reset your password."
-            )
-        return email
+# RFC 5321 caps a path at 256 octets, so no deliverable address is longer than 254.
+EMAIL_MAX_CHARS = 254
+PASSWORD_MAX_CHARS = 1024
+CODE_MAX_CHARS = 64
 
 
-class SignInForm(AuthenticationForm):
-    """Sign-in by email. The error never says whether the email has an account."""
+class BoundedFieldsMixin:
+    """Caps every email, password and code field, in the page and on the server.
 
-    error_messages = {
-        "invalid_login": "That email and password do not match an account. "
-        "Passwords are case-sensitive.",
-        "inactive": "That email and password do not match an account. "
-        "Passwords are case-sensitive.",
-    }
+    allauth's password and code fields have no ``max_length``, and its email fields allow
+    320 characters where the candidate's column holds 254: a longer email would reach the
+    database (a 500). Here it is a form error, and ``maxlength`` stops the browser from
+    sending it in the first place.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField):
+                continue
+            if isinstance(field, forms.EmailField) or name == "login":
+                limit = EMAIL_MAX_CHARS
+            elif "password" in name:
+                limit = PASSWORD_MAX_CHARS
+            else:
+                limit = CODE_MAX_CHARS
+            if field.max_length is not None and field.max_length <= limit:
+                continue
+            field.validators = [
+                v for v in field.validators if not isinstance(v, MaxLengthValidator)
+            ]
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs["maxlength"] = str(limit)
+
+
+class SignInForm(BoundedFieldsMixin, account_forms.LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Email address"
+        # The page links "Forgot your password?" under the button.
+        self.fields["password"].help_text = ""
+
+    def login(self, request, redirect_url=None):
+        # Verification is mandatory for sign-up only (settings.py says why): a candidate
+        # whose address is not verified yet signs in, and a banner asks them to verify.
+        self._login.email_verification = EmailVerificationMethod.OPTIONAL
+        return super().login(request, redirect_url)
+
+
+class SignUpForm(BoundedFieldsMixin, account_forms.SignupForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["password2"].label = "Password confirmation"
+
+
+class PasswordResetForm(BoundedFieldsMixin, account_forms.ResetPasswordForm):
+    pass
+
+
+class PasswordResetKeyForm(BoundedFieldsMixin, account_forms.ResetPasswordKeyForm):
+    pass
+
+
+class PasswordChangeForm(BoundedFieldsMixin, account_forms.ChangePasswordForm):
+    pass
+
+
+class PasswordSetForm(BoundedFieldsMixin, account_forms.SetPasswordForm):
+    pass
+
+
+class AddEmailForm(BoundedFieldsMixin, account_forms.AddEmailForm):
+    pass
+
+
+class ReauthenticateForm(BoundedFieldsMixin, account_forms.ReauthenticateForm):
+    pass
+
+
+class MfaAuthenticateForm(BoundedFieldsMixin, mfa_forms.AuthenticateForm):
+    pass
+
+
+class MfaReauthenticateForm(BoundedFieldsMixin, mfa_forms.ReauthenticateForm):
+    pass
+
+
+class ActivateTotpForm(BoundedFieldsMixin, totp_forms.ActivateTOTPForm):
+    pass
 
 
 class ProfileForm(PlainTextMixin, forms.ModelForm):

@@ -281,3 +281,40 @@ def profile_update(*, candidate: Candidate, **fields) -> list[str]:
     if changed:
         candidate.save(update_fields=changed)
     return changed
+
+
+def candidate_sync_email_verified(*, candidate: Candidate) -> bool:
+    """Set ``email_verified`` from allauth's record of the candidate's current address.
+
+    The address counts as verified only when an ``EmailAddress`` row for exactly that
+    address (case-insensitive) is verified: a new address replaces the old one only once its
+    owner opened the link sent to it, and until then reminders keep going to the old one.
+    Written with ``update()`` so that a stale in-memory candidate saved later by allauth
+    cannot undo it through another field. Returns the new value.
+    """
+    from allauth.account.models import EmailAddress
+
+    email = Candidate.objects.filter(pk=candidate.pk).values_list("email", flat=True).first()
+    verified = bool(email) and EmailAddress.objects.filter(
+        user_id=candidate.pk, email__iexact=email, verified=True
+    ).exists()
+    Candidate.objects.filter(pk=candidate.pk).exclude(email_verified=verified).update(
+        email_verified=verified
+    )
+    candidate.email_verified = verified
+    return verified
+
+
+def candidate_mark_email_verified(*, candidate: Candidate) -> None:
+    """Record the candidate's current address as verified without a link (demo data, an
+    operator who checked it by other means)."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        address, _ = EmailAddress.objects.get_or_create(
+            user=candidate, email=candidate.email, defaults={"primary": True, "verified": True}
+        )
+        if not (address.verified and address.primary):
+            address.verified = address.primary = True
+            address.save(update_fields=["verified", "primary"])
+    candidate_sync_email_verified(candidate=candidate)

@@ -8,7 +8,6 @@ State changes go through ``interviews.services``.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import F, Prefetch
@@ -39,7 +38,6 @@ from interviews.forms import (
     LinkInterviewerForm,
     NewAttendeeForm,
     ProfileForm,
-    SignUpForm,
     StatusForm,
 )
 from interviews.models import (
@@ -55,19 +53,6 @@ def _region(request: HttpRequest) -> str:
 
 
 # --- Accounts ---------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome! Set your time zone so interview times are right.")
-        return redirect("profile")
-    return render(request, "registration/signup.html", {"form": form})
 
 
 @login_required

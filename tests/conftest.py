@@ -37,7 +37,6 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.AXES_ENABLED = True
     settings.SITE_URL = "http://testserver"
     # One process's memory (a shared file cache would mix up the dashboards of same-id
     # candidates from parallel test databases), emptied for every test.

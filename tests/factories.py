@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import factory
+from allauth.account.models import EmailAddress
 
 from interviews.models import (
     Application,
@@ -33,6 +34,10 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+            # allauth's record of the address, agreeing with email_verified.
+            EmailAddress.objects.create(
+                user=obj, email=obj.email, primary=True, verified=obj.email_verified
+            )
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):

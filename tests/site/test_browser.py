@@ -37,16 +37,24 @@ def _add_person_with_htmx(page: Page, name: str) -> None:
 
 
 def test_candidate_signs_up_logs_interview_and_adds_two_people_in_place(
-    live_server, page: Page, browser_errors
+    live_server, page: Page, browser_errors, mailoutbox
 ):
     page.goto(f"{live_server.url}/accounts/signup/")
     page.get_by_label("Email address").fill("Grace@Example.com")
     page.get_by_label(re.compile(r"^\W*Password\W*$")).fill(PASSWORD)
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(f"{live_server.url}/profile/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
-    page.get_by_role("link", name="New application").click()
+    # The emailed link, confirmed in the same browser, verifies the address and signs in.
+    [message] = mailoutbox
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", message.body).group(1)
+    page.goto(f"{live_server.url}{link}")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Next actions")
+    expect(page.get_by_text("Please verify")).to_have_count(0)
+
+    page.get_by_role("navigation").get_by_role("link", name="New application").click()
     page.get_by_label("Company").fill("Initech")
     page.get_by_label("Role").fill("Staff Engineer")
     page.get_by_label("Job listing text").fill("We want an engineer who mentors and ships.")

@@ -25,17 +25,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.contrib.auth.tokens import default_token_generator
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from followup_site.tracking.calendar import feed_regenerate
 from followup_site.tracking.models import CalendarFeed
@@ -60,6 +63,7 @@ from tests.factories import (
     AttendanceFactory,
     InterviewFactory,
 )
+from tests.totp import SECRET, totp
 
 NEW_PASSWORD = "a different horse, battery and staple"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -71,6 +75,7 @@ class Kind(StrEnum):
     SIGNED_IN = "page that needs sign-in"
     OBJECT = "page of one of the owner's objects"
     ACTION = "POST-only action"
+    SIGN_IN_STAGE = "step of a sign-in in progress"
 
 
 @dataclass
@@ -107,6 +112,12 @@ class Route:
     owned: bool = False
     # Signing out needs no sign-in; everything else that is not public does.
     sign_in: bool = True
+    # The page asks for the password again first (allauth's reauthentication).
+    reauth: bool = False
+    # The page exists only for a candidate with an authenticator app (TOTP).
+    totp: bool = False
+    # For the owner, the page redirects there (a page of another kind of account).
+    lands_on: Callable[[World], str] | None = None
 
 
 def _page(name: str) -> Callable[[World], str]:
@@ -118,10 +129,21 @@ def _of(name: str, attribute: str) -> Callable[[World], str]:
 
 
 def _reset_link(world: World) -> str:
-    uid = urlsafe_base64_encode(force_bytes(world.owner.pk))
     return reverse(
-        "password_reset_confirm", args=[uid, default_token_generator.make_token(world.owner)]
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(world.owner),
+            "key": default_token_generator.make_token(world.owner),
+        },
     )
+
+
+def _confirm_email_link(world: World) -> str:
+    """The signed link emailed to a new address the owner asked to change to."""
+    address, _ = EmailAddress.objects.get_or_create(
+        user=world.owner, email="moved@example.com", defaults={"verified": False}
+    )
+    return reverse("account_confirm_email", args=[EmailConfirmationHMAC(address).key])
 
 
 def _interview_data(world: World) -> dict:
@@ -180,25 +202,42 @@ def _action(name: str, of: str, post: Callable[[World], dict]) -> Route:
 
 
 ROUTES: dict[str, Route] = {
-    # Public pages: reachable without signing in.
-    "signup": _public(
-        "signup",
+    # Public pages: reachable without signing in (django-allauth's).
+    "account_signup": _public(
+        "account_signup",
         post=lambda w: {
             "email": "new@example.com",
             "password1": NEW_PASSWORD,
             "password2": NEW_PASSWORD,
         },
     ),
-    "login": _public("login", post=lambda w: {"username": w.owner.email, "password": PASSWORD}),
-    "password_reset": _public("password_reset", post=lambda w: {"email": w.owner.email}),
-    "password_reset_done": _public("password_reset_done"),
-    "password_reset_complete": _public("password_reset_complete"),
-    # The emailed link: its token is the credential.
-    "password_reset_confirm": Route(
+    "account_login": _public(
+        "account_login", post=lambda w: {"login": w.owner.email, "password": PASSWORD}
+    ),
+    "account_reset_password": _public(
+        "account_reset_password", post=lambda w: {"email": w.owner.email}
+    ),
+    "account_reset_password_done": _public("account_reset_password_done"),
+    "account_reset_password_from_key_done": _public("account_reset_password_from_key_done"),
+    "account_email_verification_sent": _public("account_email_verification_sent"),
+    "account_inactive": _public("account_inactive"),
+    # The emailed links: their signed token is the credential.
+    "account_reset_password_from_key": Route(
         Kind.RESET_LINK,
         _reset_link,
-        post=lambda w: {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        post=lambda w: {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
         sign_in=False,
+    ),
+    "account_confirm_email": Route(
+        Kind.PUBLIC, _confirm_email_link, post=lambda w: {}, sign_in=False
+    ),
+    # The second step of signing in with an authenticator app.
+    "mfa_authenticate": Route(
+        Kind.SIGN_IN_STAGE,
+        _page("mfa_authenticate"),
+        post=lambda w: {"code": totp()},
+        sign_in=False,
+        totp=True,
     ),
     # Pages of the signed-in candidate, naming no object.
     "home": _signed_in("home"),
@@ -215,15 +254,52 @@ ROUTES: dict[str, Route] = {
         "application_create",
         post=lambda w: {"company": "New Co", "role_title": "Engineer", "status": "applied"},
     ),
-    "password_change": _signed_in(
-        "password_change",
+    # The account's email, password and second factor (django-allauth's).
+    "account_email": Route(
+        Kind.SIGNED_IN,
+        _page("account_email"),
+        post=lambda w: {"email": "moved@example.com", "action_add": ""},
+        reauth=True,
+    ),
+    "account_change_password": _signed_in(
+        "account_change_password",
         post=lambda w: {
-            "old_password": PASSWORD,
-            "new_password1": NEW_PASSWORD,
-            "new_password2": NEW_PASSWORD,
+            "oldpassword": PASSWORD,
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
         },
     ),
-    "password_change_done": _signed_in("password_change_done"),
+    # For accounts without a password (none here): the owner is sent to change theirs.
+    "account_set_password": Route(
+        Kind.SIGNED_IN,
+        _page("account_set_password"),
+        lands_on=lambda w: reverse("account_change_password"),
+    ),
+    "account_reauthenticate": _signed_in(
+        "account_reauthenticate", post=lambda w: {"password": PASSWORD}
+    ),
+    "mfa_index": _signed_in("mfa_index"),
+    # Its valid POST needs the secret the page put in the session; see test_accounts.py.
+    "mfa_activate_totp": Route(Kind.SIGNED_IN, _page("mfa_activate_totp"), reauth=True),
+    "mfa_reauthenticate": Route(
+        Kind.SIGNED_IN, _page("mfa_reauthenticate"), post=lambda w: {"code": totp()}, totp=True
+    ),
+    "mfa_deactivate_totp": Route(
+        Kind.SIGNED_IN, _page("mfa_deactivate_totp"), post=lambda w: {}, reauth=True, totp=True
+    ),
+    "mfa_view_recovery_codes": Route(
+        Kind.SIGNED_IN, _page("mfa_view_recovery_codes"), reauth=True, totp=True
+    ),
+    "mfa_generate_recovery_codes": Route(
+        Kind.SIGNED_IN,
+        _page("mfa_generate_recovery_codes"),
+        post=lambda w: {},
+        reauth=True,
+        totp=True,
+    ),
+    "mfa_download_recovery_codes": Route(
+        Kind.SIGNED_IN, _page("mfa_download_recovery_codes"), reauth=True, totp=True
+    ),
     # Pages of one of the owner's objects.
     "application_detail": _object("application_detail", "application"),
     "application_edit": _object(
@@ -257,7 +333,9 @@ ROUTES: dict[str, Route] = {
     "account_delete": _signed_in("account_delete", post=lambda w: {"password": PASSWORD}),
     "account_deleted": _public("account_deleted"),
     # POST-only actions.
-    "logout": Route(Kind.ACTION, _page("logout"), post=lambda w: {}, sign_in=False),
+    "account_logout": Route(
+        Kind.ACTION, _page("account_logout"), post=lambda w: {}, sign_in=False
+    ),
     "application_status": _action(
         "application_status", "application", lambda w: {"status": "offer"}
     ),
@@ -505,19 +583,69 @@ NOTES_STATE = (
 def _state() -> dict[str, list]:
     """Everything a request could change: the rows, the sessions and the mail sent."""
     models = (
-        Candidate, Application, StatusChange, Interview, Interviewer, Attendance, Debrief,
+        Candidate, EmailAddress, Authenticator,
+        Application, StatusChange, Interview, Interviewer, Attendance, Debrief,
         *NOTES_STATE,
         *REMINDERS_STATE,
     )
     state = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
-    state["sessions"] = list(Session.objects.order_by("pk").values_list("pk", "session_data"))
+    # Signed-in sessions: an anonymous visitor's own session (allauth keeps a refused POST
+    # there to resume it after sign-in) holds nobody's data.
+    state["sessions"] = [
+        (session.pk, session.session_data)
+        for session in Session.objects.order_by("pk")
+        if "_auth_user_id" in session.get_decoded()
+    ]
     state["mail"] = [message.subject for message in mail.outbox]
     return state
 
 
-def _assert_redirects_to_sign_in(response, path: str) -> None:
+def _assert_redirects_to(response, page: str, path: str) -> None:
+    """A redirect to ``page`` that comes back to ``path`` (``next``, however quoted)."""
     assert response.status_code == 302, response.status_code
-    assert response["Location"] == f"{reverse('login')}?{urlencode({'next': path}, safe='/')}"
+    location = urlsplit(response["Location"])
+    assert location.path == page
+    assert parse_qs(location.query) == {"next": [path]}
+
+
+def _assert_redirects_to_sign_in(response, path: str) -> None:
+    _assert_redirects_to(response, reverse("account_login"), path)
+
+
+def _signed_in(client: Client) -> bool:
+    return client.get(reverse("home")).status_code == 200
+
+
+def _reauthenticate(client: Client) -> None:
+    """Type the password again, as allauth asks before changing the account's security."""
+    client.get(reverse("account_reauthenticate"))
+    response = client.post(
+        reverse("account_reauthenticate"),
+        {"password": PASSWORD, "csrfmiddlewaretoken": client.cookies["csrftoken"].value},
+    )
+    assert response.status_code == 302, response.status_code
+
+
+def _prepare(client: Client, route: Route, world: World) -> None:
+    """What the owner has or does before the route applies: an authenticator app, a
+    password typed again."""
+    if route.totp:
+        TOTP.activate(world.owner, SECRET)
+        RecoveryCodes.activate(world.owner)
+    if route.reauth:
+        _reauthenticate(client)
+    if route.kind == Kind.SIGN_IN_STAGE:
+        # The password is right; the sign-in now waits for the second factor.
+        client.get(reverse("account_login"))
+        response = client.post(
+            reverse("account_login"),
+            {
+                "login": world.owner.email,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+            },
+        )
+        assert response["Location"] == reverse("mfa_authenticate")
 
 
 def _without_secrets(content: bytes) -> bytes:
@@ -567,9 +695,53 @@ def test_admin_sends_anonymous_visitor_to_admin_sign_in(client):
 
 @pytest.mark.parametrize("name", _names(Kind.SIGNED_IN, Kind.OBJECT))
 def test_owner_can_open_every_page(client, world, name):
+    route = ROUTES[name]
     client.force_login(world.owner, backend=MODEL_BACKEND)
+    _prepare(client, route, world)
 
-    assert client.get(ROUTES[name].url(world)).status_code == 200
+    response = client.get(route.url(world))
+
+    if route.lands_on:
+        assert response.status_code == 302
+        assert response["Location"] == route.lands_on(world)
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", _names(reauth=True))
+def test_owner_is_asked_for_the_password_again_and_nothing_changes_until_then(
+    client, world, name
+):
+    """Pages that change the account's security ask for it on GET, and their POST does;
+    allauth keeps the refused POST in the session to resume it, so sessions are left out."""
+    route = ROUTES[name]
+    client.force_login(world.owner, backend=MODEL_BACKEND)
+    _prepare(client, Route(route.kind, route.url, totp=route.totp), world)
+    url = route.url(world)
+    before = {key: rows for key, rows in _state().items() if key != "sessions"}
+
+    page = client.get(url)
+    if route.post is None or page.status_code != 200:
+        _assert_redirects_to(page, reverse("account_reauthenticate"), url)
+    if route.post:
+        response = client.post(url, route.post(world))
+        assert response.status_code == 302
+        assert urlsplit(response["Location"]).path == reverse("account_reauthenticate")
+    assert {key: rows for key, rows in _state().items() if key != "sessions"} == before
+    assert _signed_in(client)
+
+
+@pytest.mark.parametrize("name", _names(Kind.SIGN_IN_STAGE))
+def test_a_sign_in_step_without_a_sign_in_in_progress_goes_back_to_sign_in(
+    client, world, name
+):
+    route = ROUTES[name]
+    before = _state()
+
+    for response in (client.get(route.url(world)), client.post(route.url(world), {})):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("account_login")
+    assert _state() == before
 
 
 @pytest.mark.parametrize("name", _names(Kind.PUBLIC, Kind.RESET_LINK))
@@ -577,9 +749,11 @@ def test_anonymous_visitor_can_open_every_public_page(client, world, name):
     response = client.get(ROUTES[name].url(world), follow=True)
 
     assert response.status_code == 200
-    if name == "password_reset_confirm":
+    if name == "account_reset_password_from_key":
         # The token moves into the session and the link redirects to the set-password form.
-        assert response.context["validlink"] is True
+        assert response.redirect_chain[0][1] == 302
+        assert "token_fail" not in response.context
+        assert "form" in response.context
     else:
         assert response.redirect_chain == []
 
@@ -590,6 +764,7 @@ def test_valid_post_changes_state(client, world, name):
     route = ROUTES[name]
     if route.kind in (Kind.SIGNED_IN, Kind.OBJECT, Kind.ACTION):
         client.force_login(world.owner, backend=MODEL_BACKEND)
+    _prepare(client, route, world)
     url = _post_url(client, route, world)
     before = _state()
 
@@ -614,10 +789,10 @@ def test_anonymous_visitor_is_sent_to_sign_in_from_every_private_url(client, wor
 
 
 def test_anonymous_sign_out_just_lands_on_sign_in_page(client, world):
-    response = client.post(reverse("logout"))
+    response = client.post(reverse("account_logout"))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("login")
+    assert response["Location"] == reverse("account_login")
 
 
 # --- (b) Outsiders get 404 on the owner's objects -----------------------------------------
@@ -681,7 +856,9 @@ def test_post_only_action_answers_get_with_405(client, world, name):
 def test_post_without_csrf_token_is_refused_and_changes_nothing(world, name):
     route = ROUTES[name]
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.owner, backend=MODEL_BACKEND)
+    if route.kind != Kind.SIGN_IN_STAGE:
+        client.force_login(world.owner, backend=MODEL_BACKEND)
+    _prepare(client, route, world)
     url = _post_url(client, route, world)
     before = _state()
 
@@ -689,4 +866,5 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(world, name):
 
     assert response.status_code == 403
     assert _state() == before
-    assert client.get(reverse("home")).status_code == 200, "still signed in"
+    if route.kind != Kind.SIGN_IN_STAGE:
+        assert client.get(reverse("home")).status_code == 200, "still signed in"

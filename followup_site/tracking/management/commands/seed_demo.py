@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from followup_site import freshness
+from interviews import services
 from interviews.models import (
     Application,
     ApplicationSource,
@@ -126,9 +127,9 @@ class Command(BaseCommand):
         if owner is None:
             owner = Candidate.objects.create_user(
                 email, password, time_zone="Europe/London", country="GB",
-                signature_name=extra.get("display_name", "Bench User"),
-                email_verified=True, **extra,
+                signature_name=extra.get("display_name", "Bench User"), **extra,
             )
+            services.candidate_mark_email_verified(candidate=owner)
         return owner
 
     @transaction.atomic

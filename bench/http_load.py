@@ -1,26 +1,35 @@
-"""Benchmark of the dashboard over HTTP: its throughput against a bare signed-in page.
+"""Benchmark of every main page over HTTP, at 20 and at 1,000 applications.
 
     .venv/bin/python bench/http_load.py                       # SQLite in a temporary folder
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_http .venv/bin/python bench/http_load.py
 
-Options: ``--applications 1000 --duration 10 --connections 4 --workers 3 --keep``.
+Options: ``--sizes 20,1000 --duration 5 --rounds 2 --connections 4 --workers 3
+--pages dashboard,board --keep``.
+
+For each size (number of applications of the one candidate):
 
 1. A database: a fresh SQLite file in a temporary folder, or the PostgreSQL database named
    in DATABASE_URL (dropped first if left over, dropped at the end unless ``--keep``).
    Migrated, then ``seed_demo --users 1 --applications N`` (one candidate with N
    applications, their interviews, people, notes and planned follow-ups);
    ``collectstatic`` for the production static files storage. PostgreSQL's statistics
-   are refreshed (``ANALYZE``), as autovacuum would after such a load.
+   are refreshed (``ANALYZE``), as autovacuum would after such a load. The per-object
+   pages use the seeded "highlight": the interview that ended yesterday, with a thank-you
+   drafted and no debrief yet, and its application.
 2. gunicorn with the production settings (``DEBUG=false``, plain HTTP) on a free loopback
    port, and a session of the seeded candidate.
 3. The load tool in a second process: ``wrk`` (Debian: ``apt-get install -y wrk``) with
    keep-alive connections, or, without it, a Python load generator in a subprocess
    (``--tool python``). Each URL is first checked to answer 200 with its page (not a
    redirect to sign in), warmed up, then loaded for ``--duration`` seconds; the URLs take
-   turns for ``--rounds`` rounds and the best round of each counts.
-4. Prints requests per second of the dashboard (``/``) and of the bare page (``/ping/``,
-   the same middleware, sign-in and layout, no content), and their ratio. Target: the
-   dashboard reaches 60 % of the bare page.
+   turns for ``--rounds`` rounds and the best round of each counts. The bare signed-in page
+   (``/ping/``: the same middleware, sign-in and layout, no content) is loaded in the same
+   turns, so each page is compared with the bare page of its own run.
+
+Prints each page's requests per second, its share of the bare page, and the 1,000 ÷ 20
+ratio (the largest size over the smallest). Targets: every page reaches 25 % of the bare
+page, and none falls below 80 % of its own smallest-size figure at the largest size (its
+cost is constant in the number of applications). Exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -41,19 +50,40 @@ from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-TARGET = 0.60
-PAGES = (("dashboard", "/", "Next actions"), ("bare page", "/ping/", "You are signed in."))
-BENCH_EMAIL = "bench-0@example.com"
+SHARE_TARGET = 0.25  # of the bare page
+GROWTH_TARGET = 0.80  # largest size ÷ smallest size
+BENCH_EMAIL = "bench{size}-0@example.com"
+BARE = "bare page"
+
+# (name, URL template, text the page must contain). {app}, {interview} and {note} are the
+# seeded highlight's ids (see _prepare).
+PAGES = (
+    ("dashboard", "/", "<title>Next actions"),
+    ("applications list", "/applications/", "<title>Your applications"),
+    ("board", "/board/", "<title>Board"),
+    ("compare", "/compare/", "<title>Compare"),
+    ("insights", "/insights/", "<title>Insights"),
+    ("timeline", "/applications/{app}/timeline/", "<title>Timeline"),
+    ("application page", "/applications/{app}/", "Follow-up plan"),
+    ("interview page", "/interviews/{interview}/", "<title>Round"),
+    ("note editor", "/notes/{note}/", "<title>Thank-you note to"),
+    ("debrief step", "/interviews/{interview}/debrief/", "<title>Debrief"),
+    ("your data", "/data/", "<title>Your data"),
+    (BARE, "/ping/", "You are signed in."),
+)
 
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--applications", type=int, default=1_000)
-    parser.add_argument("--duration", type=int, default=10, help="Seconds per measurement.")
+    parser.add_argument("--sizes", default="20,1000",
+                        help="Numbers of applications, comma-separated (default 20,1000).")
+    parser.add_argument("--duration", type=int, default=5, help="Seconds per measurement.")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=3,
                         help="gunicorn worker processes (3, as in the Dockerfile).")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--pages", default="",
+                        help="Only these pages (comma-separated names); the bare page always.")
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--keep", action="store_true", help="Keep the PostgreSQL database.")
     return parser.parse_args()
@@ -107,32 +137,52 @@ def _manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def _prepare(env: dict[str, str], applications: int) -> str:
-    """Migrate, seed and collect static files; returns a session cookie of the bench user."""
-    started = time.perf_counter()
+# Signs in the candidate seeded with a size (bench<size>-0@example.com) and finds their
+# seeded highlight: the draft thank-you note, its interview (ended yesterday, not
+# debriefed) and its application.
+SESSION_CODE = """
+import django, json, sys; django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from interviews.models import Candidate
+from notes.models import Note
+user = Candidate.objects.get(email=sys.argv[1])
+s = SessionStore()
+s[SESSION_KEY] = str(user.pk)
+s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
+s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+s.create()
+note = Note.objects.filter(application__owner=user).first()
+print(json.dumps({'key': s.session_key, 'apps': user.applications.count(),
+                  'app': note.application_id, 'interview': note.interview_id,
+                  'note': note.pk}))
+"""
+
+
+def _prepare(env: dict[str, str], sizes: list[int]) -> dict[int, dict]:
+    """Migrate, seed one candidate per size, collect static files.
+
+    Returns, per size, a session of its candidate and the ids of its highlight.
+    """
     _manage(env, "migrate", "--no-input", "-v", "0")
-    _manage(env, "seed_demo", "--users", "1", "--applications", str(applications))
-    seeded = time.perf_counter() - started
+    sessions = {}
+    for size in sizes:
+        started = time.perf_counter()
+        email = BENCH_EMAIL.format(size=size)
+        _manage(env, "seed_demo", "--users", "1", "--applications", str(size), "--email",
+                email.replace("-0@", "-{n}@"))
+        seeded = time.perf_counter() - started
+        found = subprocess.run(
+            [PYTHON, "-c", SESSION_CODE, email], cwd=BASE_DIR,
+            env=env, capture_output=True, text=True,
+        )
+        if found.returncode:
+            sys.exit(f"Could not sign the bench candidate in:\n{found.stderr}")
+        sessions[size] = json.loads(found.stdout.strip().splitlines()[-1])
+        print(f"seeded {email} with {sessions[size]['apps']} applications "
+              f"in {seeded:.1f} s", flush=True)
     _manage(env, "collectstatic", "--no-input", "-v", "0")
-    code = (
-        "import django, json; django.setup()\n"
-        "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY\n"
-        "from django.contrib.sessions.backends.db import SessionStore\n"
-        "from interviews.models import Candidate\n"
-        f"user = Candidate.objects.get(email={BENCH_EMAIL!r})\n"
-        "s = SessionStore()\n"
-        "s[SESSION_KEY] = str(user.pk)\n"
-        "s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
-        "s[HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
-        "s.create()\n"
-        "print(json.dumps({'key': s.session_key, 'apps': user.applications.count()}))\n"
-    )
-    out = subprocess.run(
-        [PYTHON, "-c", code], cwd=BASE_DIR, env=env, check=True, capture_output=True, text=True
-    ).stdout
-    session = json.loads(out.strip().splitlines()[-1])
-    print(f"seeded {session['apps']} applications for {BENCH_EMAIL} in {seeded:.1f} s")
-    return session["key"]
+    return sessions
 
 
 # --- Server -------------------------------------------------------------------------------
@@ -174,10 +224,13 @@ def _check(url: str, cookie: str, expected: str) -> None:
     opener = urllib.request.build_opener(NoRedirect)
     # A loopback http:// URL this script built.
     request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})  # noqa: S310
-    with opener.open(request, timeout=30) as response:
-        body = response.read().decode()
-        if response.status != 200 or expected not in body:
-            sys.exit(f"{url} answered {response.status} without {expected!r}.")
+    try:
+        with opener.open(request, timeout=30) as response:
+            status, body = response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        status, body = error.code, ""
+    if status != 200 or expected not in body:
+        sys.exit(f"{url} answered {status} without {expected!r}.")
 
 
 # --- Load ---------------------------------------------------------------------------------
@@ -226,12 +279,12 @@ def _load(tool: str, url: str, cookie: str, seconds: int, connections: int) -> f
     return float(match.group(1))
 
 
-def main() -> None:
-    args = _arguments()
-    tool = args.tool
-    if tool == "auto":
-        tool = "wrk" if shutil.which("wrk") else "python"
-    database_url = os.environ.get("DATABASE_URL", "")
+def _measure(args, tool: str, sizes: list[int], pages, database_url: str):
+    """Seed each size, serve them all from one server, and return each page's best req/s.
+
+    The sizes take turns page by page within each round, so a machine that gets busier
+    during the run weighs on every size alike.
+    """
     with tempfile.TemporaryDirectory(prefix="bench-http-") as folder:
         if not database_url:
             database_url = f"sqlite:///{folder}/bench.sqlite3"
@@ -242,37 +295,80 @@ def main() -> None:
         env = _environment(database_url, Path(folder) / "static")
         server = None
         try:
-            cookie = _prepare(env, args.applications)
+            sessions = _prepare(env, sizes)
             if postgres:
                 _postgres(database_url, "ANALYZE", database="bench")
             port = _free_port()
             server = _start_gunicorn(env, port, args.workers)
             base = f"http://127.0.0.1:{port}"
-            for _, path, expected in PAGES:
-                _check(base + path, cookie, expected)
-            print(f"database: {'PostgreSQL' if postgres else 'SQLite'}; gunicorn: "
-                  f"{args.workers} sync workers; load: {tool}, {args.connections} "
-                  f"connections, {args.duration} s per run, best of {args.rounds}")
-            for _, path, _ in PAGES:  # warm up: imports, template and connection caches
-                _load(tool, base + path, cookie, 2, args.connections)
-            best = {name: 0.0 for name, _, _ in PAGES}
+            targets = [  # (size, page, url, cookie)
+                (size, name, base + path.format(**sessions[size]), sessions[size]["key"])
+                for name, path, _ in pages for size in sizes
+            ]
+            expected = {name: text for name, _, text in pages}
+            for _, name, url, cookie in targets:
+                _check(url, cookie, expected[name])
+            for _, _, url, cookie in targets:  # warm up: imports, templates, connections
+                _load(tool, url, cookie, 1, args.connections)
+            best = {size: dict.fromkeys(expected, 0.0) for size in sizes}
             for _ in range(args.rounds):
-                for name, path, _ in PAGES:
-                    rate = _load(tool, base + path, cookie, args.duration, args.connections)
-                    best[name] = max(best[name], rate)
+                for size, name, url, cookie in targets:
+                    rate = _load(tool, url, cookie, args.duration, args.connections)
+                    best[size][name] = max(best[size][name], rate)
         finally:
             if server is not None:
                 server.terminate()
                 server.wait(timeout=30)
             if postgres and not args.keep:
                 _postgres(database_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-    dashboard, bare = best["dashboard"], best["bare page"]
-    ratio = dashboard / bare if bare else 0.0
-    print(f"dashboard ({args.applications} applications): {dashboard:8.1f} req/s")
-    print(f"bare signed-in page:        {bare:8.1f} req/s")
-    verdict = "meets" if ratio >= TARGET else "misses"
-    print(f"ratio: {ratio:.0%} ({verdict} the {TARGET:.0%} target)")
-    sys.exit(0 if ratio >= TARGET else 1)
+    return best
+
+
+def _report(sizes: list[int], results: dict[int, dict[str, float]]) -> bool:
+    """Print the table; returns whether every target is met."""
+    small, large = sizes[0], sizes[-1]
+    head = "".join(f"{f'{n:,} apps req/s':>17}{'share':>7}" for n in sizes)
+    ratio_head = f"{f'{large:,}÷{small:,}':>11}" if len(sizes) > 1 else ""
+    print(f"\n{'page':<19}{head}{ratio_head}")
+    ok = True
+    for name in results[small]:
+        row, misses = f"{name:<19}", []
+        for n in sizes:
+            rate, bare = results[n][name], results[n][BARE]
+            share = rate / bare if bare else 0.0
+            row += f"{rate:17.1f}{share:7.0%}"
+            if name != BARE and share < SHARE_TARGET:
+                misses.append(f"{share:.0%} of bare at {n:,}")
+        if len(sizes) > 1:
+            growth = results[large][name] / results[small][name] if results[small][name] else 0
+            row += f"{growth:11.0%}"
+            if name != BARE and growth < GROWTH_TARGET:
+                misses.append(f"{growth:.0%} of its {small:,} figure")
+        ok = ok and not misses
+        print(row + (f"   MISSES: {'; '.join(misses)}" if misses else ""))
+    print(f"targets: every page ≥ {SHARE_TARGET:.0%} of the bare page; at {large:,} "
+          f"applications ≥ {GROWTH_TARGET:.0%} of its own {small:,} figure: "
+          f"{'met' if ok else 'MISSED'}")
+    return ok
+
+
+def main() -> None:
+    args = _arguments()
+    tool = args.tool
+    if tool == "auto":
+        tool = "wrk" if shutil.which("wrk") else "python"
+    sizes = sorted(int(n) for n in args.sizes.split(","))
+    wanted = {n.strip() for n in args.pages.split(",") if n.strip()}
+    unknown = wanted - {name for name, _, _ in PAGES}
+    if unknown:
+        sys.exit(f"Unknown pages: {', '.join(sorted(unknown))}")
+    pages = [p for p in PAGES if not wanted or p[0] in wanted or p[0] == BARE]
+    database_url = os.environ.get("DATABASE_URL", "")
+    print(f"database: {'PostgreSQL' if _is_postgres(database_url) else 'SQLite'}; gunicorn: "
+          f"{args.workers} sync workers; load: {tool}, {args.connections} connections, "
+          f"{args.duration} s per run, best of {args.rounds}", flush=True)
+    results = _measure(args, tool, sizes, pages, database_url)
+    sys.exit(0 if _report(sizes, results) else 1)
 
 
 if __name__ == "__main__":

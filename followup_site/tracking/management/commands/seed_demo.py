@@ -2,6 +2,7 @@
 
     python manage.py seed_demo                       # demo@example.com / demo-password
     python manage.py seed_demo --users 5 --applications 1000
+    python manage.py seed_demo --users 1 --applications 20 --email "small-{n}@example.com"
 
 The demo account shows every part of the app; the large mode writes with bulk inserts so a
 thousand applications per user take seconds (planning their follow-ups is most of it:
@@ -101,20 +102,26 @@ class Command(BaseCommand):
                             help="Create this many bench users (bench-N@example.com).")
         parser.add_argument("--applications", type=int, default=40,
                             help="Applications per user.")
+        parser.add_argument("--email", default="bench-{n}@example.com",
+                            help="Email of the bench users, {n} their number.")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--no-plan", action="store_true",
                             help="Do not plan follow-ups (faster for huge data).")
 
-    def handle(self, *args, users: int, applications: int, seed: int, no_plan: bool, **kw):
+    def handle(
+        self, *args, users: int, applications: int, email: str, seed: int, no_plan: bool, **kw
+    ):
         if applications < 0 or users < 0:
             raise CommandError("--users and --applications must be positive.")
         rng = random.Random(seed)
         if users:
+            if "{n}" not in email:
+                raise CommandError("--email must contain {n}, the number of the user.")
             for n in range(users):
-                email = f"bench-{n}@example.com"
-                owner = self._user(email, "bench-password")
+                address = email.replace("{n}", str(n))
+                owner = self._user(address, "bench-password")
                 self._fill(owner, applications, rng, plan=not no_plan)
-                self.stdout.write(f"{email}: {applications} applications")
+                self.stdout.write(f"{address}: {applications} applications")
             return
         owner = self._user(DEMO_EMAIL, DEMO_PASSWORD, display_name="Demo Candidate")
         self._fill(owner, applications, rng, plan=not no_plan)
@@ -193,7 +200,8 @@ class Command(BaseCommand):
             by_app.setdefault(interview.application_id, []).append(interview)
         attendances, sent = [], []
         for person in people:
-            for interview in by_app.get(person.application_id, [])[:2]:
+            # The last two rounds: the highlights are last rounds, and need their people.
+            for interview in by_app.get(person.application_id, [])[-2:]:
                 attendances.append(Attendance(
                     interview=interview, interviewer=person, topics=rng.choice(TOPICS),
                     concerns=rng.choice(CONCERNS),

@@ -6,6 +6,7 @@ corpus (tests/inbox/samples/: invitations with calendars, HTML mail, forwards, r
 one warm-up round (which loads dateparser's language data and compiles the phrase set). Prints
 the rate by the process's CPU time (what one core does, whatever else the machine runs) and by
 the wall clock, and the slowest sample. The target is at least 200 messages/s on one core.
+Then hostile messages near the 10 MB cap, each of which must take bounded time.
 A benchmark, not a test: timings depend on the machine.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from notes.inbox.mime import parse_message
+from notes.inbox.mime import MessageRefused, parse_message
 from notes.inbox.understanding import understand
 
 SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "inbox" / "samples"
@@ -59,6 +60,33 @@ def main() -> None:
     print(f"median per message: {statistics.median(medians.values()) * 1000:.2f} ms; "
           f"slowest sample {slowest}: {medians[slowest] * 1000:.2f} ms")  # fmt: skip
     print(f"target >= {TARGET} messages/s: {'met' if rate >= TARGET else 'NOT met'}")
+    hostile()
+
+
+def hostile() -> None:
+    """Hostile messages near the size cap: each must be parsed or refused in bounded time."""
+    head = b"From: a@b.c\r\nSubject: x\r\n"
+    html = b"Content-Type: text/html\r\n"
+    cases = {
+        "10 MB of text": head + b"\r\n" + b"we will get back to you by " * 370_000,
+        "5 MB of spaces": head + b"\r\nget back to you by " + b" " * 5_000_000,
+        "8 MB of newlines": head + b"\r\n" + b"\r\n" * 4_000_000,
+        "9 MB of nested HTML": head
+        + html
+        + b"\r\n"
+        + b"<div><img src='http://x/y'><p>hi " * 280_000,
+        "100,000 parts": head
+        + b"Content-Type: multipart/mixed; boundary=x\r\n\r\n"
+        + b"--x\r\nContent-Type: text/plain\r\n\r\nhi\r\n" * 100_000,
+        "7 MB of quoted lines": head + b"\r\n" + b"> quoted line\r\n" * 500_000,
+    }
+    for name, raw in cases.items():
+        began = time.process_time()
+        try:
+            outcome = read_one(raw)
+        except MessageRefused as refused:
+            outcome = f"refused ({refused.reason})"
+        print(f"hostile, {name}: {time.process_time() - began:.2f} s CPU, {outcome}")
 
 
 if __name__ == "__main__":

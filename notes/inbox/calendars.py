@@ -22,7 +22,10 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 MAX_CALENDAR_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 6  # VCALENDAR > VEVENT > VALARM is 3; real files never go past 4
-MAX_LINES = 100_000
+MAX_LINES = 20_000  # a Teams invitation is ~150 lines; parsing costs ~50 µs a line
+MAX_LINE = 64 * 1024
+MAX_ATTENDEE_LINES = 1_000
+MAX_TIMEZONES = 20
 MAX_TEXT = 10_000
 MAX_PEOPLE = 200
 
@@ -136,21 +139,33 @@ def _check_shape(text: str, *, max_events: int) -> None:
     lines = text.splitlines()
     if len(lines) > MAX_LINES:
         raise CalendarRefused("The calendar has too many lines to be an invitation.")
-    depth = 0
-    events = 0
+    depth = events = timezones = attendees = 0
     for line in lines:
-        if line[:4].upper() not in ("BEGI", "END:"):
+        if len(line) > MAX_LINE:
+            raise CalendarRefused("The calendar has a line over 64 KB; it was not read.")
+        head = line[:8].upper()
+        if head.startswith("ATTENDEE"):
+            attendees += 1
+            if attendees > MAX_ATTENDEE_LINES:
+                raise CalendarRefused("The calendar lists too many attendees to be an invitation.")
+            continue
+        if head[:4] not in ("BEGI", "END:"):
             continue
         if _BEGIN.match(line):
             depth += 1
             if depth > MAX_DEPTH:
                 raise CalendarRefused("The calendar is nested too deeply to be read.")
-            if line[6:].strip().upper() == "VEVENT":
+            name = line[6:].strip().upper()
+            if name == "VEVENT":
                 events += 1
                 if events > max_events:
                     raise CalendarRefused(
                         f"The calendar has over {max_events} events; an invitation has a few."
                     )
+            elif name == "VTIMEZONE":
+                timezones += 1
+                if timezones > MAX_TIMEZONES:
+                    raise CalendarRefused("The calendar has too many time zones to be read.")
         elif _END.match(line):
             depth = max(0, depth - 1)
 

@@ -202,7 +202,7 @@ HOSTILE = [
         "The calendar has over 50 events; an invitation has a few.",
     ),
     (
-        ("BEGIN:VCALENDAR\r\n" + "BEGIN:X-NEST\r\n" * 10_000 + "END:X-NEST\r\n" * 10_000).encode(),
+        ("BEGIN:VCALENDAR\r\n" + "BEGIN:X-NEST\r\n" * 5_000 + "END:X-NEST\r\n" * 5_000).encode(),
         "The calendar is nested too deeply to be read.",
     ),
     (
@@ -210,8 +210,20 @@ HOSTILE = [
         "The calendar is over 2 MB; it was not read.",
     ),
     (
-        ("BEGIN:VCALENDAR\r\n" + "X:1\r\n" * 200_000).encode(),
+        ("BEGIN:VCALENDAR\r\n" + "X:1\r\n" * 30_000).encode(),
         "The calendar has too many lines to be an invitation.",
+    ),
+    (
+        f"BEGIN:VCALENDAR\r\n{VEVENT}".replace("END:VEVENT", "ATTENDEE:mailto:a@b.c\r\n" * 1001),
+        "The calendar lists too many attendees to be an invitation.",
+    ),
+    (
+        "BEGIN:VCALENDAR\r\n" + "BEGIN:VTIMEZONE\r\nTZID:Z\r\nEND:VTIMEZONE\r\n" * 21,
+        "The calendar has too many time zones to be read.",
+    ),
+    (
+        f"BEGIN:VCALENDAR\r\nATTENDEE{';X=1' * 20_000}:mailto:a@b.c\r\n",
+        "The calendar has a line over 64 KB; it was not read.",
     ),
 ]
 

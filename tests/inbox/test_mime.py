@@ -320,3 +320,24 @@ def test_fuzz_mangled_messages_give_a_parse_or_a_refusal(sample, edits):
 @given(parts=st.lists(st.one_of(st.sampled_from(TOKENS), st.binary(max_size=20)), max_size=30))
 def test_fuzz_messages_built_from_random_pieces_give_a_parse_or_a_refusal(parts):
     check_message(b"From: a@b.c\r\n" + b"".join(parts))
+
+
+def test_a_message_with_thousands_of_parts_is_refused_before_parsing():
+    raw = (
+        b"From: a@b.c\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n"
+        + b"--x\r\nContent-Type: text/plain\r\n\r\nhi\r\n" * 2000
+        + b"--x--"
+    )
+    with pytest.raises(MessageRefused, match="over 1000 parts"):
+        parse_message(raw)
+
+
+def test_a_huge_or_deeply_nested_html_body_is_shown_as_text_only():
+    raw = (
+        b"From: a@b.c\r\nSubject: x\r\nContent-Type: text/html\r\n\r\n"
+        + b"<div><p>we regret to inform you " * 12_000
+    )
+    message = parse_message(raw)
+    assert message.safe_html is None
+    assert message.full_text.startswith("we regret to inform you")
+    assert "The HTML version is too large to show safely; it is shown as text." in message.problems

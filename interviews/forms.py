@@ -481,3 +481,25 @@ class DebriefAnswersForm(PlainTextMixin, forms.Form):
 
 class DebriefReviewForm(forms.Form):
     """Step 4: nothing to fill in; the page shows every step before saving."""
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting the account asks for the password: an open session alone (a borrowed
+    laptop) must not be enough to erase everything."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        max_length=PASSWORD_MAX_CHARS,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: Candidate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password. Nothing was deleted.")
+        return password

@@ -7,6 +7,8 @@ from interviews import board, views
 # nothing of.
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/delete/", views.account_delete, name="account_delete"),
+    path("goodbye/", views.account_deleted, name="account_deleted"),
     path("applications/new/", views.application_create, name="application_create"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),

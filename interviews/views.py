@@ -7,7 +7,9 @@ State changes go through ``interviews.services``.
 
 from __future__ import annotations
 
+from allauth.core import ratelimit
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import F, Prefetch
@@ -27,6 +29,7 @@ from interviews.access import (
     get_interviewer_for_user,
 )
 from interviews.forms import (
+    AccountDeleteForm,
     ApplicationForm,
     AttendanceForm,
     DebriefAnswersForm,
@@ -66,6 +69,30 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Profile saved.")
         return redirect("profile")
     return render(request, "interviews/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Delete the account and all its data, once the password confirms it; then sign out."""
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        # Guessing the password through this form is throttled like re-authentication.
+        # The password is not even checked then, so the answer tells nothing about it.
+        if not ratelimit.consume(request, action="reauthenticate", user=request.user):
+            form = AccountDeleteForm(user=request.user)
+            context = {"form": form, "throttled": True}
+            return render(request, "interviews/account_delete.html", context, status=429)
+        if form.is_valid():
+            services.candidate_delete(candidate=request.user)
+            logout(request)
+            return redirect("account_deleted")
+    return render(request, "interviews/account_delete.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def account_deleted(request: HttpRequest) -> HttpResponse:
+    return render(request, "interviews/account_deleted.html")
 
 
 # --- Applications -----------------------------------------------------------------------

@@ -44,6 +44,11 @@ CORPUS = [
     ("outlook_teams_invite.eml", utc(2026, 12, 10, 13, 30), utc(2026, 12, 10, 14, 30),
      "Europe/Berlin", "teams", "katrin.schneider@contoso-gmbh.de",
      ("david.okafor@contoso-gmbh.de",)),
+    ("google_update.eml", utc(2026, 12, 9, 18), utc(2026, 12, 9, 19), "America/New_York", "meet",
+     "priya.raman@northwind.io", ("marco.verdi@northwind.io",)),
+    ("outlook_cancel.eml", utc(2026, 12, 10, 13, 30), utc(2026, 12, 10, 14, 30),
+     "Europe/Berlin", "teams", "katrin.schneider@contoso-gmbh.de",
+     ("david.okafor@contoso-gmbh.de",)),
     ("outlook_pacific_no_vtimezone.ics", utc(2026, 12, 9, 17, 30), utc(2026, 12, 9, 18, 30),
      "America/Los_Angeles", "", "tbecker@fabrikam.com", ("lwong@fabrikam.com",)),
     ("outlook_display_zone.ics", utc(2026, 12, 11, 10), utc(2026, 12, 11, 11),
@@ -309,3 +314,10 @@ def check_calendar(data: bytes) -> None:
         assert isinstance(invite, Invite)
         assert invite.starts_at.tzinfo is UTC and invite.ends_at >= invite.starts_at
         assert all("@" in person.email for person in invite.attendees)
+
+
+def test_google_and_outlook_keep_the_uid_across_update_and_cancellation():
+    invite, update = invite_of("google_invite.eml"), invite_of("google_update.eml")
+    assert invite.uid == update.uid and (invite.sequence, update.sequence) == (0, 1)
+    teams, cancel = invite_of("outlook_teams_invite.eml"), invite_of("outlook_cancel.eml")
+    assert teams.uid == cancel.uid and cancel.method == "CANCEL" and cancel.cancelled

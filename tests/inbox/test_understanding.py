@@ -32,6 +32,8 @@ CORPUS = [
     ("google_invite.eml", "invitation", None, 1, None),
     ("outlook_teams_invite.eml", "invitation", None, 1, None),
     ("zoom_invite.eml", "invitation", None, 1, None),
+    ("google_update.eml", "invitation", None, 1, None),
+    ("outlook_cancel.eml", "invitation", None, 1, None),
     ("ats_invite.eml", "invitation", None, 1, "Your interview has been scheduled"),
     ("ats_update.eml", "invitation", None, 1, None),
     ("ats_cancel.eml", "invitation", None, 1, None),
@@ -40,9 +42,11 @@ CORPUS = [
     ("scheduling_availability.eml", "scheduling", None, 0, "send me a few times that work"),
     ("scheduling_link.eml", "scheduling", None, 0, "use the link below to select"),
     ("scheduling_are_you_available.eml", "scheduling", None, 0, "Are you available on"),
+    ("scheduling_times_offered.eml", "scheduling", None, 0, "Which of these slots works"),
     ("rejection_move_forward.eml", "rejection", None, 0,
      "decided to move forward with other candidates"),
     ("rejection_filled.eml", "rejection", None, 0, "position has been filled"),
+    ("rejection_another_candidate.eml", "rejection", None, 0, "gone with another candidate"),
     ("rejection_html.eml", "rejection", None, 0, "regret to inform you"),
     ("forwarded_rejection.eml", "rejection", None, 0, "will not be moving forward"),
     ("broken_charset.eml", "rejection", None, 0, "regret to inform you"),
@@ -52,6 +56,8 @@ CORPUS = [
      "expect to make a final decision by 11 December"),
     ("decision_two_weeks.eml", "decision_date", date(2026, 12, 18), 0,
      "hear from us within the next two weeks"),
+    ("decision_early_next_week.eml", "decision_date", date(2026, 12, 8), 0,
+     "let you know early next week"),
     ("delay_next_week.eml", "delay", date(2026, 12, 25), 0, "taking a bit longer than expected"),
     ("delay_no_date.eml", "delay", None, 0, "haven't yet made a decision"),
     ("on_hold.eml", "on_hold", None, 0, "position is on hold"),
@@ -196,3 +202,20 @@ def test_relative_and_absolute_dates_resolve_against_the_message_date(text, expe
 def test_resolving_an_end_of_week_on_a_saturday_gives_the_coming_friday():
     saturday = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
     assert resolve_date("the end of the week", saturday) == date(2026, 12, 11)
+
+
+def test_google_and_outlook_updates_and_cancellations_are_told_apart():
+    assert suggest("google_update.eml").summary == (
+        "The interview was moved to Wed 9 Dec 2026, 13:00 (America/New_York)."
+    )
+    cancelled = suggest("outlook_cancel.eml")
+    assert cancelled.invites[0].cancelled
+    assert (
+        cancelled.summary
+        == "The interview on Thu 10 Dec 2026, 14:30 (Europe/Berlin) was cancelled."
+    )
+
+
+def test_proposed_times_in_words_are_a_scheduling_request_not_an_invitation():
+    # Times are named, but nothing is booked: the user picks one.
+    assert suggest("scheduling_times_offered.eml").kind == "scheduling"

@@ -23,7 +23,6 @@ class RemindersConfig(AppConfig):
             (note_signals.facts_changed, receivers.on_facts_changed),
             # After it committed: the fast path.
             (reminder_signals.plans_requested, receivers.on_plans_requested),
-            (note_signals.employer_message_received, receivers.on_employer_message_received),
         ]
         for signal, receiver in connections:
             signal.connect(receiver, dispatch_uid=f"reminders.{receiver.__name__}.{id(signal)}")

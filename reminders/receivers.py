@@ -38,9 +38,3 @@ def _plan(application_id: int) -> None:
     # For announcements sent after their transaction committed: the request is recorded
     # on its own, right away.
     services.plan_request(application_ids=[application_id])
-
-
-def on_employer_message_received(sender, message, **kwargs) -> None:
-    # There is news now: the status check and check-in (R6, R7) are re-planned.
-    if message.application_id:
-        _plan(message.application_id)

@@ -57,6 +57,7 @@ from interviews.models import (
     InterviewerRole,
     StatusChange,
 )
+from notes.inbox.services import employer_last_wrote
 from reminders import rules, signals
 from reminders.emails import build_reminder_email
 from reminders.models import OPEN_STATUSES, FollowUp, PlanRequest, ReminderSettings, Status
@@ -134,7 +135,7 @@ def application_facts(application: Application) -> rules.ApplicationFacts:
 
 
 def applications_facts(applications: Iterable[Application]) -> dict[int, rules.ApplicationFacts]:
-    """The facts of several applications in six queries, however many there are.
+    """The facts of several applications in seven queries, however many there are.
 
     The one place facts are read: planning one application and the dispatcher's re-check
     of a whole claim (``_recheck``) use it alike.
@@ -163,6 +164,7 @@ def applications_facts(applications: Iterable[Application]) -> dict[int, rules.A
         if key not in since or at > since[key]:
             since[key] = at
     sent = _sent_facts(ids)
+    wrote = employer_last_wrote(ids)  # received mail filed to each application
     return {
         application.id: rules.ApplicationFacts(
             id=application.id,
@@ -185,6 +187,7 @@ def applications_facts(applications: Iterable[Application]) -> dict[int, rules.A
                 for p in people[application.id]
             ),
             sent=tuple(sent[application.id]),
+            employer_last_wrote_at=wrote.get(application.id),
         )
         for application in applications
     }

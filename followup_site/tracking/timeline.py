@@ -1,10 +1,11 @@
 """One application's story in one chronological list.
 
 Status changes and interviews (``interviews``), debriefs, notes sent (``notes``'
-Correspondence) and the reminders emailed with their outcome (``FollowUp``): it reads
-every app, hence this module in the tracking room; it only reads.
+Correspondence), the employer's mail received (the Inbox) and the reminders emailed with
+their outcome (``FollowUp``): it reads every app, hence this module in the tracking room;
+it only reads.
 
-Four queries per application whatever its size or the candidate's number of applications;
+Five queries per application whatever its size or the candidate's number of applications;
 rows are turned into plain ``Event`` values, so the template needs no further query.
 """
 
@@ -17,13 +18,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from interviews.models import Application, ApplicationStatus
-from notes.models import Correspondence
+from notes.models import Correspondence, ReceivedMessage
 from reminders.models import FollowUp, Status
 
 
 @dataclass(frozen=True)
 class Event:
-    """One entry. ``kind``: status, interview, debrief, sent, reminder."""
+    """One entry. ``kind``: status, interview, debrief, sent, received, reminder."""
 
     at: datetime
     kind: str
@@ -92,6 +93,23 @@ def _sent_events(application: Application) -> list[Event]:
     ]
 
 
+def _received_events(application: Application) -> list[Event]:
+    """What the employer wrote (the Inbox's messages filed here): inbound correspondence."""
+    rows = (
+        ReceivedMessage.objects.employer_mail()
+        .filter(application=application)
+        .only("id", "subject", "sender_name", "sender_email", "written_at", "received_at")
+    )
+    return [
+        Event(
+            min(m.wrote_at, m.received_at), "received",
+            f"{m.sender_name or m.sender_email or 'The employer'} wrote",
+            detail=m.subject, url=m.get_absolute_url(), order=m.pk,
+        )
+        for m in rows
+    ]
+
+
 def _outcome(followup: FollowUp) -> str:
     if followup.status == Status.FAILED:
         return f"could not be emailed: {followup.last_error}" if followup.last_error else (
@@ -124,9 +142,10 @@ def timeline_for(application: Application, now: datetime | None = None) -> Timel
         *_status_events(application),
         *_interview_events(application),
         *_sent_events(application),
+        *_received_events(application),
         *_reminder_events(application),
     ]
-    kinds = ("status", "interview", "debrief", "sent", "reminder")
+    kinds = ("status", "interview", "debrief", "sent", "received", "reminder")
     events.sort(key=lambda e: (e.at, kinds.index(e.kind), e.order))
     return Timeline(
         past=[e for e in events if e.at <= now],

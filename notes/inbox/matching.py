@@ -135,9 +135,10 @@ def company_matches_domain(company: str, domain: str) -> bool:
     words = _company_words(company)
     if not words or not domain:
         return False
-    joined = "".join(words)
     labels = _domain_labels(domain)
-    return joined in labels or (len(words[0]) >= 4 and words[0] in labels)
+    # "Acme Corp" is acme.com, acmecorp.com or acme-corp.co.uk.
+    names = {"".join(words), "".join(re.findall(r"[a-z0-9]+", company.lower()))}
+    return bool(names & labels) or (len(words[0]) >= 4 and words[0] in labels)
 
 
 def company_in_text(company: str, text: str) -> bool:

@@ -165,14 +165,17 @@ def _unique(texts) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
-def _decided(matches: list[_Match]) -> bool:
-    """A kind is present with one strong phrase, or two different weak ones."""
-    if any(m.strong for m in matches):
-        return True
+def _strong(matches: list[_Match]) -> bool:
+    return any(m.strong for m in matches)
+
+
+def _weak(matches: list[_Match]) -> bool:
+    """Two different weak phrases of one kind ("unfortunately" … "keep your CV on file")."""
     return len({m.text.lower() for m in matches if not m.strong}) >= 2
 
 
 _TIME = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:.h]\d{2}\b", re.I)
+_WEAK_ORDER = ("offer", "rejection", "on_hold", "scheduling", "delay")
 
 
 def _kind(
@@ -181,20 +184,25 @@ def _kind(
     text: str,
     decision: date | None,
 ) -> str:
+    """The kind by precedence: first among strong phrases, and only then among weak ones, so
+    "Unfortunately I regret I must reschedule our interview" is a scheduling request."""
     if invites:
         return "invitation"
     for kind in ("offer", "rejection", "on_hold"):
-        if _decided(matches.get(kind, [])):
+        if _strong(matches.get(kind, [])):
             return kind
-    invited = any(m.strong for m in matches.get("invitation", []))
+    invited = _strong(matches.get("invitation", []))
     if invited and _TIME.search(text):
         return "invitation"
-    if _decided(matches.get("scheduling", [])) or invited:
+    if invited or _strong(matches.get("scheduling", [])):
         return "scheduling"
-    if _decided(matches.get("delay", [])):
+    if _strong(matches.get("delay", [])):
         return "delay"
     if decision is not None:
         return "decision_date"
+    for kind in _WEAK_ORDER:
+        if _weak(matches.get(kind, [])):
+            return kind
     return "other"
 
 

@@ -219,3 +219,63 @@ def test_google_and_outlook_updates_and_cancellations_are_told_apart():
 def test_proposed_times_in_words_are_a_scheduling_request_not_an_invitation():
     # Times are named, but nothing is booked: the user picks one.
     assert suggest("scheduling_times_offered.eml").kind == "scheduling"
+
+
+def words(body: str, subject: str = "Our interview") -> Suggestion:
+    raw = (
+        f"From: Priya Raman <priya.raman@northwind.io>\r\nTo: anna.lee@example.com\r\n"
+        f"Subject: {subject}\r\nDate: Tue, 1 Dec 2026 17:00:00 +0000\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+    ).encode() + body.encode()
+    return understand(parse_message(raw), own_addresses=OWN)
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # weak words of one kind lose to a strong phrase of another
+        ("Unfortunately, and I regret this, I need to reschedule our interview.", "scheduling"),
+        ("Unfortunately the team is travelling, so we will get back to you by Friday.",
+         "decision_date"),
+        # weak words alone, two of a kind, still count
+        ("Unfortunately, after careful consideration, we regret we cannot continue.", "rejection"),
+        # one weak word is not enough
+        ("Unfortunately it rained on the day of your visit. Thanks for coming!", "other"),
+        ("Could you bring your ID for reception? Thanks.", "other"),
+        ("We would like to offer you a coffee when you arrive.", "other"),
+    ],
+)  # fmt: skip
+def test_weak_phrases_count_only_in_pairs_and_after_every_strong_one(body, kind):
+    assert words(body).kind == kind
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "We would like to offer you the Senior Designer position.",
+        "I am pleased to offer you a full-time role as Data Engineer.",
+        "We are happy to offer you the job!",
+        "Please find attached your offer letter.",
+    ],
+)
+def test_offers_in_several_phrasings(body):
+    assert words(body).kind == "offer"
+
+
+@pytest.mark.parametrize(
+    ("body", "decision"),
+    [
+        ("We will get back to you by Friday.", date(2026, 12, 4)),
+        ("You will hear from us by the end of next week.", date(2026, 12, 11)),
+        ("We expect to make a decision within 10 business days.", date(2026, 12, 15)),
+        ("We'll let you know by December 18th.", date(2026, 12, 18)),
+        ("We should have an update for you by the end of the month.", date(2026, 12, 31)),
+        ("I will be in touch early next week.", date(2026, 12, 8)),
+        ("I will reach out to you next week.", date(2026, 12, 11)),
+        ("I will be in touch with the team.", None),  # no date: nothing to set
+    ],
+)
+def test_r6_decision_dates_in_several_phrasings(body, decision):
+    suggestion = words(body, subject="Next steps")
+    assert suggestion.decision_date == decision
+    assert suggestion.kind == ("decision_date" if decision else "other")

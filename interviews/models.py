@@ -131,6 +131,24 @@ class ApplicationQuerySet(models.QuerySet):
     def owned_by(self, user) -> ApplicationQuerySet:
         return self.filter(owner=user)
 
+    def still_open(self) -> ApplicationQuerySet:
+        """Applications still in play: not accepted, rejected, withdrawn nor filled."""
+        return self.exclude(
+            status__in={*ApplicationStatus.closed(), ApplicationStatus.REJECTED}
+        )
+
+    def debriefed(self) -> ApplicationQuerySet:
+        """Those with at least one debrief, ``last_debriefed_at`` the start of the latest
+        debriefed interview (to list the freshest first)."""
+        latest = (
+            Debrief.objects.filter(interview__application=OuterRef("pk"))
+            .order_by("-interview__starts_at")
+            .values("interview__starts_at")[:1]
+        )
+        return self.annotate(last_debriefed_at=Subquery(latest)).filter(
+            last_debriefed_at__isnull=False
+        )
+
     def with_next_interview(self, now=None) -> ApplicationQuerySet:
         now = now or timezone.now()
         return self.annotate(
@@ -548,3 +566,33 @@ class Debrief(models.Model):
         """The answers that are neither repairs nor practice, in questionnaire order."""
         skip = {*DEBRIEF_REPAIR_FIELDS, "to_practise"}
         return self._pairs(name for name in DEBRIEF_ANSWER_FIELDS if name not in skip)
+
+
+class DebriefDraftQuerySet(models.QuerySet):
+    def owned_by(self, user) -> DebriefDraftQuerySet:
+        return self.filter(interview__application__owner=user)
+
+
+class DebriefDraft(models.Model):
+    """A debrief being written: the wizard's steps as typed, not yet saved.
+
+    Kept in the database, not the session, so it survives signing out and follows the
+    candidate to another device (``interviews.drafts.DebriefDraftStorage``). One per
+    interview; ``services.debrief_save`` deletes it with the save.
+    """
+
+    interview = models.OneToOneField(
+        Interview, on_delete=models.CASCADE, related_name="debrief_draft"
+    )
+    # formtools' storage layout: {"step": ..., "step_data": {step: {field: [values]}}, ...}
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DebriefDraftQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Debrief draft of {self.interview}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("debrief", args=[self.interview_id])

@@ -20,6 +20,7 @@ from interviews.models import (
     Attendance,
     Candidate,
     Debrief,
+    DebriefDraft,
     Interview,
     Interviewer,
     StatusChange,
@@ -246,7 +247,8 @@ def debrief_save(
     2. ``interview_answers`` fill the §1 questions still blank on the interview (an answer
        recorded meanwhile is never overwritten), through ``interview_update`` so a decision
        date reaches the application.
-    3. The debrief is created, or updated when edited later; the first save completes it.
+    3. The debrief is created, or updated when edited later; the first save completes it,
+       and the draft the wizard kept (``DebriefDraft``) is deleted with it.
     4. ``debrief_saved`` is announced once the transaction commits.
     """
     unknown = set(answers) - DEBRIEF_FIELDS
@@ -271,9 +273,22 @@ def debrief_save(
         changed = assign_changed(debrief, {**answers, "completed_at": debrief.completed_at or at})
         if changed:
             debrief.save(update_fields=[*changed, "updated_at"])
+    DebriefDraft.objects.filter(interview=interview).delete()
     _facts_changed(interview.application_id)
     transaction.on_commit(lambda: signals.debrief_saved.send(sender=Debrief, debrief=debrief))
     return debrief
+
+
+def debrief_draft_store(*, interview: Interview, data: dict[str, Any]) -> DebriefDraft:
+    """Keep the debrief wizard's state for this interview (one draft per interview)."""
+    draft, _created = DebriefDraft.objects.update_or_create(
+        interview=interview, defaults={"data": data}
+    )
+    return draft
+
+
+def debrief_draft_discard(*, interview: Interview) -> None:
+    DebriefDraft.objects.filter(interview=interview).delete()
 
 
 def profile_update(*, candidate: Candidate, **fields) -> list[str]:

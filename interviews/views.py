@@ -19,9 +19,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from formtools.wizard.forms import ManagementForm
-from formtools.wizard.views import SessionWizardView
+from formtools.wizard.views import StepsHelper, WizardView
 
-from interviews import services
+from interviews import drafts, services
 from interviews.access import (
     get_application_for_user,
     get_attendance_for_user,
@@ -204,7 +204,7 @@ def _interview_page_context(request: HttpRequest, interview: Interview, **forms)
         "link_form": LinkInterviewerForm(interview=interview),
         "interview_answers": interview.question_answers(),
         "debrief": Debrief.objects.filter(interview=interview).first(),
-        "debrief_draft": DebriefWizard.has_draft(request, interview),
+        "debrief_draft": drafts.has_draft(interview),
     }
 
 
@@ -263,7 +263,9 @@ def interviewer_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a new person to the interview.
 
     With htmx the attendee panel is swapped in place (the list plus a fresh form, or the
-    form with its errors); without JavaScript the whole page is posted and re-rendered.
+    form with its errors), and once someone is added the panels that read who was met
+    (the plan, the thank-you notes) come with it, swapped out of band; without JavaScript
+    the whole page is posted and re-rendered.
     """
     interview = get_interview_for_user(request, pk)
     form = NewAttendeeForm(request.POST, region=_region(request))
@@ -275,7 +277,8 @@ def interviewer_add(request: HttpRequest, pk: int) -> HttpResponse:
         form = None
     context = _interview_page_context(request, interview, new_attendee_form=form)
     if request.htmx:
-        return render(request, "interviews/_attendees.html", context)
+        template = "_attendees_changed.html" if form is None else "_attendees.html"
+        return render(request, f"interviews/{template}", context)
     return render(request, "interviews/interview_detail.html", context, status=422)
 
 
@@ -368,15 +371,17 @@ DEBRIEF_STEPS = (
 )
 
 
-class DebriefWizard(SessionWizardView):
+class DebriefWizard(WizardView):
     """The post-interview debrief, one step per page (DOMAIN.md §1–§2).
 
-    Every POST stores the step's text in the session (formtools' session storage, one draft
-    per interview), valid or not. A step with errors is shown again with them; otherwise the
+    Every POST stores the step's text in the interview's ``DebriefDraft`` row (see
+    ``interviews.drafts``), valid or not, so a draft survives signing out and opens on
+    another device. A step with errors is shown again with them; otherwise the
     POST redirects to the wizard's one URL, whose GET renders the stored step with what was
     typed. So a candidate who closes the tab, or comes back from the reminder email, resumes
-    where they left off, and a reload never re-posts a step. Nothing is written to the
-    database before the last step, when ``services.debrief_save`` saves it all at once.
+    where they left off, and a reload never re-posts a step. Nothing but the draft is
+    written before the last step, when ``services.debrief_save`` saves it all at once and
+    deletes the draft.
     """
 
     form_list = [(name, form) for name, _, form in DEBRIEF_STEPS]
@@ -386,23 +391,20 @@ class DebriefWizard(SessionWizardView):
     def storage_prefix(interview_pk: int) -> str:
         return f"debrief_{interview_pk}"
 
-    @classmethod
-    def has_draft(cls, request: HttpRequest, interview: Interview) -> bool:
-        """Whether a step of this interview's debrief was saved but not finished."""
-        # formtools' session storage keeps each wizard under "wizard_<prefix>".
-        stored = request.session.get(f"wizard_{cls.storage_prefix(interview.pk)}") or {}
-        return bool(stored.get("step_data"))
-
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        # Before the storage touches the session: another candidate's interview is a 404.
+        """formtools' ``WizardView.dispatch``, with a storage that is given the interview
+        (formtools builds a storage from its import path, knowing only the request)."""
+        # Before any draft is read: another candidate's interview is a 404.
         self.interview = get_interview_for_user(request, kwargs["pk"])
         self.debrief = Debrief.objects.filter(interview=self.interview).first()
         self.attendances = list(self.interview.attendances.select_related("interviewer"))
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_prefix(self, request, *args, **kwargs) -> str:
         # One draft per interview: debriefing two interviews at once keeps both.
-        return self.storage_prefix(kwargs["pk"])
+        self.prefix = self.storage_prefix(self.interview.pk)
+        self.storage = drafts.DebriefDraftStorage(self.prefix, request, interview=self.interview)
+        self.steps = StepsHelper(self)
+        response = super(WizardView, self).dispatch(request, *args, **kwargs)
+        self.storage.update_response(response)
+        return response
 
     def get_form_kwargs(self, step=None) -> dict:
         if step == "notes":
@@ -548,23 +550,77 @@ COMPARE_SORTS = {
     "went_well": "latest_went_well_rating",
     "top_candidate": "latest_top_candidate_rating",
 }
+# Side by side: more than four applications of ten columns no longer read as a comparison,
+# and the page stays one query however many applications an account has.
+COMPARE_MAX = 4
+# The open, debriefed applications offered to pick from, freshest debrief first.
+COMPARE_CHOICES = 30
+# Open applications still to debrief, offered with a link to do it.
+COMPARE_TO_DEBRIEF = 5
+
+
+def _picked(values: list[str]) -> list[int]:
+    """The application ids asked for, in order, without repeats; other values ignored."""
+    ids: list[int] = []
+    for value in values:
+        if value.isdigit() and len(value) < 12 and int(value) not in ids:
+            ids.append(int(value))
+    return ids
 
 
 @login_required
 def compare(request: HttpRequest) -> HttpResponse:
-    """Applications side by side, from the latest debrief of each, in one query."""
+    """Chosen applications side by side, from the latest debrief of each (DOMAIN.md §2).
+
+    1. The choices: the candidate's open applications with a debrief, freshest first
+       (at most ``COMPARE_CHOICES``), as checkboxes of a GET form.
+    2. What is compared: the ``pick`` ids of the query string, the candidate's own only,
+       at most ``COMPARE_MAX``; without a choice made, the first choices.
+    3. The open applications still to debrief, with a link to do it.
+    """
     sort = request.GET.get("sort", "")
     if sort not in COMPARE_SORTS:
         sort = ""
     order = [F(COMPARE_SORTS[sort]).desc(nulls_last=True)] if sort else []
     now = timezone.now()
+    owned = Application.objects.owned_by(request.user)
+    choices = list(
+        owned.still_open()
+        .debriefed()
+        .only("pk", "company", "role_title", "status")
+        .order_by("-last_debriefed_at", "-id")[: COMPARE_CHOICES + 1]
+    )
+    more_choices = len(choices) > COMPARE_CHOICES
+    choices = choices[:COMPARE_CHOICES]
+    chosen = "picked" in request.GET
+    asked = _picked(request.GET.getlist("pick"))
+    ids = asked[:COMPARE_MAX] if chosen else [choice.pk for choice in choices[:COMPARE_MAX]]
     applications = (
-        Application.objects.owned_by(request.user)
+        owned.filter(pk__in=ids)
         .defer("listing_text", "notes")
         .with_rounds_done(now)
         .with_latest_debrief(now)
         .order_by(*order, "-created_at", "-id")
     )
+    to_debrief = (
+        owned.still_open()
+        .exclude(interviews__debrief__isnull=False)
+        .with_latest_debrief(now)
+        .filter(debrief_interview_id__isnull=False)
+        .only("pk", "company", "role_title")
+        .order_by("-created_at", "-id")[:COMPARE_TO_DEBRIEF]
+    )
     return render(
-        request, "interviews/compare.html", {"applications": applications, "sort": sort}
+        request,
+        "interviews/compare.html",
+        {
+            "applications": applications,
+            "sort": sort,
+            "choices": choices,
+            "more_choices": more_choices,
+            "shown_ids": ids,
+            "too_many": len(asked) > COMPARE_MAX,
+            "compare_max": COMPARE_MAX,
+            "to_debrief": to_debrief,
+        },
     )

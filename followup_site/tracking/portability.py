@@ -43,6 +43,7 @@ from interviews.models import (
     Attendance,
     Candidate,
     Debrief,
+    DebriefDraft,
     Interview,
     Interviewer,
     StatusChange,
@@ -114,6 +115,9 @@ SECTIONS: tuple[Section, ...] = (
     Section("attendances", Attendance, "interview__application__owner",
             refs=(("interview", "interviews"), ("interviewer", "interviewers"))),
     Section("debriefs", Debrief, "interview__application__owner",
+            refs=(("interview", "interviews"),)),
+    # A debrief being written: the steps as typed (the wizard's own layout).
+    Section("debrief_drafts", DebriefDraft, "interview__application__owner",
             refs=(("interview", "interviews"),)),
     Section("correspondence", Correspondence, "application__owner",
             refs=(("application", "applications"), ("interview", "interviews"),

@@ -19,6 +19,7 @@ from interviews.models import (
     Application,
     ApplicationStatus,
     Attendance,
+    DebriefDraft,
     Interview,
     Interviewer,
     StatusChange,
@@ -901,6 +902,9 @@ def admin_client_with_data(client, db):
     superuser = CandidateFactory(email="admin@example.com", is_staff=True, is_superuser=True)
     attendance = AttendanceFactory(interview__application__company=SCRIPT)
     DebriefFactory(interview=attendance.interview, went_well=SCRIPT)
+    DebriefDraft.objects.create(
+        interview=attendance.interview, data={"step": "notes", "step_data": {"notes": {}}}
+    )
     client.force_login(superuser, backend=MODEL_BACKEND)
     return client
 

@@ -47,6 +47,7 @@ from interviews.models import (
     Attendance,
     Candidate,
     Debrief,
+    DebriefDraft,
     Interview,
     Interviewer,
     StatusChange,
@@ -584,7 +585,7 @@ def _state() -> dict[str, list]:
     """Everything a request could change: the rows, the sessions and the mail sent."""
     models = (
         Candidate, EmailAddress, Authenticator,
-        Application, StatusChange, Interview, Interviewer, Attendance, Debrief,
+        Application, StatusChange, Interview, Interviewer, Attendance, Debrief, DebriefDraft,
         *NOTES_STATE,
         *REMINDERS_STATE,
     )

@@ -17,7 +17,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from followup_site.tracking import portability
-from interviews.models import Application, ApplicationStatus, Candidate
+from interviews.models import Application, ApplicationStatus, Candidate, DebriefDraft
 from notes import models as notes_models
 from notes.models import (
     Achievement,
@@ -74,6 +74,10 @@ def full(owner):
         application=lived.application, interview=lived.past, interviewer=lived.grace,
         subject="Thank you, Grace", body="Dear Grace,", sent_at=CURRENT_TIME,
         correspondence=sent, version=3,
+    )
+    DebriefDraft.objects.create(
+        interview=lived.past,
+        data={"step": "answers", "step_data": {"answers": {"answers-fit": ["Remote, growth"]}}},
     )
     notes_models.Testimonial.objects.create(owner=owner, quote="A joy to work with", author="Bill")
     Achievement.objects.create(owner=owner, text="Cut onboarding time by half")

@@ -159,17 +159,6 @@ class Command(BaseCommand):
             )
             for n in range(count)
         )
-        StatusChange.objects.bulk_create(
-            change
-            for app in apps
-            for change in (
-                StatusChange(application=app, from_status="", to_status="applied",
-                             changed_at=app.created_at),
-                *([StatusChange(application=app, from_status="applied", to_status=app.status,
-                                changed_at=app.created_at + timedelta(days=4))]
-                  if app.status != "applied" else []),
-            )
-        )
         interviews, people = [], []
         for app in apps:
             if app.status == "applied":
@@ -193,6 +182,7 @@ class Command(BaseCommand):
                     email="" if rng.random() < 0.15 else f"{mailbox}@{domain}",
                 ))
         highlighted = self._highlight(owner, apps, interviews, now)
+        StatusChange.objects.bulk_create(self._history(apps, interviews, now))
         Interview.objects.bulk_create(interviews)
         Interviewer.objects.bulk_create(people)
         by_app: dict[int, list[Interview]] = {}
@@ -225,6 +215,32 @@ class Command(BaseCommand):
                 # An ended application needs no follow-up (rules.plan): skip the queries.
                 if app.status not in ApplicationStatus.closed():
                     plan_application(application_id=app.pk, now=now)
+
+    @staticmethod
+    def _history(apps, interviews, now) -> list[StatusChange]:
+        """Each application's status history: applied when created, then its status.
+
+        An application still interviewing got there four days later (the invitation);
+        a decision, a withdrawal or a freeze comes 2–13 days after the last interview held,
+        as it would: the insights measure that wait from this history.
+        """
+        last_end: dict[int, datetime] = {}
+        for interview in interviews:
+            if interview.ends_at <= now:
+                pk = interview.application_id
+                last_end[pk] = max(interview.ends_at, last_end.get(pk, interview.ends_at))
+        changes = []
+        for app in apps:
+            changes.append(StatusChange(application=app, from_status="", to_status="applied",
+                                        changed_at=app.created_at))
+            if app.status == ApplicationStatus.APPLIED:
+                continue
+            at = app.created_at + timedelta(days=4)
+            if app.status != ApplicationStatus.INTERVIEWING and app.pk in last_end:
+                at = min(last_end[app.pk] + timedelta(days=2 + app.pk % 12), now)
+            changes.append(StatusChange(application=app, from_status="applied",
+                                        to_status=app.status, changed_at=at))
+        return changes
 
     @staticmethod
     def _highlight(owner: Candidate, apps, interviews, now) -> list[Interview]:

@@ -195,7 +195,8 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Follow-up: "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# Links in account emails use the scheme of the public address (SITE_URL).
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
 # Throttling by allauth (counters in the default cache): failed sign-ins per IP and per
 # email, sign-ups, reset and verification emails. See README for why not django-axes.
 # Only the changed limits are listed; allauth keeps its defaults for the others.

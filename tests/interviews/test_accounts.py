@@ -285,6 +285,26 @@ def test_signup_survives_a_mail_server_that_is_down(db, client, password, settin
     assert "We could not send you an email just now" in page
 
 
+def test_sign_up_and_sign_in_work_with_the_cache_unreachable(db, client, password, settings):
+    """allauth keeps its rate-limit counters in the cache: a Redis that refuses connections
+    (nothing listens on port 1) costs the limits, never the sign-in (10.1)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "followup_site.cache.SafeRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+    signed_up = _sign_up(client, "new@example.com", password)
+    signed_in = _sign_in(client, "new@example.com", password)
+
+    assert signed_up.status_code == 302
+    assert signed_in.status_code == 302
+    assert signed_in.url == reverse("home")
+    assert _signed_in_email(client) == "new@example.com"
+
+
 # --- Changing the address re-verifies (10.4) ----------------------------------------------
 
 
@@ -743,3 +763,30 @@ def test_activating_totp_without_the_csrf_token_is_refused(owner):
 
     assert response.status_code == 403
     assert not Authenticator.objects.filter(user=owner).exists()
+
+
+def test_an_address_changed_in_the_admin_is_unverified_until_its_owner_verifies(
+    client, owner, db
+):
+    admin_user = CandidateFactory(email="admin@example.com", is_staff=True, is_superuser=True)
+    client.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
+    url = reverse("admin:interviews_candidate_change", args=[owner.pk])
+    data = {
+        "email": "typed-by-admin@example.com",
+        "display_name": owner.display_name,
+        "time_zone": owner.time_zone,
+        "country": owner.country,
+        "reminder_hour": owner.reminder_hour,
+        "is_active": "on",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "10:00:00",
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    owner.refresh_from_db()
+    assert owner.email == "typed-by-admin@example.com"
+    assert owner.email_verified is False

@@ -43,6 +43,8 @@ SESSION_IMPORT_REPORT = "tracking:import_report"
 UPLOAD_SLACK = 64 * 1024
 DASHBOARD_KEY = "dashboard:cards:{user}:{version}:{minute}"
 DASHBOARD_SECONDS = 120  # its minute and the next: the key changes every minute anyway
+INSIGHTS_KEY = "insights:{user}:{version}:{day}"
+INSIGHTS_SECONDS = 24 * 3600  # the key changes with the candidate's day anyway
 
 
 # --- Dashboard ----------------------------------------------------------------------------
@@ -129,7 +131,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tracking/application_list.html",
-        {"page": page, "form": form, "filtered": form.is_filtered},
+        {"page": page, "rows": cards.list_rows(page.object_list, zone), "form": form,
+         "filtered": form.is_filtered},
     )
 
 
@@ -149,11 +152,28 @@ def application_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Insights -----------------------------------------------------------------------------
 
 
+def _insights(user) -> insights_module.Insights:
+    """The insights, from the cache when nothing changed today.
+
+    They aggregate every application, so their queries grow with the account; the cache
+    makes the page's cost constant. Keyed like the dashboard by the candidate's data
+    version, which every change to what they count renews (applications, status history,
+    interviews, notes sent, the candidate's zone: ``followup_site/freshness.py``), and by
+    the candidate's local day, on which "interviews per week" depends.
+    """
+    now = timezone.now()
+    day = now.astimezone(user.zone).date().isoformat()
+    key = INSIGHTS_KEY.format(user=user.pk, version=freshness.version(user.pk), day=day)
+    found = cache.get(key)
+    if found is None:
+        found = insights_module.insights_for(user, now)
+        cache.set(key, found, INSIGHTS_SECONDS)
+    return found
+
+
 @login_required
 def insights(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "tracking/insights.html", {"insights": insights_module.insights_for(request.user)}
-    )
+    return render(request, "tracking/insights.html", {"insights": _insights(request.user)})
 
 
 # --- Your data: calendar feed, export, import -----------------------------------------------

@@ -17,10 +17,17 @@ Options: ``--rows 1000000 --due 10000 --users 200,1000,10000 --emails 500 --keep
    and one mark per 50 candidates with due rows: it is run once per ``--users`` count, the
    due rows spread over that many candidates (200: full emails of 50 reminders; 10,000:
    one reminder each, the worst case).
-3. Emails per second to a local SMTP sink (aiosmtpd, in its own process): ``dispatch_due``
+3. What a killed dispatcher sends twice: a claim whose first half of emails were accepted
+   (and recorded, as ``_send`` does) is abandoned; after the lease, lease recovery and the
+   next claims take the rest. Counted: accepted emails claimed again (0 by design); the
+   only email that can go twice is the one in flight, accepted by the server but not yet
+   recorded (its record is the dispatcher's very next statement).
+4. Emails per second to a local SMTP sink (aiosmtpd, in its own process): ``dispatch_due``
    over really planned follow-ups of ``--emails`` candidates (claim, re-check against fresh
-   facts, render text + HTML, send, record), against raw ``smtplib`` sending the same
-   number of already-rendered messages over one connection.
+   facts, render text + HTML, sign every link, send, record), against raw ``smtplib``
+   sending the same number of already-rendered messages over one connection; and, as the
+   ceiling of any dispatcher that renders each email, rendering and sending through
+   Django's SMTP backend with no database at all.
 """
 
 from __future__ import annotations
@@ -45,6 +52,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "followup_site.settings")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Dispatch retires the dashboards of the candidates it emailed (followup_site/freshness.py):
+# with the default file cache each of those writes scans the cache folder, which would
+# dominate the figures; deployments share Redis (CACHE_URL=redis://…), as this may too.
+os.environ.setdefault("CACHE_URL", "locmemcache://")
 
 # The fixed "now" of the benchmark: a Wednesday evening, after an afternoon of interviews.
 NOW = datetime(2026, 11, 18, 18, 5, tzinfo=UTC)
@@ -208,7 +219,7 @@ def _spread_due(*, due: int, users: int) -> None:
             SET owner_id = app.owner_id, application_id = app.id,
                 interview_id = {interview}, interviewer_id = {interviewer},
                 status = 'pending', sent_at = NULL, attempts = 0, claim_token = NULL,
-                claimed_until = NULL
+                claimed_until = NULL, accepted_at = NULL
             FROM bench JOIN app ON app.n = bench.i %% %(users)s
             WHERE f.id = bench.id AND bench.i <= %(due)s
             """,  # noqa: S608 (the fragments are this file's constants, not input)
@@ -264,6 +275,25 @@ def claim_and_mark(now: datetime) -> tuple[float, int, int]:
     return time.perf_counter() - started, claims, rows
 
 
+def kill_drill(now: datetime) -> tuple[int, int, int]:
+    """(emails accepted before the kill, of them claimed again, emails left to send)."""
+    from reminders import services
+    from reminders.models import FollowUp
+
+    batch = services.claim_batch(now=now)
+    accepted_owners = batch.owner_ids[: len(batch.owner_ids) // 2]
+    accepted = [pk for owner in accepted_owners for pk in batch.owners[owner]]
+    FollowUp.objects.filter(id__in=accepted).update(accepted_at=now)  # as _send records
+    # The dispatcher is killed here. After its lease: recovery, then every claim again.
+    later = now + services.LEASE + timedelta(seconds=1)
+    services.release_expired_leases(now=later)
+    again: set[int] = set()
+    while (retry := services.claim_batch(now=later)) is not None:
+        again.update(retry.owner_ids)
+        services.record_sent(token=retry.token, ids=retry.ids, now=later)
+    return len(accepted_owners), len(again & set(accepted_owners)), len(again)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -287,8 +317,9 @@ def _start_sink(port: int) -> subprocess.Popen:
     sys.exit("The SMTP sink did not start.")
 
 
-def emails_per_second(count: int) -> tuple[float, float]:
-    """(our dispatch, raw smtplib) emails per second to a local sink."""
+def emails_per_second(count: int) -> tuple[float, float, float]:
+    """(our dispatch, raw smtplib, render and send without a database) emails per second
+    to a local sink."""
     from django.conf import settings
     from django.core.mail import mailers
 
@@ -322,7 +353,19 @@ def emails_per_second(count: int) -> tuple[float, float]:
             for n in range(count):
                 smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [f"mail{n}@example.com"], raw)
         plain = count / (time.perf_counter() - started)
-        return ours, plain
+
+        # The ceiling: render and send each email, with no database at all.
+        backend = mailers.default
+        backend.open()
+        started = time.perf_counter()
+        for _ in range(count):
+            backend.send_messages(
+                [build_reminder_email(owner=sample[0].owner, followups=sample, now=NOW,
+                                      drafts=[])]
+            )
+        ceiling = count / (time.perf_counter() - started)
+        backend.close()
+        return ours, plain, ceiling
     finally:
         sink.terminate()
         sink.wait(timeout=10)
@@ -359,14 +402,22 @@ def main() -> None:
                   f"{seconds / claims * 1000:.1f} ms a claim and its mark) — {verdict} the "
                   f"2 s target.")
 
+        _spread_due(due=options.due, users=max(options.users))
+        accepted, again, rest = kill_drill(NOW)
+        print(f"A dispatcher killed mid-claim after {accepted} accepted emails: {again} of "
+              f"them claimed again after the lease ({rest} candidates' emails were still "
+              f"to send). A kill sends at most 1 email twice: the one in flight, accepted "
+              f"by the server before its record (the next statement) was written.")
+
         started = time.perf_counter()
         _seed_planned(options.emails)
         print(f"Planned {options.emails:,} candidates' interviews in "
               f"{time.perf_counter() - started:.1f} s.")
-        ours, plain = emails_per_second(options.emails)
+        ours, plain, ceiling = emails_per_second(options.emails)
         print(f"Emails to a local SMTP sink: {ours:,.0f}/s through dispatch_due "
-              f"(claim, re-check, render, send, record) vs {plain:,.0f}/s raw smtplib "
-              f"over one connection ({ours / plain:.0%}).")
+              f"(claim, re-check, render, sign, send, record) vs {plain:,.0f}/s raw smtplib "
+              f"over one connection ({ours / plain:.0%}); rendering and sending alone, "
+              f"with no database: {ceiling:,.0f}/s ({ceiling / plain:.0%}).")
     finally:
         if options.keep:
             print(f"Kept the database {name}.")

@@ -44,8 +44,9 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _unsent_drafts(followups) -> list[Note]:
-    """Every unsent note of the applications concerned, newest first, in one query."""
+def unsent_drafts(followups) -> list[Note]:
+    """Every unsent note of the applications concerned, newest first, in one query (the
+    dispatcher reads them once for a whole claim and passes them to each email)."""
     return list(
         Note.objects.filter(
             application_id__in={f.application_id for f in followups}, sent_at__isnull=True
@@ -85,9 +86,9 @@ def open_path(followup, draft: Note | None) -> str:
     return followup.get_absolute_url()
 
 
-def reminder_items(followups, now: datetime) -> list[dict]:
+def reminder_items(followups, now: datetime, drafts: list[Note] | None = None) -> list[dict]:
     items = []
-    drafts = _unsent_drafts(followups)
+    drafts = unsent_drafts(followups) if drafts is None else drafts
     for followup in followups:
         draft = ready_draft(followup, drafts)
         rule = followup.definition
@@ -128,11 +129,12 @@ def list_headers(*, owner_id: int) -> dict[str, str]:
     return headers
 
 
-def build_reminder_email(*, owner, followups, now: datetime) -> EmailMultiAlternatives:
+def build_reminder_email(*, owner, followups, now: datetime,
+                         drafts: list[Note] | None = None) -> EmailMultiAlternatives:
     headers = list_headers(owner_id=owner.pk)
     context = {
         "owner": owner,
-        "items": reminder_items(followups, now),
+        "items": reminder_items(followups, now, drafts),
         "any_late": any(now - f.due_at > LATE_AFTER for f in followups),
         "site_url": settings.SITE_URL,
         "settings_url": _absolute(reverse("reminder_settings")),

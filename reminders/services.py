@@ -5,31 +5,40 @@ missing (the unique ``key`` makes a second run a no-op), moves what is pending w
 moved, closes what is satisfied and skips what no longer applies. It never touches a row a
 dispatcher has claimed.
 
+Re-planning is asked for through an outbox (``plan_request``: a ``PlanRequest`` row written
+in the transaction of the change); the minute tick plans every request (``plan_requested``)
+and the task enqueued on commit is only a fast path.
+
 Dispatching (``dispatch_one``) follows the "claim, then send, then record" pattern:
 
 1. In a short durable transaction, lock up to ``CANDIDATES_PER_CLAIM`` candidates that no
-   other dispatcher holds, those with the most overdue reminders, and claim their due rows
-   (``FOR UPDATE SKIP LOCKED``), stamping them with a lease and a token (``claim_batch``,
-   one statement). The claim writes only lease columns, which no index covers, so that on
-   PostgreSQL it is a cheap HOT update (``reminders.models``).
-2. For each of these candidates: re-check the rows against fresh facts (a stale row is
-   closed, not sent) and send one email for all of them over the caller's SMTP connection.
+   other dispatcher holds, those with the most overdue reminders and a verified address,
+   and claim their due rows (``FOR UPDATE SKIP LOCKED``), stamping them with a lease and a
+   token (``claim_batch``, one statement). The claim writes only lease columns, which no
+   index covers, so that on PostgreSQL it is a cheap HOT update (``reminders.models``).
+2. Re-check the whole claim against fresh facts, in a fixed number of queries
+   (``_recheck``): a stale row is closed, not sent. Then, for each candidate, re-read what
+   the user can change (``_send``: the rows' state, the pause, rules switched off, the
+   address and whether it is verified) and send one email over the caller's connection.
 3. Record the outcome on the rows that still carry our token: a failure at once (retried
    with backoff after a temporary SMTP error, failed after a permanent one or an error of
-   our own, such as a template that does not render); the rows sent, in one UPDATE at least
-   every ``MARK_EVERY`` (``record_sent``), as reminded.
+   our own, such as a template that does not render); an accepted email by the very next
+   statement (``accepted_at``, a HOT update); the status of the rows sent in one UPDATE at
+   least every ``MARK_EVERY`` (``record_sent``).
 
-A dispatcher killed before step 3 leaves rows claimed; once the lease runs out they are
-claimable again and are sent again. If it died *after* the SMTP server accepted an email
-but *before* its rows were recorded (at most ``MARK_EVERY`` of emails), that email is sent a
-second time: we chose at-least-once over at-most-once, because a missed reminder can cost a
-job and a duplicate only costs a frown. A dispatcher that is still sending from a claim
+A dispatcher killed before step 3 leaves rows claimed; once the lease runs out, rows
+recorded as accepted count as sent (``release_expired_leases``) and the others are claimable
+again. Only an email accepted by the server in the span of one statement before the kill can
+be sent a second time: we chose at-least-once over at-most-once, because a missed reminder
+can cost a job and a duplicate only costs a frown. After a database error the claim is
+settled at once (``_after_database_error``). A dispatcher that is still sending from a claim
 after ``SEND_BUDGET`` hands the rest back instead of sending on a lease that may be over.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import smtplib
 import socket
@@ -59,7 +68,7 @@ from interviews.models import (
 )
 from notes.inbox.services import employer_last_wrote
 from reminders import rules, signals
-from reminders.emails import build_reminder_email
+from reminders.emails import build_reminder_email, unsent_drafts
 from reminders.models import OPEN_STATUSES, FollowUp, PlanRequest, ReminderSettings, Status
 
 log = logging.getLogger(__name__)
@@ -389,8 +398,7 @@ def followup_dismiss(*, followup: FollowUp, at: datetime | None = None) -> bool:
 
 def _user_close(followup: FollowUp, status: str, note: str, at: datetime | None) -> bool:
     at = at or timezone.now()
-    # A dispatcher sending this row holds its lock (``_send``) for one email at most: this
-    # waits for it, then wins over the dispatcher's record of the email.
+    # Clearing the token wins over a dispatcher's record of an email in flight (``_send``).
     changed = FollowUp.objects.filter(pk=followup.pk, status__in=OPEN_STATUSES).update(
         status=status, status_note=note, closed_at=at, claimed_until=None, claim_token=None,
         accepted_at=None,
@@ -419,11 +427,8 @@ def followup_snooze(*, followup: FollowUp, at: datetime | None = None) -> bool:
 
 
 def settings_update(*, candidate, paused: bool, disabled_rules: list[str]) -> ReminderSettings:
+    # The dispatcher re-reads these settings right before each email (``_send``).
     with transaction.atomic():
-        # The dispatcher re-reads these settings under a lock on the candidate right before
-        # each email (``_send``): taking it here first means a pause either lands before
-        # that re-read or waits for the one email in flight, never slips past it.
-        Candidate.objects.select_for_update(no_key=True).filter(pk=candidate.pk).exists()
         prefs, _ = ReminderSettings.objects.update_or_create(
             candidate=candidate,
             defaults={"paused": paused, "disabled_rules": sorted(set(disabled_rules))},
@@ -801,16 +806,19 @@ class _SentLog:
     def __init__(self, token: uuid.UUID, now: datetime) -> None:
         self.token, self.now = token, now
         self.ids: list[int] = []
+        # Accepted, with ``accepted_at`` not written yet: it goes with the next statement.
+        self.unrecorded: list[int] = []
         self.since = time.monotonic()
 
     def add(self, ids: list[int]) -> None:
         self.ids.extend(ids)
+        self.unrecorded.extend(ids)
 
     def flush(self, *, unless_recent: bool = False) -> None:
         if unless_recent and time.monotonic() - self.since < MARK_EVERY.total_seconds():
             return
         record_sent(token=self.token, ids=self.ids, now=self.now)
-        self.ids, self.since = [], time.monotonic()
+        self.ids, self.unrecorded, self.since = [], [], time.monotonic()
 
 
 def dispatch_one(*, now: datetime | None = None, connection=None) -> int:
@@ -831,7 +839,9 @@ def dispatch_one(*, now: datetime | None = None, connection=None) -> int:
     handled = 0
     try:
         rows = _claimed_rows(batch)
-        stale = _recheck([row for owner in rows.values() for row in owner], now)
+        claimed = [row for owner in rows.values() for row in owner]
+        stale = _recheck(claimed, now)
+        drafts = unsent_drafts(claimed)  # the drafts the emails link to, for the whole claim
         for (status, note), ids in _grouped(stale).items():
             _close_claimed(batch.token, ids, status, note, now)
         for owner_id in batch.owner_ids:
@@ -842,7 +852,7 @@ def dispatch_one(*, now: datetime | None = None, connection=None) -> int:
                 break
             sent.flush(unless_recent=True)
             fresh = [row for row in rows.get(owner_id, []) if row.id not in stale]
-            _send(batch.token, owner_id, fresh, now, connection, sent)
+            _send(batch.token, owner_id, fresh, now, connection, sent, drafts)
             handled += 1
     except DatabaseError as error:
         log.warning("The database failed while dispatching (%s): recording what was sent "
@@ -916,80 +926,124 @@ def _claimed_rows(batch: Batch) -> dict[int, list[FollowUp]]:
 
 
 def _send(token: uuid.UUID, owner_id: int, rows: list[FollowUp], now: datetime, connection,
-          sent: _SentLog) -> None:
+          sent: _SentLog, drafts: list | None = None) -> None:
     """Email one candidate their claimed rows, if they still want them now.
 
-    1. Lock and re-read, right before the email, what the user can change: the rows' own
-       state (Done, Dismiss, Snooze), the candidate's pause and switched-off rules, whether
-       their address is verified and what it is now. A change committed before this wins;
-       one made now waits for this single email (the lock ends when the SMTP server has
-       answered, within its timeout), then wins over the record of it.
+    1. Re-read, in one query right before the email, what the user can change: the rows'
+       own state (Done, Dismiss, Snooze), the candidate's pause and switched-off rules,
+       whether their address is verified and what it is now. A change committed before
+       this wins. One that commits while this single email is in flight cannot recall it,
+       but wins over its record: the rows are recorded only while they still carry the
+       claim's token, which every user action clears.
     2. A paused or unverified candidate's rows are handed back: they stay due, shown in the
        app, and go out once reminders are on again. Switched-off rules are skipped.
     3. Send; as soon as the server accepts, record it in memory and on the rows
-       (``accepted_at``), so that a crash from here on sends nothing again.
+       (``accepted_at``, a HOT update), so that a crash from here on sends nothing again.
     """
     if not rows:
         return
-    with transaction.atomic():
-        live = set(
-            FollowUp.objects.select_for_update()
-            .filter(id__in=[row.id for row in rows], claim_token=token, status=Status.PENDING)
-            .values_list("id", flat=True)
+    fresh = _reread(token, [row.id for row in rows], sent)
+    rows = [row for row in rows if row.id in fresh]
+    if not rows:
+        return
+    email, verified, paused, switched_off = fresh[rows[0].id]
+    if paused or not verified:
+        _release(token, [row.id for row in rows])
+        return
+    if off := [row.id for row in rows if row.rule in switched_off]:
+        _close_claimed(token, off, Status.SKIPPED, "Skipped: you switched this rule off.", now)
+        rows = [row for row in rows if row.rule not in switched_off]
+        if not rows:
+            return
+    ids = [row.id for row in rows]
+    if not email:
+        FollowUp.objects.filter(id__in=ids, claim_token=token).update(
+            status=Status.FAILED, claim_token=None, claimed_until=None, closed_at=now,
+            last_error="No email address on the account.",
+            status_note="Not emailed: your account has no email address.",
         )
-        fresh = (
-            Candidate.objects.select_for_update(no_key=True, of=("self",)).filter(pk=owner_id)
-            .values("email", "email_verified", "reminder_settings__paused",
-                    "reminder_settings__disabled_rules")
-            .first()
+        return
+    owner = rows[0].owner
+    owner.email = email  # the address of now, not of the claim
+    try:
+        message = build_reminder_email(owner=owner, followups=rows, now=now, drafts=drafts)
+        if connection is None:
+            message.send()
+        else:
+            connection.send_messages([message])
+    except DatabaseError:
+        raise  # the database, not the email: settled by dispatch_one
+    except (smtplib.SMTPException, OSError) as error:
+        log.warning("Reminder email to candidate %s failed: %s", owner_id, error)
+        _record_failure(token, ids, error, now)
+        # The next message opens a fresh connection rather than reuse a broken one.
+        _close_quietly(connection)
+        return
+    except Exception as error:
+        # A bug or bad data (a template error, an address the mail library refuses):
+        # record it on the rows, where the user sees it, instead of leaving them claimed
+        # and stopping every other candidate's reminders with it.
+        log.exception("Reminder email to candidate %s could not be built or sent", owner_id)
+        _record_failure(token, ids, error, now)
+        _close_quietly(connection)
+        return
+    # Recorded on the rows by the very next statement (``_reread`` of the next email, or
+    # the claim's ``record_sent``): one round trip per email, not two.
+    sent.add(ids)
+
+
+# One round trip before each email: write ``accepted_at`` on the rows of the email sent
+# just before (a HOT update: no index covers it) and re-read this email's rows and their
+# candidate. A data-modifying WITH runs once, to completion, whether or not it is read.
+REREAD = """
+WITH accepted AS (
+    UPDATE {followup} SET accepted_at = %(now)s
+    WHERE id = ANY(%(accepted)s) AND claim_token = %(token)s
+    RETURNING id
+)
+SELECT f.id, c.email, c.email_verified, s.paused, s.disabled_rules
+FROM {followup} f
+JOIN {candidate} c ON c.id = f.owner_id
+LEFT JOIN {settings} s ON s.candidate_id = f.owner_id
+WHERE f.id = ANY(%(ids)s) AND f.claim_token = %(token)s AND f.status = %(pending)s
+"""
+
+
+def _reread(token: uuid.UUID, ids: list[int], sent: _SentLog) -> dict[int, tuple]:
+    """Row id → (email, verified, paused, switched-off rules), for the claimed rows among
+    ``ids`` still pending with our token; also records the emails ``sent`` holds."""
+    database = connections[DEFAULT_DB_ALIAS]
+    if database.vendor == "postgresql":
+        sql = REREAD.format(followup=FollowUp._meta.db_table,
+                            candidate=Candidate._meta.db_table,
+                            settings=ReminderSettings._meta.db_table)
+        with database.cursor() as cursor:
+            cursor.execute(sql, {"now": sent.now, "accepted": sent.unrecorded, "token": token,
+                                 "ids": ids, "pending": Status.PENDING.value})
+            found = cursor.fetchall()
+        sent.unrecorded = []
+        return {
+            pk: (email, verified, bool(paused), set(_json(disabled) or ()))
+            for pk, email, verified, paused, disabled in found
+        }
+    if sent.unrecorded:
+        FollowUp.objects.filter(id__in=sent.unrecorded, claim_token=token).update(
+            accepted_at=sent.now
         )
-        rows = [row for row in rows if row.id in live]
-        if fresh is None or not rows:
-            return
-        if fresh["reminder_settings__paused"] or not fresh["email_verified"]:
-            _release(token, [row.id for row in rows])
-            return
-        switched_off = set(fresh["reminder_settings__disabled_rules"] or ())
-        if off := [row.id for row in rows if row.rule in switched_off]:
-            _close_claimed(token, off, Status.SKIPPED, "Skipped: you switched this rule off.",
-                           now)
-            rows = [row for row in rows if row.rule not in switched_off]
-            if not rows:
-                return
-        ids = [row.id for row in rows]
-        if not fresh["email"]:
-            FollowUp.objects.filter(id__in=ids, claim_token=token).update(
-                status=Status.FAILED, claim_token=None, claimed_until=None, closed_at=now,
-                last_error="No email address on the account.",
-                status_note="Not emailed: your account has no email address.",
-            )
-            return
-        owner = rows[0].owner
-        owner.email = fresh["email"]  # the address of now, not of the claim
-        try:
-            message = build_reminder_email(owner=owner, followups=rows, now=now)
-            if connection is None:
-                message.send()
-            else:
-                connection.send_messages([message])
-        except DatabaseError:
-            raise  # the database, not the email: settled by dispatch_one
-        except (smtplib.SMTPException, OSError) as error:
-            log.warning("Reminder email to candidate %s failed: %s", owner_id, error)
-            _record_failure(token, ids, error, now)
-            # The next message opens a fresh connection rather than reuse a broken one.
-            _close_quietly(connection)
-            return
-        except Exception as error:
-            # A bug or bad data (a template error, an address the mail library refuses):
-            # record it on the rows, where the user sees it, instead of leaving them claimed
-            # and stopping every other candidate's reminders with it.
-            log.exception("Reminder email to candidate %s could not be built or sent", owner_id)
-            _record_failure(token, ids, error, now)
-            _close_quietly(connection)
-            return
-        sent.add(ids)
-        FollowUp.objects.filter(id__in=ids, claim_token=token).update(accepted_at=now)
+        sent.unrecorded = []
+    return {
+        pk: (email, verified, bool(paused), set(disabled or ()))
+        for pk, email, verified, paused, disabled in FollowUp.objects.filter(
+            id__in=ids, claim_token=token, status=Status.PENDING
+        ).values_list("id", "owner__email", "owner__email_verified",
+                      "owner__reminder_settings__paused",
+                      "owner__reminder_settings__disabled_rules")
+    }
+
+
+def _json(value):
+    # Django has psycopg hand JSON over as text, for JSONField to decode.
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
 
 
 def dispatch_due(*, now: datetime | None = None, connection=None, limit: int = 10_000) -> int:

@@ -155,9 +155,9 @@ def test_sent_rows_are_recorded_at_least_every_mark_every(
     reminded_when_built = []
     real = services.build_reminder_email
 
-    def spy(*, owner, followups, now):
+    def spy(*, owner, followups, now, **kwargs):
         reminded_when_built.append(FollowUp.objects.filter(status=Status.REMINDED).count())
-        return real(owner=owner, followups=followups, now=now)
+        return real(owner=owner, followups=followups, now=now, **kwargs)
 
     monkeypatch.setattr(services, "build_reminder_email", spy)
 
@@ -174,10 +174,10 @@ def test_a_dispatcher_stopped_mid_claim_records_what_it_sent_and_the_rest_waits_
     theirs, mine = two_candidates
     real = services.build_reminder_email
 
-    def killed_at_the_second(*, owner, followups, now):
+    def killed_at_the_second(*, owner, followups, now, **kwargs):
         if owner == mine.owner:
             raise SystemExit("the worker is stopped")
-        return real(owner=owner, followups=followups, now=now)
+        return real(owner=owner, followups=followups, now=now, **kwargs)
 
     monkeypatch.setattr(services, "build_reminder_email", killed_at_the_second)
     with pytest.raises(SystemExit):

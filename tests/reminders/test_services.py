@@ -880,10 +880,10 @@ def test_an_unexpected_error_while_building_the_email_fails_the_rows_visibly(
     services.plan_application(application_id=theirs.application.pk)
     real = services.build_reminder_email
 
-    def broken_for_owner(*, owner, followups, now):
+    def broken_for_owner(*, owner, followups, now, **kwargs):
         if owner == logged.owner:
             raise RuntimeError("template bug")
-        return real(owner=owner, followups=followups, now=now)
+        return real(owner=owner, followups=followups, now=now, **kwargs)
 
     monkeypatch.setattr(services, "build_reminder_email", broken_for_owner)
 

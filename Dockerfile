@@ -22,5 +22,6 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost DATA_DIR=/
     python manage.py collectstatic --noinput
 
 USER app
-EXPOSE 8000
+# 8000: the web app; 2525: the forwarding server (manage.py inbound_smtpd).
+EXPOSE 8000 2525
 CMD ["gunicorn", "followup_site.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

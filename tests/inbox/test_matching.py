@@ -14,7 +14,9 @@ NORTHWIND = ApplicationFacts(
     id=1, company="Northwind Traders", people_emails=frozenset({"priya@northwind.io"})
 )
 GLOBEX = ApplicationFacts(id=2, company="Globex", listing_domain="careers.globex.com")
-INITECH_PM = ApplicationFacts(id=3, company="Initech", people_emails=frozenset({"bill@initech.com"}))
+INITECH_PM = ApplicationFacts(
+    id=3, company="Initech", people_emails=frozenset({"bill@initech.com"})
+)
 INITECH_UX = ApplicationFacts(id=4, company="Initech")
 
 

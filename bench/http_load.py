@@ -3,31 +3,32 @@
     .venv/bin/python bench/http_load.py                       # SQLite in a temporary folder
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_http .venv/bin/python bench/http_load.py
 
-Options: ``--sizes 20,1000 --duration 5 --rounds 2 --connections 4 --workers 3
+Options: ``--sizes 20,1000 --duration 3 --rounds 3 --connections 4 --workers 3
 --pages dashboard,board --keep``.
-
-For each size (number of applications of the one candidate):
 
 1. A database: a fresh SQLite file in a temporary folder, or the PostgreSQL database named
    in DATABASE_URL (dropped first if left over, dropped at the end unless ``--keep``).
-   Migrated, then ``seed_demo --users 1 --applications N`` (one candidate with N
-   applications, their interviews, people, notes and planned follow-ups);
-   ``collectstatic`` for the production static files storage. PostgreSQL's statistics
-   are refreshed (``ANALYZE``), as autovacuum would after such a load. The per-object
-   pages use the seeded "highlight": the interview that ended yesterday, with a thank-you
-   drafted and no debrief yet, and its application.
+   Migrated, then for each size N ``seed_demo --users 1 --applications N --email
+   bench<N>-{n}@example.com`` (a candidate with N applications, their interviews, people,
+   notes and planned follow-ups); ``collectstatic`` for the production static files
+   storage. PostgreSQL's statistics are refreshed (``ANALYZE``), as autovacuum would after
+   such a load. The per-object pages use each candidate's seeded "highlight": the
+   interview that ended yesterday, with a thank-you drafted and no debrief yet, and its
+   application.
 2. gunicorn with the production settings (``DEBUG=false``, plain HTTP) on a free loopback
-   port, and a session of the seeded candidate.
+   port, and a session of each candidate.
 3. The load tool in a second process: ``wrk`` (Debian: ``apt-get install -y wrk``) with
    keep-alive connections, or, without it, a Python load generator in a subprocess
    (``--tool python``). Each URL is first checked to answer 200 with its page (not a
-   redirect to sign in), warmed up, then loaded for ``--duration`` seconds; the URLs take
-   turns for ``--rounds`` rounds and the best round of each counts. The bare signed-in page
-   (``/ping/``: the same middleware, sign-in and layout, no content) is loaded in the same
-   turns, so each page is compared with the bare page of its own run.
+   redirect to sign in) and warmed up. Then, for ``--rounds`` rounds, page after page: the
+   bare signed-in page (``/ping/``: the same middleware, sign-in and layout, no content),
+   the page at each size, the bare page again, each for ``--duration`` seconds. A page's
+   share is its rate over the mean of the two bare pages around it, so a machine that gets
+   busier during the run (other jobs on a shared machine) weighs on both alike.
 
-Prints each page's requests per second, its share of the bare page, and the 1,000 ÷ 20
-ratio (the largest size over the smallest). Targets: every page reaches 25 % of the bare
+Prints each page's requests per second, its share of the bare page (median of the rounds,
+and their range) and the 1,000 ÷ 20 ratio: the median over the rounds of the largest
+size's share over the smallest size's. Targets: every page reaches 25 % of the bare
 page, and none falls below 80 % of its own smallest-size figure at the largest size (its
 cost is constant in the number of applications). Exits 1 when a target is missed.
 """
@@ -40,6 +41,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -77,11 +79,11 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="20,1000",
                         help="Numbers of applications, comma-separated (default 20,1000).")
-    parser.add_argument("--duration", type=int, default=5, help="Seconds per measurement.")
+    parser.add_argument("--duration", type=int, default=3, help="Seconds per measurement.")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=3,
                         help="gunicorn worker processes (3, as in the Dockerfile).")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pages", default="",
                         help="Only these pages (comma-separated names); the bare page always.")
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
@@ -279,11 +281,18 @@ def _load(tool: str, url: str, cookie: str, seconds: int, connections: int) -> f
     return float(match.group(1))
 
 
-def _measure(args, tool: str, sizes: list[int], pages, database_url: str):
-    """Seed each size, serve them all from one server, and return each page's best req/s.
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
 
-    The sizes take turns page by page within each round, so a machine that gets busier
-    during the run weighs on every size alike.
+
+def _measure(args, tool: str, sizes: list[int], pages, database_url: str) -> dict:
+    """Seed each size, serve them all from one server, and measure every page.
+
+    On a shared machine the throughput of the same page moves by half between two runs a
+    minute apart, so a page is never compared with a bare page measured at another time:
+    each round loads the bare page, then each size of one page, then the bare page again,
+    and a page's share is its rate over the mean of the bare pages around it. Returns, per
+    size and page, the rates and the shares of every round.
     """
     with tempfile.TemporaryDirectory(prefix="bench-http-") as folder:
         if not database_url:
@@ -301,46 +310,71 @@ def _measure(args, tool: str, sizes: list[int], pages, database_url: str):
             port = _free_port()
             server = _start_gunicorn(env, port, args.workers)
             base = f"http://127.0.0.1:{port}"
-            targets = [  # (size, page, url, cookie)
-                (size, name, base + path.format(**sessions[size]), sessions[size]["key"])
-                for name, path, _ in pages for size in sizes
-            ]
             expected = {name: text for name, _, text in pages}
-            for _, name, url, cookie in targets:
-                _check(url, cookie, expected[name])
-            for _, _, url, cookie in targets:  # warm up: imports, templates, connections
-                _load(tool, url, cookie, 1, args.connections)
-            best = {size: dict.fromkeys(expected, 0.0) for size in sizes}
+            urls = {
+                (size, name): base + path.format(**sessions[size])
+                for name, path, _ in pages for size in sizes
+            }
+            cookie = {size: sessions[size]["key"] for size in sizes}
+            for (size, name), url in urls.items():
+                _check(url, cookie[size], expected[name])
+                _load(tool, url, cookie[size], 1, args.connections)  # warm up
+            bare_url, bare_cookie = urls[(sizes[0], BARE)], cookie[sizes[0]]
+            results = {size: {name: {"rates": [], "shares": []} for name in expected}
+                       for size in sizes}
+
+            def bare() -> float:
+                rate = _load(tool, bare_url, bare_cookie, args.duration, args.connections)
+                for size in sizes:
+                    results[size][BARE]["rates"].append(rate)
+                    results[size][BARE]["shares"].append(1.0)
+                return rate
+
             for _ in range(args.rounds):
-                for size, name, url, cookie in targets:
-                    rate = _load(tool, url, cookie, args.duration, args.connections)
-                    best[size][name] = max(best[size][name], rate)
+                before = bare()
+                for name in expected:
+                    if name == BARE:
+                        continue
+                    rates = {size: _load(tool, urls[(size, name)], cookie[size],
+                                         args.duration, args.connections) for size in sizes}
+                    after = bare()
+                    for size, rate in rates.items():
+                        results[size][name]["rates"].append(rate)
+                        results[size][name]["shares"].append(rate / ((before + after) / 2))
+                    before = after
         finally:
             if server is not None:
                 server.terminate()
                 server.wait(timeout=30)
             if postgres and not args.keep:
                 _postgres(database_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-    return best
+    return results
 
 
-def _report(sizes: list[int], results: dict[int, dict[str, float]]) -> bool:
-    """Print the table; returns whether every target is met."""
+def _report(sizes: list[int], results: dict) -> bool:
+    """Print the table (medians over the rounds); returns whether every target is met.
+
+    The growth is the median, over the rounds, of the largest size's share over the
+    smallest size's share in the same round: both measured against the same bare pages.
+    """
     small, large = sizes[0], sizes[-1]
-    head = "".join(f"{f'{n:,} apps req/s':>17}{'share':>7}" for n in sizes)
+    head = "".join(f"{f'{n:,} apps req/s':>17}{'share':>7}{'(range)':>11}" for n in sizes)
     ratio_head = f"{f'{large:,}÷{small:,}':>11}" if len(sizes) > 1 else ""
     print(f"\n{'page':<19}{head}{ratio_head}")
     ok = True
     for name in results[small]:
         row, misses = f"{name:<19}", []
         for n in sizes:
-            rate, bare = results[n][name], results[n][BARE]
-            share = rate / bare if bare else 0.0
-            row += f"{rate:17.1f}{share:7.0%}"
+            rates, shares = results[n][name]["rates"], results[n][name]["shares"]
+            share = _median(shares)
+            spread = f"{min(shares):.0%}–{max(shares):.0%}" if shares else ""
+            row += f"{_median(rates):17.1f}{share:7.0%}{spread:>11}"
             if name != BARE and share < SHARE_TARGET:
                 misses.append(f"{share:.0%} of bare at {n:,}")
         if len(sizes) > 1:
-            growth = results[large][name] / results[small][name] if results[small][name] else 0
+            pairs = zip(results[large][name]["shares"], results[small][name]["shares"],
+                        strict=True)
+            growth = _median([big / little for big, little in pairs if little])
             row += f"{growth:11.0%}"
             if name != BARE and growth < GROWTH_TARGET:
                 misses.append(f"{growth:.0%} of its {small:,} figure")
@@ -366,7 +400,7 @@ def main() -> None:
     database_url = os.environ.get("DATABASE_URL", "")
     print(f"database: {'PostgreSQL' if _is_postgres(database_url) else 'SQLite'}; gunicorn: "
           f"{args.workers} sync workers; load: {tool}, {args.connections} connections, "
-          f"{args.duration} s per run, best of {args.rounds}", flush=True)
+          f"{args.duration} s per measurement, median of {args.rounds} rounds", flush=True)
     results = _measure(args, tool, sizes, pages, database_url)
     sys.exit(0 if _report(sizes, results) else 1)
 

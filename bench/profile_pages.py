@@ -34,6 +34,35 @@ os.environ.setdefault("EMAIL_URL", "dummymail://")
 os.environ.setdefault("STATIC_ROOT", str(Path(tempfile.gettempdir()) / "followup-profile-static"))
 
 
+# (label, path fragment, function): the cumulative time of these, as a share of the request.
+PARTS = (
+    ("template rendering", "django/template/backends/django.py", "render"),
+    ("crispy forms", "crispy_forms/templatetags/crispy_forms_filters.py", "as_crispy_form"),
+    ("crispy {% crispy %}", "crispy_forms/templatetags/crispy_forms_tags.py", "render"),
+    ("form widgets", "django/forms/boundfield.py", "as_widget"),
+    ("queries", "django/db/backends/utils.py", "_execute"),
+    ("signing", "django/core/signing.py", "unsign"),
+    ("signing", "django/core/signing.py", "sign"),
+    ("URL reversing", "django/urls/base.py", "reverse"),
+)
+
+
+def _shares(stats: pstats.Stats) -> str:
+    """Shares of the requests' time: rendering (which contains the forms' and some queries),
+    crispy, widgets, queries (wherever they run), signing and URL reversing."""
+    total = max(
+        (ct for (path, _, name), (_, _, _, ct, _) in stats.stats.items()
+         if path.endswith("django/test/client.py") and name == "request"), default=0.0,
+    )
+    found: dict[str, float] = {}
+    for (path, _, name), (_, _, _, ct, _) in stats.stats.items():
+        for label, fragment, function in PARTS:
+            if path.endswith(fragment) and name == function:
+                found[label] = found.get(label, 0.0) + ct
+    return ", ".join(f"{label} {found.get(label, 0.0) / total:.0%}"
+                     for label in dict.fromkeys(label for label, _, _ in PARTS)) if total else ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("email")
@@ -84,6 +113,7 @@ def main() -> None:
         profiler.disable()
         print(f"\n=== {name} {url}: {cpu_ms:.1f} ms of CPU a request, {query_count} queries, "
               f"{query_ms:.1f} ms in the database")
+        print("    where the time goes: " + _shares(pstats.Stats(profiler)))
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
         print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))

@@ -3,6 +3,7 @@ throttling, password reset, changing the address, and the profile (issue 10.4 an
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +17,7 @@ from django.urls import reverse
 from interviews import services
 from interviews.models import Candidate, Interview
 from tests.factories import ApplicationFactory, CandidateFactory
+from tests.reminders.conftest import Sink
 from tests.totp import totp
 
 CURRENT_TIME = datetime(2026, 3, 20, 10, 0, tzinfo=UTC)
@@ -266,6 +268,31 @@ def test_asking_for_the_link_again_is_limited_to_once_a_minute(db, client, passw
         client.post(reverse("account_email"), resend)
 
     assert len(mailoutbox) == 2
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) that keeps what it receives."""
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    sink = Sink()
+    sink.start()
+    settings.MAILERS = sink.mailers()
+    yield sink
+    sink.stop()
+
+
+def test_the_verification_link_arrives_through_a_real_smtp_server_and_works(
+    db, client, password, smtp_server
+):
+    _sign_up(client, "new@example.com", password)
+
+    [message] = smtp_server.messages
+    assert message["To"] == "new@example.com"
+    assert message["Subject"].startswith("Follow-up: ")
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"https?://testserver(/accounts/confirm-email/\S+/)", body).group(1)
+    client.post(link)
+    assert Candidate.objects.get(email="new@example.com").email_verified is True
 
 
 def test_signup_survives_a_mail_server_that_is_down(db, client, password, settings):

@@ -83,7 +83,7 @@ def understand(
         phrases=matched[:10],
         decision_date=decision,
         invites=invites,
-        summary=_summary(kind, invites, decision, phrases.summaries),
+        summary=_summary(kind, invites, decision, phrases),
         problems=problems,
     )
 
@@ -103,13 +103,24 @@ class PhraseSet:
     patterns: dict[str, tuple[_Pattern, ...]]
     dates: dict
     summaries: dict[str, str]
+    duration: re.Pattern[str] | None = None  # "within the next two weeks"
+    weekday_lead: tuple[str, ...] = ()  # "next", "this", "coming"
+    next_word: str = ""
 
 
-_DATE_SLOT = r"(?P<date>[^.!?;:\n]{1,60}?)(?=[.!?;:\n]|,\s+(?:and|but|so|if|as|which)\b|\s+(?:and|but|so|if|once)\s|$)"  # noqa: E501
+def _date_slot(stops: list[str]) -> str:
+    """A date expression after a phrase: up to the end of the sentence or a conjunction.
+
+    A period ends it, except the one of a German or Nordic ordinal ("11. Dezember").
+    """
+    period = r"(?:(?<!\d)\.|\.(?!\s*[^\W\d_]))"
+    conjunctions = _alternation(stops)
+    stop = rf"|,?\s+(?:{conjunctions})\b" if conjunctions else ""
+    return rf"(?P<date>(?:[^.!?;:\n]|\.){{1,60}}?)(?={period}|[!?;:\n]{stop}|$)"
 
 
-def _compile(phrase: str) -> re.Pattern[str]:
-    body = phrase.replace("'", "['’]").replace(" ", r"\s+").replace("{date}", _DATE_SLOT)
+def _compile(phrase: str, slot: str) -> re.Pattern[str]:
+    body = phrase.replace("'", "['’]").replace(" ", r"\s+").replace("{date}", slot)
     return re.compile(rf"(?<!\w){body}", re.IGNORECASE)
 
 
@@ -121,13 +132,37 @@ def load_phrases(language: str = "en") -> PhraseSet:
     if not path.is_file():
         code, path = "en", PHRASES_DIR / "en.toml"
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    dates = data.get("dates", {})
+    slot = _date_slot(dates.get("slot_stops", []))
     patterns = {
-        kind: tuple(_Pattern(_compile(p), True) for p in data.get(kind, {}).get("strong", []))
-        + tuple(_Pattern(_compile(p), False) for p in data.get(kind, {}).get("weak", []))
+        kind: tuple(_Pattern(_compile(p, slot), True) for p in data.get(kind, {}).get("strong", []))
+        + tuple(_Pattern(_compile(p, slot), False) for p in data.get(kind, {}).get("weak", []))
         for kind in KINDS
         if kind in data
     }
-    return PhraseSet(code, patterns, data.get("dates", {}), data.get("summaries", {}))
+    return PhraseSet(
+        code,
+        patterns,
+        dates,
+        data.get("summaries", {}),
+        duration=_duration_pattern(dates),
+        weekday_lead=tuple(dates.get("weekday_lead", ())),
+        next_word=dates.get("next_word", ""),
+    )
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+def _duration_pattern(dates: dict) -> re.Pattern[str] | None:
+    units, numbers = dates.get("units", {}), dates.get("numbers", {})
+    if not units:
+        return None
+    lead = _alternation(dates.get("duration_lead", ()))
+    lead_part = rf"(?:(?:{lead}) )*" if lead else ""
+    number = rf"\d{{1,3}}|{_alternation(numbers)}" if numbers else r"\d{1,3}"
+    return re.compile(rf"(?<!\w){lead_part}(?P<n>{number}) (?P<unit>{_alternation(units)})(?!\w)")
 
 
 # --- matching ----------------------------------------------------------------------------
@@ -254,12 +289,11 @@ def resolve_date(text: str, base: datetime, phrases: PhraseSet | None = None) ->
     phrases = phrases or load_phrases("en")
     words = phrases.dates
     cleaned = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip(" ,")
-    cleaned = re.sub(r"^(?:the )?(?:latest |very latest )?", "", cleaned)
     today = base.astimezone(UTC).date() if base.tzinfo else base.date()
     resolved = (
         _relative(cleaned, today, words)
-        or _duration(cleaned, today, words)
-        or _weekday(cleaned, today, words)
+        or _duration(cleaned, today, phrases)
+        or _weekday(cleaned, today, phrases)
         or _day_month(cleaned, today, words)
         or _absolute(cleaned, base, phrases.language)
     )
@@ -270,9 +304,11 @@ def resolve_date(text: str, base: datetime, phrases: PhraseSet | None = None) ->
     return resolved
 
 
+_RULE_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 def _relative(text: str, today: date, words: dict) -> date | None:
     rules = words.get("relative", {})
-    weekdays = words.get("weekdays", [])
     for phrase in sorted(rules, key=len, reverse=True):
         if not re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
             continue
@@ -286,8 +322,8 @@ def _relative(text: str, today: date, words: dict) -> date | None:
                 (today.month - 1 + ahead_n) % 12 + 1,
             )
             return date(year, month, calendar_module.monthrange(year, month)[1])
-        if what in weekdays:
-            index = weekdays.index(what)
+        if what in _RULE_WEEKDAYS:  # rules name weekdays in English, whatever the language
+            index = _RULE_WEEKDAYS.index(what)
             day = today - timedelta(days=today.weekday()) + timedelta(days=index, weeks=ahead_n)
             if day < today:  # "end of the week" said on a Saturday: the coming Friday
                 day += timedelta(weeks=1)
@@ -295,20 +331,13 @@ def _relative(text: str, today: date, words: dict) -> date | None:
     return None
 
 
-_DURATION = re.compile(
-    r"(?:within |in |over )?(?:the )?(?:next |coming )?"
-    r"(?P<n>\d{1,3}|[a-z]+(?: (?:couple|few))?(?: of)?) "
-    r"(?P<unit>(?:business|working) days?|days?|weeks?|months?)\b"
-)
-
-
-def _duration(text: str, today: date, words: dict) -> date | None:
-    match = _DURATION.search(text)
+def _duration(text: str, today: date, phrases: PhraseSet) -> date | None:
+    match = phrases.duration.search(text) if phrases.duration else None
     if not match:
         return None
-    number = match.group("n").strip()
-    numbers = words.get("numbers", {})
-    count = int(number) if number.isdigit() else numbers.get(number)
+    words = phrases.dates
+    number = match.group("n")
+    count = int(number) if number.isdigit() else words.get("numbers", {}).get(number)
     unit_days = words.get("units", {}).get(match.group("unit"))
     if not count or not unit_days:
         return None
@@ -322,16 +351,18 @@ def _duration(text: str, today: date, words: dict) -> date | None:
     return today + timedelta(days=count * unit_days)
 
 
-def _weekday(text: str, today: date, words: dict) -> date | None:
-    weekdays = words.get("weekdays", [])
-    for index, name in enumerate(weekdays):
-        match = re.search(rf"(?<!\w)(next |this |coming )?{name[:3]}(?:{name[3:]})?\.?(?!\w)", text)
+def _weekday(text: str, today: date, phrases: PhraseSet) -> date | None:
+    lead = _alternation(phrases.weekday_lead)
+    lead_part = rf"(?:({lead}) )?" if lead else "()?"
+    for index, name in enumerate(phrases.dates.get("weekdays", [])):
+        match = re.search(rf"(?<!\w){lead_part}{name[:3]}(?:{name[3:]})?\.?(?!\w)", text)
         if not match:
             continue
-        if re.search(r"\d", text) and re.search(r"[a-z]{3,}\s*\d|\d\s*[a-z]{3,}|\d/\d", text):
-            return None  # "Friday, 11 December": let dateparser read the full date
+        if re.search(r"[^\W\d_]{3,}\.?\s*\d|\d\.?\s*[^\W\d_]{3,}|\d/\d", text):
+            return None  # "Friday, 11 December": a full date, read by the day-month readers
         day = today + timedelta(days=(index - today.weekday()) % 7 or 7)
-        if match.group(1) == "next " and day.isocalendar()[:2] == today.isocalendar()[:2]:
+        same_week = day.isocalendar()[:2] == today.isocalendar()[:2]
+        if phrases.next_word and match.group(1) == phrases.next_word and same_week:
             day += timedelta(weeks=1)  # "next Friday" said on a Tuesday: the week after
         return day
     return None
@@ -346,10 +377,16 @@ def _day_month(text: str, today: date, words: dict) -> date | None:
     if not months:
         return None
     names = "|".join(rf"{m[:3]}(?:{m[3:]})?" for m in months)
+    ordinals = _alternation(words.get("ordinals", ()))
+    ordinal = rf"(?:{ordinals}|\.)?" if ordinals else r"\.?"
+    joiners = _alternation(words.get("day_month_joiners", ()))
+    joiner = rf"(?: (?:{joiners}))?" if joiners else ""
     day_first = re.search(
-        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? ({names})\.?(?: (\d{{4}}))?\b", text
+        rf"(?<!\w)(\d{{1,2}}){ordinal}{joiner} ({names})\.?(?: (\d{{4}}))?(?!\w)", text
     )
-    month_first = re.search(rf"\b({names})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (\d{{4}}))?", text)
+    month_first = re.search(
+        rf"(?<!\w)({names})\.? (\d{{1,2}}){ordinal}(?!\w)(?:,? (\d{{4}}))?", text
+    )
     if day_first:
         day, month, year = day_first.group(1), day_first.group(2), day_first.group(3)
     elif month_first:
@@ -393,35 +430,49 @@ def _absolute(text: str, base: datetime, language: str) -> date | None:
 # --- summary -----------------------------------------------------------------------------
 
 
-def _local(invite: Invite) -> str:
+def _day(value: date, words: dict, *, year: bool = False) -> str:
+    """ "Fri 4 Dec" in the phrase set's words (short_weekdays, short_months), else English."""
+    weekdays, months = words.get("short_weekdays"), words.get("short_months")
+    if weekdays and months and len(weekdays) == 7 and len(months) == 12:
+        text = f"{weekdays[value.weekday()]} {value.day} {months[value.month - 1]}"
+    else:
+        text = f"{value:%a} {value.day} {value:%b}"
+    return f"{text} {value.year}" if year else text
+
+
+def _local(invite: Invite, words: dict) -> str:
     if invite.all_day:
-        return invite.starts_at.strftime("%a %-d %b %Y")
+        return _day(invite.starts_at.date(), words, year=True)
     try:
         zone = zoneinfo.ZoneInfo(invite.tzname)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone = UTC
     local = invite.starts_at.astimezone(zone)
-    return f"{local:%a %-d %b %Y, %H:%M} ({invite.tzname})"
+    return f"{_day(local.date(), words, year=True)}, {local:%H:%M} ({invite.tzname})"
 
 
-def _summary(kind: str, invites: tuple[Invite, ...], decision: date | None, texts: dict) -> str:
+def _summary(
+    kind: str, invites: tuple[Invite, ...], decision: date | None, phrases: PhraseSet
+) -> str:
     def text(key: str, **values: str) -> str:
-        template = texts.get(key) or load_phrases("en").summaries.get(key, "")
+        template = phrases.summaries.get(key) or load_phrases("en").summaries.get(key, "")
         return template.format(**values)
 
     if kind == "invitation" and invites:
         invite = invites[0]
-        when = f" on {_local(invite)}"
+        when = text("when_on", when=_local(invite, phrases.dates))
         if invite.cancelled:
             return text("invitation_cancelled", when=when)
         if invite.sequence > 0:
-            return text("invitation_updated", when=f" to {_local(invite)}")
+            return text(
+                "invitation_updated", when=text("when_to", when=_local(invite, phrases.dates))
+            )
         return text("invitation", when=when)
     if kind == "invitation":
         return text("invitation", when="")
-    day = f"{decision:%a %-d %b}" if decision else ""
+    day = _day(decision, phrases.dates) if decision else ""
     if kind == "decision_date":
         return text("decision_date", date=day)
     if kind == "delay":
-        return text("delay", date_clause=f"; they now expect to decide by {day}" if day else "")
+        return text("delay", date_clause=text("delay_date_clause", date=day) if day else "")
     return text(kind)

@@ -279,3 +279,63 @@ def test_r6_decision_dates_in_several_phrasings(body, decision):
     suggestion = words(body, subject="Next steps")
     assert suggestion.decision_date == decision
     assert suggestion.kind == ("decision_date" if decision else "other")
+
+
+# --- another language is a file ----------------------------------------------------------
+
+
+def german(body: str) -> Suggestion:
+    raw = (
+        b"From: Katrin Schneider <katrin.schneider@contoso-gmbh.de>\r\nTo: anna.lee@example.com\r\n"
+        b"Subject: Ihre Bewerbung\r\nDate: Tue, 1 Dec 2026 10:00:00 +0100\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\n"
+    ) + body.encode()
+    return understand(parse_message(raw), own_addresses=OWN, language="de")
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "decision"),
+    [
+        ("Leider haben wir uns für einen anderen Kandidaten entschieden.", "rejection", None),
+        ("Die Stelle ist bereits besetzt.", "rejection", None),
+        ("Wir melden uns bis Freitag bei Ihnen.", "decision_date", date(2026, 12, 4)),
+        ("Wir melden uns innerhalb von zwei Wochen.", "decision_date", date(2026, 12, 15)),
+        ("Eine Rückmeldung erhalten Sie bis 11. Dezember.", "decision_date", date(2026, 12, 11)),
+        ("Der Prozess dauert leider etwas länger als geplant.", "delay", None),
+        ("Die Stelle wurde vorerst auf Eis gelegt.", "on_hold", None),
+        ("Wann passt es Ihnen für ein zweites Gespräch?", "scheduling", None),
+        ("Wir freuen uns, Ihnen ein Angebot zu machen.", "offer", None),
+        ("Vielen Dank für Ihre Bewerbung.", "other", None),
+    ],
+)
+def test_a_german_phrase_set_reads_german_mail(body, kind, decision):
+    suggestion = german(body)
+    assert (suggestion.kind, suggestion.decision_date) == (kind, decision)
+
+
+def test_german_summaries_use_german_day_names():
+    assert german("Wir melden uns bis Freitag.").summary == "Sie wollen bis Fr 4 Dez entscheiden."
+
+
+def test_the_german_invitation_summary_names_the_time_in_german():
+    message = parse_message((SAMPLES / "outlook_teams_invite.eml").read_bytes())
+    suggestion = understand(message, own_addresses=OWN, language="de")
+    assert suggestion.summary == (
+        "Sieht aus wie eine Einladung zum Gespräch am Do 10 Dez 2026, 14:30 (Europe/Berlin)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("freitag", date(2026, 12, 4)),
+        ("nächsten freitag", date(2026, 12, 11)),
+        ("ende nächster woche", date(2026, 12, 11)),
+        ("innerhalb von zwei wochen", date(2026, 12, 15)),
+        ("11. dezember", date(2026, 12, 11)),
+        ("3 werktagen", date(2026, 12, 4)),
+        ("morgen", date(2026, 12, 2)),
+    ],
+)
+def test_german_dates_resolve_with_the_german_words(text, expected):
+    assert resolve_date(text, TUESDAY, load_phrases("de")) == expected

@@ -10,6 +10,7 @@ candidate).
 
 from __future__ import annotations
 
+import logging
 import re
 import zoneinfo
 from collections.abc import Collection
@@ -31,6 +32,10 @@ MAX_PEOPLE = 200
 
 _EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+UNEXPECTED = "The calendar could not be read (an unexpected error, which was logged)."
+logger = logging.getLogger(__name__)
 
 
 class CalendarRefused(ValueError):
@@ -92,6 +97,19 @@ def parse_calendar(
             "The calendar could not be read (it is not valid iCalendar)."
         ) from exc
     own = {address.strip().lower() for address in own_addresses}
+    try:
+        invites = _read_events(calendars, own)
+    except Exception as exc:
+        # Last resort for hostile input nobody foresaw: a refusal, not a crash, and the bug
+        # is logged (the fuzz tests fail on this reason).
+        logger.exception("Unexpected error while reading a calendar")
+        raise CalendarRefused(UNEXPECTED) from exc
+    if not invites:
+        raise CalendarRefused("The calendar has no event with a usable start time.")
+    return invites
+
+
+def _read_events(calendars, own: set[str]) -> list[Invite]:
     invites: list[Invite] = []
     for calendar in calendars:
         method = _text(calendar.get("METHOD")).upper() or "PUBLISH"
@@ -99,8 +117,6 @@ def parse_calendar(
             invite = _read_event(event, method=method, own=own)
             if invite is not None:
                 invites.append(invite)
-    if not invites:
-        raise CalendarRefused("The calendar has no event with a usable start time.")
     return invites
 
 

@@ -20,6 +20,7 @@ import email.message
 import email.utils
 import hashlib
 import html
+import logging
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -45,6 +46,9 @@ MAX_FORWARD_DEPTH = 3
 MAX_HTML = 384 * 1024  # HTML sanitised for display; a larger body is shown as text
 MAX_HTML_TAGS = 20_000
 MAX_HTML_TEXT = 512 * 1024  # HTML read for its text
+
+UNEXPECTED = "The message could not be read (an unexpected error, which was logged)."
+logger = logging.getLogger(__name__)
 
 CALENDAR_TYPES = {"text/calendar", "application/ics", "text/x-vcalendar", "application/x-ics"}
 
@@ -121,6 +125,11 @@ def parse_message(raw: bytes, *, max_bytes: int = MAX_BYTES) -> ParsedMessage:
         return _Reader().read(message, depth=0)
     except RecursionError as exc:
         raise MessageRefused("The message is nested too deeply to be read.") from exc
+    except Exception as exc:
+        # Last resort for hostile input nobody foresaw: the caller gets a refusal, not a
+        # crash, and the bug is logged (the fuzz tests fail on this reason).
+        logger.exception("Unexpected error while reading a message")
+        raise MessageRefused(UNEXPECTED) from exc
 
 
 def employer_message(

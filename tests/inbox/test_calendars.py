@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from notes.inbox.calendars import (
     MAX_CALENDAR_BYTES,
+    UNEXPECTED,
     CalendarRefused,
     Invite,
     Person,
@@ -307,7 +308,7 @@ def check_calendar(data: bytes) -> None:
     try:
         invites = parse_calendar(data, own_addresses=OWN)
     except CalendarRefused as refused:
-        assert refused.reason
+        assert refused.reason and refused.reason != UNEXPECTED
         return
     assert invites
     for invite in invites:
@@ -321,3 +322,16 @@ def test_google_and_outlook_keep_the_uid_across_update_and_cancellation():
     assert invite.uid == update.uid and (invite.sequence, update.sequence) == (0, 1)
     teams, cancel = invite_of("outlook_teams_invite.eml"), invite_of("outlook_cancel.eml")
     assert teams.uid == cancel.uid and cancel.method == "CANCEL" and cancel.cancelled
+
+
+def test_an_unforeseen_error_is_a_logged_refusal_not_a_crash(monkeypatch, caplog):
+    from notes.inbox import calendars
+
+    def broken(event, *, method, own):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(calendars, "_read_event", broken)
+    with pytest.raises(CalendarRefused) as refused:
+        parse_calendar((SAMPLES / "webex_invite.ics").read_bytes())
+    assert refused.value.reason == UNEXPECTED
+    assert "Unexpected error while reading a calendar" in caplog.text

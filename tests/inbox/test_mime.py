@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from notes.inbox import mime
 from notes.inbox.mime import (
     Address,
     MessageRefused,
@@ -289,7 +290,7 @@ def check_message(raw: bytes) -> None:
     try:
         message = parse_message(raw)
     except MessageRefused as refused:
-        assert refused.reason
+        assert refused.reason and refused.reason != mime.UNEXPECTED
         return
     assert isinstance(message, ParsedMessage)
     assert message.message_id.startswith("<") and message.message_id.endswith(">")
@@ -341,3 +342,14 @@ def test_a_huge_or_deeply_nested_html_body_is_shown_as_text_only():
     assert message.safe_html is None
     assert message.full_text.startswith("we regret to inform you")
     assert "The HTML version is too large to show safely; it is shown as text." in message.problems
+
+
+def test_an_unforeseen_error_is_a_logged_refusal_not_a_crash(monkeypatch, caplog):
+    def broken(self, message, *, depth):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(mime._Reader, "read", broken)
+    with pytest.raises(MessageRefused) as refused:
+        parse_message((SAMPLES / "on_hold.eml").read_bytes())
+    assert refused.value.reason == mime.UNEXPECTED
+    assert "Unexpected error while reading a message" in caplog.text

@@ -28,3 +28,6 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("followup_site.tracking.urls")),
 ]
+
+# A body over Django's upload limits gets a page saying what was too large (not a bare 400).
+handler400 = "followup_site.views.bad_request"

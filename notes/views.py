@@ -22,9 +22,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from followup_site.redirects import safe_next
 from interviews.access import get_application_for_user, get_interview_for_user
 from interviews.models import Interview
 from notes import coach, selectors, services
@@ -109,15 +109,6 @@ def _editor_url(note: Note) -> str:
     if note.kind == CorrespondenceKind.THANK_YOU and note.interview_id:
         return f"{reverse('interview_notes', args=[note.interview_id])}?note={note.pk}"
     return reverse("note_edit", args=[note.pk])
-
-
-def _next_url(request: HttpRequest, note: Note) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return _editor_url(note)
 
 
 def _unbound_form(note: Note) -> NoteForm:
@@ -313,7 +304,7 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "This note was already marked sent; it is kept as sent.")
         return redirect(_editor_url(note))
     messages.success(request, f"Saved your note to {note.interviewer.name}.")
-    return redirect(_next_url(request, note))
+    return safe_next(request, _editor_url(note))
 
 
 def _autosave(request: HttpRequest, note: Note, form: NoteForm) -> HttpResponse:
@@ -384,7 +375,7 @@ def note_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
         f"Marked your note to {note.interviewer.name} as sent ({note.get_channel_display()}, "
         f"{when}). It is on the application's timeline.",
     )
-    return redirect(_next_url(request, note))
+    return safe_next(request, _editor_url(note))
 
 
 @login_required

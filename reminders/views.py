@@ -13,10 +13,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from followup_site.redirects import safe_next
 from interviews.models import Candidate
 from reminders import links, services
 from reminders.forms import ReminderSettingsForm
@@ -36,13 +36,6 @@ def _get_followup_for_user(request: HttpRequest, pk: int) -> FollowUp:
     )
 
 
-def _back(request: HttpRequest, followup: FollowUp) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return followup.get_absolute_url()
-
-
 @login_required
 @require_POST
 def followup_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -52,7 +45,7 @@ def followup_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.success(request, message)
     else:
         messages.info(request, "This follow-up was already closed; nothing changed.")
-    return redirect(_back(request, followup))
+    return safe_next(request, followup)
 
 
 @require_http_methods(["GET", "POST"])

@@ -33,6 +33,7 @@ from interviews import services
 from interviews.models import Candidate, Debrief
 from notes import models as notes_models
 from notes import services as note_services
+from notes.inbox import models as inbox_models
 from reminders import services as reminder_services
 from reminders.models import FollowUp
 from tests.conftest import PASSWORD
@@ -49,6 +50,9 @@ EXPECTED = {
     "notes.Achievement", "notes.Resource", "notes.NotesSettings", "reminders.FollowUp",
     "reminders.ReminderSettings", "tracking.CalendarFeed", "account.EmailAddress",
     "mfa.Authenticator", "admin.LogEntry", "interviews.Candidate_groups",
+    # The inbox: the forwarding address, an IMAP mailbox (its password), what came in.
+    "notes.InboundAddress", "notes.MailboxConnection", "notes.ReceivedMessage",
+    "notes.CalendarInvite",
 }
 
 
@@ -151,6 +155,23 @@ def _fill(candidate: Candidate) -> None:
         object_id=str(candidate.pk), object_repr=str(candidate), action_flag=ADDITION,
     )
     candidate.groups.add(Group.objects.get_or_create(name="Beta testers")[0])
+    _fill_inbox(candidate, interview)
+
+
+def _fill_inbox(candidate: Candidate, interview) -> None:
+    inbox_models.InboundAddress.objects.create(owner=candidate)
+    mailbox = inbox_models.MailboxConnection.objects.create(
+        owner=candidate, host="imap.example.com", username=candidate.email,
+        password_encrypted=b"sealed",
+    )
+    message = inbox_models.ReceivedMessage.objects.create(
+        owner=candidate, source="imap", mailbox=mailbox, message_id=f"<{candidate.pk}@x>",
+        subject="Interview invitation", application=interview.application,
+    )
+    inbox_models.CalendarInvite.objects.create(
+        owner=candidate, message=message, uid=f"uid-{candidate.pk}", method="REQUEST",
+        starts_at=interview.starts_at, ends_at=interview.ends_at, interview=interview,
+    )
 
 
 def _signed_in(candidate: Candidate) -> Client:

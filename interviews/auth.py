@@ -27,6 +27,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # Stored emails are lower-case and sign-in ignores case (CandidateManager).
         return super().clean_email(email).strip().lower()
 
+    def is_safe_url(self, url: str | None) -> bool:
+        # ``next`` must be a path of this site: "李小龍 José" is a relative URL to Django's
+        # check, and would send the browser to a page under /accounts/login/.
+        return bool(url) and url.startswith("/") and super().is_safe_url(url)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # The verification email says how long its link works.
         context = {**context, "expire_days": settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS}

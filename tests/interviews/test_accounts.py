@@ -414,6 +414,33 @@ def test_sign_in_by_email_ignores_letter_case(client, owner, password):
     assert _signed_in_email(client) == "owner@example.com"
 
 
+@pytest.mark.parametrize(
+    ("next_value", "lands_on"),
+    [
+        ("/board/", "/board/"),
+        ("李小龍 José 🎉", "/"),
+        ('"><img src=x onerror=alert(1)>', "/"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+    ids=["path", "unicode", "html", "other-site", "scheme-relative", "javascript"],
+)
+def test_sign_in_goes_only_to_a_next_path_of_this_site(
+    client, owner, password, next_value, lands_on
+):
+    page = client.get(reverse("account_login"), {"next": next_value}).content.decode()
+    assert "<img src=x" not in page
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": owner.email, "password": password, "next": next_value},
+    )
+
+    assert response.status_code == 302
+    assert response.url == lands_on
+
+
 def test_sign_in_failure_message_is_the_same_for_unknown_email_and_wrong_password(
     client, owner, password
 ):

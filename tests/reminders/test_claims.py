@@ -110,6 +110,34 @@ def test_on_postgresql_a_claim_is_a_hot_update_in_pages_with_room(two_candidates
 
 
 @pytest.mark.django_db
+def test_on_postgresql_recording_an_accepted_email_is_a_hot_update(two_candidates):
+    _require_postgresql()
+    batch = services.claim_batch(now=EVENING)
+    first, second = batch.owner_ids
+    sent = services._SentLog(batch.token, EVENING)
+    sent.add(batch.owners[first])  # the first candidate's email was accepted
+
+    def updates() -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables "
+                "WHERE relid = %s::regclass", [FollowUp._meta.db_table],
+            )
+            return cursor.fetchone()
+
+    before = updates()
+    # The re-read before the second email records the first one's rows.
+    fresh = services._reread(batch.token, batch.owners[second], sent)
+    after = updates()
+
+    assert set(fresh) == set(batch.owners[second])
+    assert (after[0] - before[0], after[1] - before[1]) == (DUE_EACH, DUE_EACH)
+    assert FollowUp.objects.filter(pk__in=batch.owners[first], accepted_at=EVENING).count() \
+        == DUE_EACH
+    assert sent.unrecorded == []
+
+
+@pytest.mark.django_db
 def test_a_claimed_row_is_held_for_its_lease_and_left_alone_by_the_planner(two_candidates):
     theirs, _ = two_candidates
     batch = services.claim_batch(now=EVENING)

@@ -50,9 +50,11 @@ from interviews.models import (
 )
 from notes.models import (
     Achievement,
+    CalendarInvite,
     Correspondence,
     Note,
     NotesSettings,
+    ReceivedMessage,
     Resource,
     Testimonial,
 )
@@ -130,6 +132,13 @@ SECTIONS: tuple[Section, ...] = (
     Section("achievements", Achievement, "owner", owner_field="owner"),
     Section("resources", Resource, "owner", owner_field="owner"),
     Section("notes_settings", NotesSettings, "owner", owner_field="owner", singleton=True),
+    # The Inbox: what was understood of each message, not its raw bytes (kept for
+    # re-parsing only); the forwarding token and mailbox passwords are never exported.
+    Section("received_messages", ReceivedMessage, "owner", owner_field="owner",
+            refs=(("application", "applications"),),
+            exclude=("raw", "size", "mailbox", "candidate_ids")),
+    Section("calendar_invites", CalendarInvite, "owner", owner_field="owner",
+            refs=(("message", "received_messages"), ("interview", "interviews"))),
     Section("followups", FollowUp, "owner", owner_field="owner",
             refs=(("application", "applications"), ("interview", "interviews"),
                   ("interviewer", "interviewers")),

@@ -86,8 +86,10 @@ class ReceivedMessage(models.Model):
         blank=True,
         related_name="messages",
     )
-    raw = models.BinaryField()
-    size = models.PositiveIntegerField()
+    # Empty for a message imported from an export (which carries what was understood, not
+    # the raw bytes): such a message is never parsed again.
+    raw = models.BinaryField(default=b"", blank=True)
+    size = models.PositiveIntegerField(default=0)
     message_id = models.CharField(max_length=500)
     received_at = models.DateTimeField(default=timezone.now)
     # What the parsers read; ``parsed_at`` is null until ingest_one has run.

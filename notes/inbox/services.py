@@ -40,6 +40,7 @@ from notes.inbox.models import (
     State,
     new_token,
 )
+from notes.models import Correspondence
 
 logger = logging.getLogger(__name__)
 
@@ -206,6 +207,8 @@ def ingest_one(
     """
     owner = message.owner
     problems: list[str] = []
+    if parsed is None and not message.raw:
+        return message  # imported from an export: nothing to parse again
     if parsed is None:
         try:
             parsed = mime.parse_message(bytes(message.raw), max_bytes=settings.INBOX_MAX_BYTES)
@@ -239,7 +242,12 @@ def ingest_one(
     had_application = message.application_id
     if message.match_reason != FILED_BY_YOU and message.state in (State.NEW, State.FILED):
         known = _known_uid_application(owner, suggestion.invites)
-        if known:
+        if message.sender_email in own:
+            # The candidate's own mail (a sent copy in the polled folder) is not the
+            # employer writing: it is never filed by itself.
+            message.application_id, message.candidate_ids = None, []
+            message.match_reason = "You sent it."
+        elif known:
             message.application_id = known
             message.match_reason = "the invitation is for an interview you logged"
             message.candidate_ids = []
@@ -515,3 +523,24 @@ def employer_last_wrote(application_ids) -> dict[int, datetime]:
         .annotate(last=Max(Least(Coalesce("written_at", "received_at"), "received_at")))
     )
     return {row["application_id"]: row["last"] for row in rows}
+
+
+def _days_ago(moment, now) -> int | None:
+    return None if moment is None else max((now - moment).days, 0)
+
+
+def clocks_for(application_ids) -> dict[int, dict]:
+    """{application id: {"employer": days, "you": days}}: two queries for any number."""
+    ids = list(application_ids)
+    now = timezone.now()
+    wrote = employer_last_wrote(ids)
+    touched = dict(
+        Correspondence.objects.filter(application_id__in=ids)
+        .values("application_id")
+        .annotate(last=Max("sent_at"))
+        .values_list("application_id", "last")
+    )
+    return {
+        pk: {"employer": _days_ago(wrote.get(pk), now), "you": _days_ago(touched.get(pk), now)}
+        for pk in ids
+    }

@@ -14,6 +14,7 @@ urlpatterns = [
         name="inbox_message_new_application",
     ),
     path("<int:pk>/delete/", views.inbox_message_delete, name="inbox_message_delete"),
+    path("clocks/", views.inbox_clocks, name="inbox_clocks"),
     path("setup/", views.inbox_setup, name="inbox_setup"),
     path("setup/address/", views.inbox_address_regenerate, name="inbox_address_regenerate"),
     path("setup/mailboxes/", views.inbox_mailbox_connect, name="inbox_mailbox_connect"),

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from interviews.models import Application, ApplicationStatus
 from notes.inbox import calendars, crypto, mailbox, services
 from notes.inbox.forms import FileForm, MailboxForm, NewApplicationForm, UploadForm
 from notes.inbox.models import (
@@ -342,3 +343,27 @@ def inbox_mailbox_delete(request: HttpRequest, pk: int) -> HttpResponse:
     mailbox.mailbox_delete(connection=_get_mailbox_for_user(request, pk))
     messages.success(request, "Disconnected; its password is deleted.")
     return redirect("inbox_setup")
+
+
+# --- The dashboard's panel (loaded by htmx, apart from the dashboard's own queries) ---------
+
+DASHBOARD_CLOCKS = 8
+
+
+@login_required
+def inbox_clocks(request: HttpRequest) -> HttpResponse:
+    """What waits in the Inbox, and the two clocks of the open applications touched last."""
+    applications = list(
+        Application.objects.owned_by(request.user)
+        .exclude(status__in=[*ApplicationStatus.closed(), ApplicationStatus.REJECTED])
+        .order_by("-updated_at")[:DASHBOARD_CLOCKS]
+    )
+    clocks = services.clocks_for(a.pk for a in applications)
+    return render(
+        request,
+        "notes/inbox/_dashboard_clocks.html",
+        {
+            "waiting": ReceivedMessage.objects.owned_by(request.user).waiting().count(),
+            "rows": [(a, clocks[a.pk]) for a in applications],
+        },
+    )

@@ -6,14 +6,13 @@ Each tag runs a fixed number of queries, whatever the number of interviewers or 
 from __future__ import annotations
 
 from django import template
-from django.db.models import Max
 from django.utils import timezone
 
-from interviews.models import Application, ApplicationStatus, Interview
+from interviews.models import Application, Interview
 from notes import coach
 from notes.forms import NewNoteForm
 from notes.inbox import services as inbox_services
-from notes.models import Correspondence, CorrespondenceKind, Note, ReceivedMessage
+from notes.models import CorrespondenceKind, Note, ReceivedMessage
 
 register = template.Library()
 
@@ -65,56 +64,14 @@ def correspondence_panel(context, application: Application) -> dict:
 # --- The Inbox: the two clocks (issue 13.5) -------------------------------------------------
 
 
-def _days_ago(moment, now) -> int | None:
-    return None if moment is None else max((now - moment).days, 0)
-
-
-def clocks_for(application_ids) -> dict[int, dict]:
-    """{application id: {"employer": days, "you": days}}: two queries for any number."""
-    ids = list(application_ids)
-    now = timezone.now()
-    wrote = inbox_services.employer_last_wrote(ids)
-    touched = dict(
-        Correspondence.objects.filter(application_id__in=ids)
-        .values("application_id")
-        .annotate(last=Max("sent_at"))
-        .values_list("application_id", "last")
-    )
-    return {
-        pk: {"employer": _days_ago(wrote.get(pk), now), "you": _days_ago(touched.get(pk), now)}
-        for pk in ids
-    }
-
-
 @register.inclusion_tag("notes/inbox/_clocks.html")
 def two_clocks(application: Application) -> dict:
     """ "The employer last wrote N days ago" beside "your last touch N days ago"."""
     return {
         "application": application,
-        "clock": clocks_for([application.pk])[application.pk],
+        "clock": inbox_services.clocks_for([application.pk])[application.pk],
         "received": ReceivedMessage.objects.employer_mail()
         .filter(application=application)
         .only("id", "subject", "sender_name", "sender_email", "written_at", "received_at")
         .order_by("-received_at")[:5],
-    }
-
-
-DASHBOARD_CLOCKS = 8
-
-
-@register.inclusion_tag("notes/inbox/_dashboard_clocks.html", takes_context=True)
-def inbox_dashboard_panel(context) -> dict:
-    """The Inbox's waiting count and the two clocks of the open applications the employer
-    wrote about most recently (or never): a fixed number of queries."""
-    user = context["request"].user
-    applications = list(
-        Application.objects.owned_by(user)
-        .exclude(status__in=ApplicationStatus.closed())
-        .exclude(status=ApplicationStatus.REJECTED)
-        .order_by("-updated_at")[:DASHBOARD_CLOCKS]
-    )
-    clocks = clocks_for(a.pk for a in applications)
-    return {
-        "waiting": ReceivedMessage.objects.owned_by(user).waiting().count(),
-        "rows": [(a, clocks[a.pk]) for a in applications],
     }

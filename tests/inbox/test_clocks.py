@@ -54,7 +54,9 @@ def test_the_dashboard_shows_the_clocks_and_what_waits_in_the_inbox(
         raw=make_email(sender=("X", "x@gmail.com"), message_id="<unfiled@x>"),
         source="smtp",
     )
-    page = owner_client.get(reverse("home")).content.decode()
+    dashboard = owner_client.get(reverse("home")).content.decode()
+    assert f'hx-get="{reverse("inbox_clocks")}"' in dashboard  # loaded apart, by htmx
+    page = owner_client.get(reverse("inbox_clocks")).content.decode()
     panel = page[page.index("dashboard-clocks") :].split("</section>")[0]
     assert "2 waiting for you" in panel  # neither acted on yet
     assert str(application) in panel and "yesterday" in panel

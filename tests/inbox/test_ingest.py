@@ -246,3 +246,11 @@ def test_reparse_command_is_idempotent(owner, application):
     assert message.kind == "invitation" and message.summary
     assert CalendarInvite.objects.count() == 1
     assert message.application == application
+
+
+def test_the_candidates_own_mail_is_not_the_employer_writing(owner, application):
+    raw = make_email(sender=("Me", "owner@example.com"), to="priya.raman@northwind.io",
+                     subject="Thank you, Northwind")
+    message = receive(owner, raw).message
+    assert message.application is None
+    assert services.employer_last_wrote([application.pk]) == {}

@@ -848,6 +848,26 @@ def test_every_notes_model_is_registered_in_admin():
     assert [model.__name__ for model in NOTES_MODELS if model not in admin.site._registry] == []
 
 
+def _inbox_rows(owner) -> None:
+    """One row of each of the Inbox's models (notes/inbox/models.py)."""
+    from notes.inbox import mailbox
+    from notes.inbox import services as inbox_services
+
+    inbox_services.inbound_address_for(owner)
+    message = inbox_services.receive(
+        owner=owner, source="upload",
+        raw=b"From: hr@acme.example\r\nSubject: Hi\r\nMessage-ID: <a@acme>\r\n\r\nHello",
+    ).message
+    notes_models.CalendarInvite.objects.create(
+        owner=owner, message=message, uid="u1", method="REQUEST",
+        starts_at=CURRENT_TIME, ends_at=CURRENT_TIME + timedelta(hours=1),
+    )
+    mailbox.mailbox_connect(
+        owner=owner, password="app-password", host="imap.example.com", port=993,
+        security="ssl", username="me@example.com", folder="INBOX",
+    )
+
+
 @pytest.mark.parametrize("model", NOTES_MODELS, ids=lambda model: model.__name__)
 def test_admin_pages_load_for_every_notes_model(client, owner, notes, model):
     superuser = CandidateFactory(email="admin@example.com", is_staff=True, is_superuser=True)
@@ -862,6 +882,7 @@ def test_admin_pages_load_for_every_notes_model(client, owner, notes, model):
     Achievement.objects.create(owner=owner, text="t")
     Resource.objects.create(owner=owner, title="r")
     NotesSettings.objects.create(owner=owner)
+    _inbox_rows(owner)
     client.force_login(superuser, backend=MODEL_BACKEND)
     opts = model._meta
 

@@ -443,6 +443,7 @@ ROUTES: dict[str, Route] = {
         lambda w: {"company": "Inbox Co", "role_title": "Engineer"},
     ),
     "inbox_message_delete": _action("inbox_message_delete", "received_message", lambda w: {}),
+    "inbox_clocks": _signed_in("inbox_clocks"),
     "inbox_setup": _signed_in("inbox_setup"),
     "inbox_address_regenerate": Route(
         Kind.ACTION, _page("inbox_address_regenerate"), post=lambda w: {}

@@ -83,6 +83,16 @@ def full(owner):
     Achievement.objects.create(owner=owner, text="Cut onboarding time by half")
     Resource.objects.create(owner=owner, title="The Mythical Man-Month", tags="management")
     NotesSettings.objects.create(owner=owner, confidential_terms="Project Falcon")
+    received = notes_models.ReceivedMessage.objects.create(
+        owner=owner, source="smtp", raw=b"Subject: Next steps\r\n\r\nHi", size=30,
+        message_id="<next@initech.example>", subject="Next steps", kind="invitation",
+        application=lived.application, state="applied", phrases=["would like to invite"],
+    )
+    notes_models.CalendarInvite.objects.create(
+        owner=owner, message=received, uid="round-2@initech.example", method="REQUEST",
+        starts_at=CURRENT_TIME, ends_at=CURRENT_TIME + timedelta(hours=1),
+        interview=lived.past, people=[{"name": "Grace Hopper", "email": "grace@initech.example"}],
+    )
     ReminderSettings.objects.create(candidate=owner, paused=True, disabled_rules=["R8"])
     FollowUp.objects.create(
         owner=owner, application=lived.application, rule="R6",
@@ -102,8 +112,12 @@ def test_the_export_covers_every_model_a_candidate_owns():
         for label in ("interviews", "notes", "reminders")
         for model in apps.get_app_config(label).get_models()
     }
-    # The candidate is the profile; the calendar feed's secret is never exported.
-    not_rows = {Candidate, apps.get_model("tracking", "CalendarFeed")}
+    # The candidate is the profile; the calendar feed's secret, the Inbox's forwarding token
+    # and mailbox passwords are never exported.
+    not_rows = {
+        Candidate, apps.get_model("tracking", "CalendarFeed"),
+        apps.get_model("notes", "InboundAddress"), apps.get_model("notes", "MailboxConnection"),
+    }
 
     assert {section.model for section in portability.SECTIONS} == models - not_rows
 

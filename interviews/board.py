@@ -18,6 +18,7 @@ more than the page's queries (profiled with 1,000 applications, ``bench/profile_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.contrib import messages
@@ -96,6 +97,12 @@ def _placeholder_url(name: str) -> str:
     return reverse(name, args=[999999999])
 
 
+# Lines other apps add to each card without this app importing them (notes adds who wrote
+# last): each is called once with the ids of the cards shown and returns {id: safe HTML}.
+# Appended to in the other app's AppConfig.ready().
+CARD_EXTRAS: list[Callable[[list[int]], dict[int, SafeString]]] = []
+
+
 def card_html(columns: list[Column], request: HttpRequest) -> dict[int, SafeString]:
     """The markup of every card shown, by application id: a link, the facts, the move form.
 
@@ -116,6 +123,8 @@ def card_html(columns: list[Column], request: HttpRequest) -> dict[int, SafeStri
         )
         for status in S.values
     }
+    shown = [card.pk for column in columns for card in column.cards]
+    extras = [extra(shown) for extra in CARD_EXTRAS] if shown else []
     html = {}
     for column in columns:
         for card in column.cards:
@@ -126,11 +135,12 @@ def card_html(columns: list[Column], request: HttpRequest) -> dict[int, SafeStri
                             f"{card.decision_date.day} {card.decision_date:%b}")
                 if card.decision_date else ""
             )
+            extra = format_html_join("", "{}", ((e.get(card.pk, ""),) for e in extras))
             html[card.pk] = format_html(
                 '<li class="card board-card mb-2" draggable="true" data-application="{pk}" '
                 'id="card-{pk}"><div class="card-body p-2">'
                 '<a class="fw-semibold" href="{detail}">{company}</a>'
-                '<div class="small">{role}</div>{decision}'
+                '<div class="small">{role}</div>{decision}{extra}'
                 '<form class="board-move d-flex gap-1 mt-2" method="post" action="{move}" '
                 'hx-post="{move}">{csrf}'
                 '<label class="visually-hidden" for="move-{pk}">Move {company} to</label>'
@@ -139,7 +149,7 @@ def card_html(columns: list[Column], request: HttpRequest) -> dict[int, SafeStri
                 '<button class="btn btn-sm btn-outline-primary" type="submit">Move</button>'
                 "</form></div></li>",
                 pk=pk, detail=detail_url.replace("999999999", pk), company=card.company,
-                role=card.role_title, decision=decision, move=move, csrf=csrf,
+                role=card.role_title, decision=decision, extra=extra, move=move, csrf=csrf,
                 menu=menus[card.status],
             )
     return html

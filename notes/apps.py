@@ -8,3 +8,10 @@ class NotesConfig(AppConfig):
     """
 
     name = "notes"
+
+    def ready(self) -> None:
+        from interviews import board
+        from notes.inbox.board import card_clocks
+
+        if card_clocks not in board.CARD_EXTRAS:
+            board.CARD_EXTRAS.append(card_clocks)

@@ -101,3 +101,10 @@ def test_R7_check_in_recounts_from_the_employers_reply(
     pending = FollowUp.objects.filter(application=application, rule="R7", status="pending")
     # There is news now: the week is counted again from the reply.
     assert [row.due_at >= NOW + timedelta(days=6) for row in pending] == [True]
+
+
+def test_the_board_cards_show_who_wrote_last(owner_client, owner, application):
+    services.receive(owner=owner, raw=make_email(date=NOW - timedelta(days=3)), source="smtp")
+    page = owner_client.get(reverse("board")).content.decode()
+    card = page[page.index(f'id="card-{application.pk}"') :].split("</li>")[0]
+    assert "Employer wrote 3 days ago · you never" in card

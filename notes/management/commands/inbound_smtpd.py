@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.INBOUND_SMTP_PORT)
 
     def handle(self, *args, host: str, port: int, **options) -> None:
+        # aiosmtpd logs every command of every session at INFO: keep warnings only.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         controller = make_controller(host=host, port=port)
         stop = threading.Event()
         for name in (signal.SIGINT, signal.SIGTERM):

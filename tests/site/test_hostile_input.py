@@ -105,8 +105,9 @@ class FormParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {key: value or "" for key, value in attrs}
         if tag == "form":
-            action = a.get("action") or a.get("hx-post") or ""
-            method = "post" if "hx-post" in a else a.get("method", "get").lower()
+            hx_post = a.get("hx-post") or a.get("data-hx-post")
+            action = a.get("action") or hx_post or ""
+            method = "post" if hx_post else a.get("method", "get").lower()
             self._form = Form(method=method, action=action)
             self.forms.append(self._form)
             return
@@ -428,6 +429,34 @@ def test_every_text_field_of_every_page_carries_a_maxlength(world, name):
     ]
 
     assert not unbounded, f"text fields without maxlength: {unbounded}"
+
+
+ACTIONS = [
+    name for name, route in ROUTES.items() if route.kind == Kind.ACTION and route.post
+]
+
+
+@pytest.mark.parametrize("name", ACTIONS)
+def test_every_post_only_action_survives_hostile_values_and_next(world, name):
+    """The actions, also those no page of the test's world shows a form for: their valid
+    POST with each text value made hostile, and with each foreign ``next``."""
+    route = ROUTES[name]
+    client = Client(raise_request_exception=False)
+    if route.sign_in:
+        client.force_login(world.owner, backend=MODEL_BACKEND)
+    probe = Probe(client, route.url(world))
+    action = Form("post", route.url(world))
+
+    for label, value in (("unicode", UNICODE), ("html", HTML), ("huge", "x" * HUGE)):
+        data = {
+            key: value if isinstance(original, str) else original
+            for key, original in route.post(world).items()
+        }
+        probe.send(action, data, label)
+    for value in NEXT_VALUES:
+        probe.send(action, {**route.post(world), "next": value}, f"next={value!r}")
+
+    assert not probe.problems, "\n".join(probe.problems)
 
 
 # --- The redirect helper -----------------------------------------------------------------

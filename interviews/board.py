@@ -142,7 +142,7 @@ def card_html(columns: list[Column], request: HttpRequest) -> dict[int, SafeStri
                 '<a class="fw-semibold" href="{detail}">{company}</a>'
                 '<div class="small">{role}</div>{decision}{extra}'
                 '<form class="board-move d-flex gap-1 mt-2" method="post" action="{move}" '
-                'hx-post="{move}">{csrf}'
+                'data-hx-post="{move}">{csrf}'
                 '<label class="visually-hidden" for="move-{pk}">Move {company} to</label>'
                 '<select class="form-select form-select-sm" name="status" id="move-{pk}">'
                 '{menu}</select>'

@@ -95,7 +95,7 @@ class CardRenderer:
     def when(self, moment: datetime) -> SafeString:
         local = moment.astimezone(self.zone)
         label = f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
-        return format_html(WHEN, local.isoformat(), label)
+        return format_html(WHEN, local.isoformat(timespec="seconds"), label)
 
     def post(self, name: str, pk: int, action: str, label: str, css: str) -> SafeString:
         return format_html(POST, self.url(name, pk, action), self.csrf, css, label)

@@ -77,7 +77,7 @@ def test_each_card_moves_with_a_labelled_form_that_works_without_javascript(
     time_machine.move_to(CURRENT_TIME + timedelta(minutes=1), tick=False)
     url = reverse("application_move", args=[acme.pk])
 
-    assertContains(response, f'action="{url}" hx-post="{url}">')
+    assertContains(response, f'action="{url}" data-hx-post="{url}">')
     assertContains(response, f'<label class="visually-hidden" for="move-{acme.pk}">Move Acme to')
 
     moved = owner_client.post(url, {"status": "interviewing"})

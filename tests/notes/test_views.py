@@ -139,7 +139,7 @@ def test_editor_shows_a_tab_per_note_hiring_manager_first_with_the_coach(
     assert tabs == ["Grace Hopper", "Alan Turing"]
     for note in notes:
         assert f'id="n{note.pk}-form"' in content
-        assert f'hx-post="{reverse("note_coach", args=[note.pk])}"' in content
+        assert f'data-hx-post="{reverse("note_coach", args=[note.pk])}"' in content
     assert content.count('data-check="C1"') == 2
     assert _coach(response)["C1"] == "warn"  # the starter's blanks
 
@@ -206,7 +206,7 @@ def test_autosave_saves_and_returns_the_next_version(owner_client, notes):
     note.refresh_from_db()
     assert note.body == "Dear Grace,\n\nNew text."
     assert note.version == 2
-    assertContains(response, f'id="n{note.pk}-version" hx-swap-oob="true"')
+    assertContains(response, f'id="n{note.pk}-version" data-hx-swap-oob="true"')
     assertContains(response, 'value="2"')
 
 
@@ -355,7 +355,7 @@ def test_coach_follows_the_unsaved_text_and_saves_nothing(owner_client, notes):
     assert response.status_code == 200
     assert _coach(response)["C2"] == "warn"
     assertContains(response, "Near-duplicate of your note to Alan Turing")
-    assertContains(response, f'hx-swap-oob="innerHTML:.coach-count-{grace.pk}"')
+    assertContains(response, f'data-hx-swap-oob="innerHTML:.coach-count-{grace.pk}"')
     grace.refresh_from_db()
     assert grace.body != duplicate
 

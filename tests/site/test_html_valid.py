@@ -1,0 +1,81 @@
+"""The served HTML validates (issue 11, point 12): the Nu HTML checker on every main page.
+
+The pages are rendered with the Django test client from the demo data, saved to files and
+checked by one run of ``vnu.jar`` (npm ``vnu-jar``, installed by ``.ci/run`` into
+tests/site/node_modules) with the machine's Java. Any error fails, with its page and line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+from django.test import Client
+
+from tests.site.main_pages import main_pages, npm_tool, seed_demo_candidate, signed_out_pages
+
+JAVA = shutil.which("java") or "/usr/bin/java"
+
+
+def _java() -> str:
+    if not os.path.exists(JAVA):
+        reason = "install Java for the Nu HTML checker: apt-get install -y default-jre-headless"
+        if "CI" in os.environ:
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return JAVA
+
+
+def _render(client: Client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return response.content.decode()
+
+
+def run_vnu(files: list) -> list[dict]:
+    """Messages of type "error" from one ``vnu.jar`` run over ``files``."""
+    jar = npm_tool("vnu-jar/build/dist/vnu.jar")
+    command = [_java(), "-Xss16m", "-jar", str(jar), "--format", "json", "--stdout",
+               "--exit-zero-always", *map(str, files)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=True)
+    messages = json.loads(result.stdout)["messages"]
+    return [m for m in messages if m.get("type") == "error" or m.get("subType") == "fatal"]
+
+
+def test_the_checker_fails_on_invalid_markup(tmp_path):
+    # The check can fail: hx-* attributes and a microsecond datetime are the errors it exists for.
+    page = tmp_path / "bad.html"
+    page.write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>x</title></head>'
+        '<body><p hx-get="/x"><time datetime="2026-12-01T10:00:00.123456+00:00">now</time>'
+        "</p></body></html>"
+    )
+    errors = run_vnu([page])
+    texts = " ".join(m["message"] for m in errors)
+    assert "hx-get" in texts
+    assert "datetime" in texts
+
+
+def test_every_main_page_is_valid_html(db, tmp_path):
+    owner = seed_demo_candidate()
+    signed_in = Client()
+    signed_in.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
+    rendered = {name: _render(signed_in, path) for name, path in main_pages(owner).items()}
+    rendered |= {name: _render(Client(), path) for name, path in signed_out_pages().items()}
+
+    files = {}
+    for n, (name, html) in enumerate(rendered.items()):
+        files[name] = tmp_path / f"page-{n}.html"
+        files[name].write_text(html)
+    by_file = {str(path.resolve()): name for name, path in files.items()}
+
+    errors = run_vnu(list(files.values()))
+    problems = []
+    for message in errors:
+        url = message.get("url", "")
+        name = next((n for f, n in by_file.items() if url.endswith(f)), url)
+        problems.append(f"{name} line {message.get('lastLine')}: {message['message']}")
+    assert problems == [], "\n".join(sorted(problems))

@@ -190,3 +190,34 @@ def test_the_setup_page_shows_the_address_and_regenerating_revokes_it(owner_clie
     new = InboundAddress.objects.get(owner=owner).token
     assert new != old
     assert f"in+{new}@" in owner_client.get(reverse("inbox_setup")).content.decode()
+
+
+def test_the_inbox_pages_are_valid_html(owner_client, owner, application, tmp_path):
+    from tests.site.test_html_valid import run_vnu
+
+    message = services.receive(
+        owner=owner, raw=make_email(ics=make_ics(), body="We will decide by Friday."),
+        source="upload",
+    ).message
+    services.receive(owner=owner, raw=make_email(message_id="<2@x>"), source="smtp")
+    pages = {
+        "inbox": reverse("inbox"),
+        "message": message.get_absolute_url(),
+        "setup": reverse("inbox_setup"),
+        "application": application.get_absolute_url(),
+        "board": reverse("board"),
+    }
+    files = {}
+    for name, url in pages.items():
+        response = owner_client.get(url)
+        assert response.status_code == 200, name
+        files[name] = tmp_path / f"{name}.html"
+        files[name].write_bytes(response.content)
+    # The dashboard's panel is a fragment: checked inside a page of its own.
+    panel = owner_client.get(reverse("inbox_clocks")).content.decode()
+    files["clocks"] = tmp_path / "clocks.html"
+    files["clocks"].write_text(
+        f'<!doctype html><html lang="en"><head><title>t</title></head><body>{panel}</body></html>'
+    )
+    errors = run_vnu(list(files.values()))
+    assert [f"{e.get('url', '').rsplit('/', 1)[-1]} {e['message']}" for e in errors] == []

@@ -91,9 +91,10 @@ def main_pages(owner) -> dict[str, str]:
         "library": reverse("library"),
         "new application": reverse("application_create"),
         "inbox": reverse("inbox"),
+        "inbox setup": reverse("inbox_setup"),
     }
     return pages
 
 
 def signed_out_pages() -> dict[str, str]:
-    return {"sign-in": reverse("account_login")}
+    return {"sign-in": reverse("account_login"), "sign-up": reverse("account_signup")}

@@ -27,13 +27,13 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
+from followup_site.redirects import safe_next
 from interviews import services
 from interviews.access import get_application_for_user
 from interviews.forms import StatusForm
@@ -175,15 +175,6 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "interviews/board.html", _context(request))
 
 
-def _back(request: HttpRequest) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return "board"
-
-
 @login_required
 @require_POST
 def application_move(request: HttpRequest, pk: int) -> HttpResponse:
@@ -206,4 +197,4 @@ def application_move(request: HttpRequest, pk: int) -> HttpResponse:
         context = _context(request, moved=moved)
         context["error"] = not form.is_valid()
         return render(request, "interviews/_board.html", context)
-    return redirect(_back(request))
+    return safe_next(request, "board")

@@ -657,3 +657,13 @@ def test_a_one_megabyte_email_is_a_form_error_not_a_500(client, name):
 
     assert response.status_code in (200, 400), response.status_code
     assert b"too large" in response.content or b"at most" in response.content
+
+
+def test_a_request_for_another_host_gets_the_400_page_not_a_500(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    client.raise_request_exception = False
+
+    response = client.get(reverse("account_login"), HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert b"could not be understood" in response.content

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.utils import timezone
 
 from interviews.models import Application, ApplicationStatus
 from notes.models import Correspondence, ReceivedMessage
+from reminders import rules
 from reminders.models import FollowUp, Status
 
 
@@ -110,7 +112,27 @@ def _received_events(application: Application) -> list[Event]:
     ]
 
 
+def _local(moment: datetime, zone: ZoneInfo) -> str:
+    # As the plan panel's notes read (``reminders.services``): in the candidate's zone.
+    return f"{moment.astimezone(zone):%a %d %b %Y, %H:%M}"
+
+
+def _reminded_then_closed(followup: FollowUp) -> str:
+    """An emailed reminder whose window then closed: reminded, not "skipped" (the
+    candidate may well have acted without recording it), as the plan panel says."""
+    if followup.status_note.startswith("Reminded on "):
+        return followup.status_note.removesuffix(".")  # the planner's own words
+    closes = rules.window_closes(
+        followup.rule, followup.interview.ends_at if followup.interview_id else None
+    ) or followup.closed_at
+    zone = followup.owner.zone
+    text = f"Reminded on {_local(followup.sent_at, zone)}"
+    return f"{text}; its window closed on {_local(closes, zone)}" if closes else text
+
+
 def _outcome(followup: FollowUp) -> str:
+    if followup.status == Status.SKIPPED and followup.sent_at is not None:
+        return _reminded_then_closed(followup)
     if followup.status == Status.FAILED:
         return f"could not be emailed: {followup.last_error}" if followup.last_error else (
             "could not be emailed"
@@ -120,16 +142,23 @@ def _outcome(followup: FollowUp) -> str:
     return followup.get_status_display().lower()
 
 
+def _closed_on(followup: FollowUp) -> datetime | None:
+    # "done on 3 Jul": not after "Reminded on …; its window closed on …", which has its dates.
+    if followup.is_open or (followup.status == Status.SKIPPED and followup.sent_at is not None):
+        return None
+    return followup.closed_at
+
+
 def _reminder_events(application: Application) -> list[Event]:
     rows = FollowUp.objects.filter(application=application).filter(
         Q(sent_at__isnull=False) | Q(status=Status.FAILED)
-    ).select_related("interviewer")
+    ).select_related("interviewer", "interview", "owner")
     return [
         Event(
             f.sent_at or f.closed_at or f.due_at, "reminder",
             f"Reminder: {f.definition.title}"
             + (f" — {f.interviewer.name}" if f.interviewer else ""),
-            detail=_outcome(f), detail_at=None if f.is_open else f.closed_at, order=f.pk,
+            detail=_outcome(f), detail_at=_closed_on(f), order=f.pk,
         )
         for f in rows
     ]

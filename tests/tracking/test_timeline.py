@@ -114,3 +114,38 @@ def test_timeline_page_runs_the_same_few_queries_for_1_and_1000_applications(db,
     with capsys.disabled():
         print(f"\ntimeline queries: {one} with 1 application, {thousand} with 1,000")
     assert one == thousand <= MAX_QUERIES
+
+
+def _window_closed_after_the_email(lived, note: str) -> FollowUp:
+    lived.owner.time_zone = "America/New_York"  # EST in November: UTC-5
+    lived.owner.save(update_fields=["time_zone"])
+    row = FollowUp.objects.get(interviewer=lived.grace, rule="R2")
+    row.status, row.status_note = Status.SKIPPED, note
+    row.closed_at = CURRENT_TIME
+    row.save(update_fields=["status", "status_note", "closed_at"])
+    return row
+
+
+def test_an_emailed_reminder_whose_window_closed_reads_reminded_not_skipped(owner_client, lived):
+    # A row closed before the planner wrote "Reminded on …" (an older note): the timeline
+    # says it in the candidate's zone all the same, like the plan panel (issue 13).
+    _window_closed_after_the_email(lived, "Skipped: its window closed on Thu 19 Nov 2026, 15:00.")
+
+    response = owner_client.get(reverse("application_timeline", args=[lived.application.pk]))
+
+    grace = [entry for entry in _entries(response) if "Grace Hopper" in entry]
+    assert grace == [
+        "17 Nov 2026, 13:01 Reminder: Send a thank-you email — Grace Hopper "
+        "Reminded on Tue 17 Nov 2026, 13:01; its window closed on Thu 19 Nov 2026, 10:00"
+    ]
+    assert "skipped" not in " ".join(grace)
+
+
+def test_an_emailed_reminder_whose_window_closed_keeps_the_planners_words(lived):
+    note = "Reminded on Tue 17 Nov 2026, 13:01; its window closed on Thu 19 Nov 2026, 10:00."
+    _window_closed_after_the_email(lived, note)
+
+    timeline = timeline_for(lived.application)
+
+    grace = [event for event in timeline.past if "Grace Hopper" in event.title]
+    assert [(event.detail, event.detail_at) for event in grace] == [(note[:-1], None)]

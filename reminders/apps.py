@@ -12,10 +12,13 @@ class RemindersConfig(AppConfig):
     name = "reminders"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from interviews import signals as interview_signals
         from notes import signals as note_signals
         from reminders import receivers
         from reminders import signals as reminder_signals
+        from reminders.checks import site_url_is_https
 
         connections = [
             # Inside the writer's transaction: a re-planning request commits with the change.
@@ -26,3 +29,5 @@ class RemindersConfig(AppConfig):
         ]
         for signal, receiver in connections:
             signal.connect(receiver, dispatch_uid=f"reminders.{receiver.__name__}.{id(signal)}")
+        checks.register(site_url_is_https, checks.Tags.security, "deploy",
+                        deploy=True)

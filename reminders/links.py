@@ -121,6 +121,12 @@ def link_outcome(followup, *, action: str, now, snooze) -> str | None:
             "Open the app to see it."
         )
     snoozed = status == Status.PENDING and followup.snoozed and followup.due_at > now
+    if action == "snooze" and snoozed and followup.status_note.startswith("Snoozed until "):
+        # Snoozed for less than two days (``services.followup_snooze``): its window closes.
+        return (
+            f"You snoozed this; you will be reminded again on {_when(followup.due_at, zone)}, "
+            "before its window closes."
+        )
     if action == "snooze" and snoozed:
         return (
             f"You snoozed this on {_when(followup.due_at - snooze, zone)}; "

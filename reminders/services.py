@@ -88,6 +88,10 @@ CANDIDATES_PER_CLAIM = 50
 OWNER_WINDOW = 4 * CANDIDATES_PER_CLAIM
 CLAIM_TRIES = 3
 SNOOZE = timedelta(days=2)
+# A snooze that would bring the reminder back sooner than this is refused (window closing).
+SNOOZE_AT_LEAST = timedelta(hours=1)
+SNOOZED_NOTE = "Snoozed for 2 days."
+ALREADY_CLOSED = "This follow-up was already closed; nothing changed."
 
 
 # --- Facts --------------------------------------------------------------------------------
@@ -411,19 +415,95 @@ def _user_close(followup: FollowUp, status: str, note: str, at: datetime | None)
     return bool(changed)
 
 
-def followup_snooze(*, followup: FollowUp, at: datetime | None = None) -> bool:
-    """Remind again in two days (a snoozed row keeps its new time when re-planned)."""
+@dataclass(frozen=True)
+class Snoozed:
+    """What a snooze did, in a sentence for the candidate (true when it snoozed)."""
+
+    changed: bool
+    message: str
+    until: datetime | None = None
+    refused: bool = False  # too close to the window's end: the row was left as it was
+
+    def __bool__(self) -> bool:
+        return self.changed
+
+
+def _snooze_window(followup: FollowUp, at: datetime) -> datetime | None:
+    """When the follow-up's window closes, as planning sees it (None: it has none)."""
+    application = followup.application
+    item = _desired(application, list(application.followups.all()), at).get(followup.key)
+    if item is not None:
+        return item.expires_at
+    return rules.window_closes(
+        followup.rule, followup.interview.ends_at if followup.interview_id else None
+    )
+
+
+def snooze_until(followup: FollowUp, at: datetime) -> tuple[datetime | None, datetime | None]:
+    """(when a snooze at ``at`` reminds again, when the window closes).
+
+    Two days on, but never later than ``rules.TIME_TO_ACT`` before the window closes: a
+    reminder snoozed past it would be skipped, not sent. None when that leaves less than
+    ``SNOOZE_AT_LEAST``: the snooze is refused rather than made pointless.
+    """
+    closes = _snooze_window(followup, at)
+    until = at + SNOOZE
+    if closes is None or until <= closes - rules.TIME_TO_ACT:
+        return until, closes
+    latest = closes - rules.TIME_TO_ACT
+    return (latest if latest - at >= SNOOZE_AT_LEAST else None), closes
+
+
+def snooze_preview(followup: FollowUp, at: datetime) -> str:
+    """What a snooze would do when not the plain two days, for the page that asks first."""
+    until, closes = snooze_until(followup, at)
+    zone = followup.owner.zone
+    if until is None:
+        return (f"Its window closes on {_local(closes, zone)}: too soon to snooze. Do it now, "
+                "or dismiss it.")
+    if until != at + SNOOZE:
+        return (f"Its window closes on {_local(closes, zone)}: you would be reminded on "
+                f"{_local(until, zone)}, not in 2 days.")
+    return ""
+
+
+def followup_snooze(*, followup: FollowUp, at: datetime | None = None) -> Snoozed:
+    """Remind again in two days, or sooner if its window closes before then (a snoozed row
+    keeps its new time when re-planned)."""
     at = at or timezone.now()
+    zone = followup.owner.zone
+    until, closes = snooze_until(followup, at)
+    if until is None:
+        followup.refresh_from_db()
+        if not followup.is_open:
+            return Snoozed(False, ALREADY_CLOSED)
+        return Snoozed(
+            False,
+            f"Not snoozed: its window closes on {_local(closes, zone)}, too soon to remind "
+            "you again. Do it now, or dismiss it.",
+            refused=True,
+        )
+    capped = until != at + SNOOZE
     changed = FollowUp.objects.filter(pk=followup.pk, status__in=OPEN_STATUSES).update(
-        status=Status.PENDING, due_at=at + SNOOZE, snoozed=True, retry_at=None,
+        status=Status.PENDING, due_at=until, snoozed=True, retry_at=None,
         claimed_until=None, claim_token=None, accepted_at=None,
-        status_note="Snoozed for 2 days.",
+        status_note=(
+            f"Snoozed until {_local(until, zone)}: its window closes on "
+            f"{_local(closes, zone)}." if capped else SNOOZED_NOTE
+        ),
         # A new occasion: earlier delivery trouble must not count against it.
         attempts=0, last_error="",
     )
     freshness.bump(followup.owner_id)
     followup.refresh_from_db()
-    return bool(changed)
+    if not changed:
+        return Snoozed(False, ALREADY_CLOSED)
+    if capped:
+        return Snoozed(True, (
+            f"Snoozed until {_local(until, zone)}, not 2 days: its window closes on "
+            f"{_local(closes, zone)}, and that leaves you time to act."
+        ), until=until)
+    return Snoozed(True, "Snoozed: you will be reminded in 2 days.", until=until)
 
 
 def settings_update(*, candidate, paused: bool, disabled_rules: list[str]) -> ReminderSettings:

@@ -41,8 +41,12 @@ def _get_followup_for_user(request: HttpRequest, pk: int) -> FollowUp:
 def followup_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     followup = _get_followup_for_user(request, pk)
     act, message = ACTIONS[action]
-    if act(followup=followup):
-        messages.success(request, message)
+    result = act(followup=followup)
+    if result:
+        # A snooze says how long: two days, or less when the window closes before.
+        messages.success(request, getattr(result, "message", message))
+    elif getattr(result, "refused", False):
+        messages.warning(request, result.message)
     else:
         messages.info(request, "This follow-up was already closed; nothing changed.")
     return safe_next(request, followup)
@@ -82,8 +86,11 @@ def followup_link(request: HttpRequest, action: str, token: str) -> HttpResponse
     )
     if request.method == "POST":
         act, message = ACTIONS[action]
-        if outcome is None and act(followup=followup):
-            context["result"] = message
+        result = act(followup=followup) if outcome is None else None
+        if result:
+            context["result"] = getattr(result, "message", message)
+        elif getattr(result, "refused", False):
+            context["result"] = result.message  # a snooze the window has no room for
         else:
             followup.refresh_from_db()
             context["outcome"] = links.link_outcome(
@@ -95,6 +102,8 @@ def followup_link(request: HttpRequest, action: str, token: str) -> HttpResponse
             )
     else:
         context["outcome"] = outcome
+        if action == "snooze" and outcome is None and followup.is_open:
+            context["snooze_preview"] = services.snooze_preview(followup, timezone.now())
     return render(request, "reminders/link.html", context)
 
 

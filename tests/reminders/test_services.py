@@ -22,7 +22,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from interviews import services as interview_services
 from interviews.models import ApplicationStatus
 from notes import services as note_services
-from reminders import links, services
+from reminders import links, rules, services
 from reminders.models import FollowUp, ReminderSettings, Status
 from tests.factories import CandidateFactory
 from tests.reminders.conftest import INTERVIEW_END, INTERVIEW_START, log_interview
@@ -274,17 +274,18 @@ def test_switching_a_rule_back_on_plans_it_again(logged, django_capture_on_commi
 
 def test_snooze_moves_due_two_days_and_survives_replanning(logged):
     planned(logged)
-    r2 = one(logged.application, "R2", interviewer=logged.ada)
+    # R13 has no window that closes (R2's would stop the snooze short: test_snooze_window).
+    r13 = one(logged.application, "R13", interviewer=logged.grace)
 
-    assert services.followup_snooze(followup=r2, at=EVENING)
+    assert services.followup_snooze(followup=r13, at=EVENING)
     services.plan_application(application_id=logged.application.pk, now=EVENING)
     services.plan_all(now=EVENING)
 
-    r2.refresh_from_db()
-    assert r2.due_at == EVENING + timedelta(days=2)
-    assert r2.status == Status.PENDING
-    assert r2.snoozed
-    assert r2.display_state(EVENING) == "snoozed"
+    r13.refresh_from_db()
+    assert r13.due_at == EVENING + timedelta(days=2)
+    assert r13.status == Status.PENDING
+    assert r13.snoozed
+    assert r13.display_state(EVENING) == "snoozed"
 
 
 def test_the_cap_postpones_outreach_visibly(logged, owner_client):
@@ -1004,7 +1005,8 @@ def test_a_link_from_the_email_confirms_on_get_and_changes_nothing(
     [
         ("done", Status.DONE, "Marked done."),
         ("dismiss", Status.DISMISSED, "Dismissed."),
-        ("snooze", Status.PENDING, "Snoozed: you will be reminded in 2 days."),
+        # R2's window closes 48 hours after the interview: not two days, but 6 hours before.
+        ("snooze", Status.PENDING, "Snoozed until Fri 20 Nov 2026, 09:00, not 2 days"),
     ],
 )
 def test_a_link_from_the_email_acts_on_post(client, reminded, mailoutbox, action, status, message):
@@ -1015,7 +1017,7 @@ def test_a_link_from_the_email_acts_on_post(client, reminded, mailoutbox, action
     reminded.refresh_from_db()
     assert reminded.status == status
     if action == "snooze":
-        assert reminded.due_at == CURRENT_TIME + services.SNOOZE
+        assert reminded.due_at == INTERVIEW_END + timedelta(hours=48) - rules.TIME_TO_ACT
 
 
 def test_a_link_used_twice_says_it_changed_nothing(client, reminded):

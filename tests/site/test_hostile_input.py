@@ -295,7 +295,16 @@ def _visit(route: Route, world: World, again: bool = False) -> tuple[Client, str
     return client, url
 
 
-PAGES = [name for name, route in ROUTES.items() if route.kind in PAGE_KINDS]
+# Routes that answer a file, not a page with forms (a feed, exports, a download, the
+# password page allauth sends to a page of its own): named here rather than skipped, so a
+# page that stops being HTML fails instead of being silently left out.
+NOT_HTML = frozenset({
+    "account_set_password", "mfa_download_recovery_codes", "calendar_feed",
+    "export_json", "export_csv", "export_vcard",
+})
+PAGES = [
+    name for name, route in ROUTES.items() if route.kind in PAGE_KINDS and name not in NOT_HTML
+]
 
 
 @dataclass
@@ -391,8 +400,7 @@ def _probe_next(probe: Probe, form: Form) -> None:
 def test_no_hostile_value_in_any_form_answers_500_runs_or_is_altered(world, name):
     route = ROUTES[name]
     visit = _visit(route, world)
-    if visit is None:
-        pytest.skip(f"{name} is not an HTML page")
+    assert visit is not None, f"{name} is not an HTML page: name it in NOT_HTML"
     client, page = visit
     probe = Probe(client, page)
 
@@ -417,8 +425,7 @@ def test_no_hostile_value_in_any_form_answers_500_runs_or_is_altered(world, name
 @pytest.mark.parametrize("name", PAGES)
 def test_every_text_field_of_every_page_carries_a_maxlength(world, name):
     visit = _visit(ROUTES[name], world)
-    if visit is None:
-        pytest.skip(f"{name} is not an HTML page")
+    assert visit is not None, f"{name} is not an HTML page: name it in NOT_HTML"
     client, page = visit
 
     unbounded = [

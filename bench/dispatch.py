@@ -6,7 +6,8 @@ one of that name first), migrates it, and drops it at the end (``--keep`` keeps 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_followup \\
         .venv/bin/python bench/dispatch.py
 
-Options: ``--rows 1000000 --due 10000 --users 200,1000,10000 --emails 500 --keep``.
+Options: ``--rows 1000000 --due 10000 --users 200,1000,10000 --emails 500 --runs 3 --keep``.
+Each measurement is taken ``--runs`` times; each run is printed, then the spread.
 
 1. Seed ``--rows`` follow-ups with one INSERT … SELECT generate_series: ``--due`` of them
    pending and due, a fifth pending in the future, the rest closed history.
@@ -26,8 +27,16 @@ Options: ``--rows 1000000 --due 10000 --users 200,1000,10000 --emails 500 --keep
    over really planned follow-ups of ``--emails`` candidates (claim, re-check against fresh
    facts, render text + HTML, sign every link, send, record), against raw ``smtplib``
    sending the same number of already-rendered messages over one connection; and, as the
-   ceiling of any dispatcher that renders each email, rendering and sending through
-   Django's SMTP backend with no database at all.
+   ceiling of any dispatcher that renders each email, rendering and sending as dispatch
+   does (``reminders.emails.send_reminder_email``) with no database at all. Between runs
+   the emailed rows are made due again.
+
+   Over Django's SMTP backend the dispatcher writes the message's bytes itself
+   (``ReminderEmail.smtp_bytes``, about 0.15 ms) instead of Django's modern-policy
+   ``message()`` (about 3-4 ms an email: header parsing and folding, the MIME content
+   manager); the templates get ready strings (dates formatted once for both bodies) and
+   the action links' paths are reversed once per action. What is left per email is one
+   database round trip (the re-read), the SMTP exchange itself, and rendering.
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ import email.policy
 import os
 import smtplib
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -73,6 +83,7 @@ def _arguments() -> argparse.Namespace:
         help="Comma-separated counts of candidates to spread the due rows over, one pass each.",
     )
     parser.add_argument("--emails", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=3, help="Runs of each measurement.")
     parser.add_argument("--keep", action="store_true", help="Do not drop the database.")
     return parser.parse_args()
 
@@ -317,18 +328,37 @@ def _start_sink(port: int) -> subprocess.Popen:
     sys.exit("The SMTP sink did not start.")
 
 
-def emails_per_second(count: int) -> tuple[float, float, float]:
-    """(our dispatch, raw smtplib, render and send without a database) emails per second
-    to a local sink."""
+def _spread(values: list[float], fmt: str = "{:,.0f}") -> str:
+    """``min–max (median m)`` of a measurement over the runs."""
+    if len(values) == 1:
+        return fmt.format(values[0])
+    return (f"{fmt.format(min(values))}–{fmt.format(max(values))} "
+            f"(median {fmt.format(statistics.median(values))})")
+
+
+def _due_again() -> int:
+    """Make the planned candidates' emailed rows due again, for the next run."""
+    from reminders.models import FollowUp, Status
+
+    return FollowUp.objects.filter(
+        owner__email__startswith="mail", due_at__lte=NOW, status=Status.REMINDED
+    ).update(status=Status.PENDING, sent_at=None, accepted_at=None, claim_token=None,
+             claimed_until=None, attempts=0, closed_at=None)
+
+
+def emails_per_second(count: int, runs: int) -> list[tuple[float, float, float]]:
+    """Per run: (our dispatch, raw smtplib, render and send without a database) emails per
+    second to a local sink."""
     from django.conf import settings
     from django.core.mail import mailers
 
     from reminders import services
-    from reminders.emails import build_reminder_email
+    from reminders.emails import build_reminder_email, send_reminder_email
     from reminders.models import FollowUp, Status
 
     port = _free_port()
     sink = _start_sink(port)
+    results = []
     try:
         settings.MAILERS = {
             "default": {
@@ -343,29 +373,37 @@ def emails_per_second(count: int) -> tuple[float, float, float]:
         message = build_reminder_email(owner=sample[0].owner, followups=sample, now=NOW)
         raw = message.message(policy=email.policy.SMTP).as_bytes()
 
-        started = time.perf_counter()
-        emailed = services.dispatch_due(now=NOW, connection=mailers.default)
-        ours = emailed / (time.perf_counter() - started)
-        assert emailed == count, (emailed, count)
+        for run in range(runs):
+            if run:
+                _due_again()
+            started = time.perf_counter()
+            emailed = services.dispatch_due(now=NOW, connection=mailers.default)
+            ours = emailed / (time.perf_counter() - started)
+            assert emailed == count, (emailed, count)
 
-        started = time.perf_counter()
-        with smtplib.SMTP("127.0.0.1", port) as smtp:
-            for n in range(count):
-                smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [f"mail{n}@example.com"], raw)
-        plain = count / (time.perf_counter() - started)
+            started = time.perf_counter()
+            with smtplib.SMTP("127.0.0.1", port) as smtp:
+                for n in range(count):
+                    smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [f"mail{n}@example.com"], raw)
+            plain = count / (time.perf_counter() - started)
 
-        # The ceiling: render and send each email, with no database at all.
-        backend = mailers.default
-        backend.open()
-        started = time.perf_counter()
-        for _ in range(count):
-            backend.send_messages(
-                [build_reminder_email(owner=sample[0].owner, followups=sample, now=NOW,
-                                      drafts=[])]
-            )
-        ceiling = count / (time.perf_counter() - started)
-        backend.close()
-        return ours, plain, ceiling
+            # The ceiling: render and send each email, with no database at all.
+            backend = mailers.default
+            backend.open()
+            started = time.perf_counter()
+            for _ in range(count):
+                send_reminder_email(
+                    build_reminder_email(owner=sample[0].owner, followups=sample, now=NOW,
+                                         drafts=[]),
+                    backend,
+                )
+            ceiling = count / (time.perf_counter() - started)
+            backend.close()
+            print(f"  run {run + 1}: {ours:,.0f}/s through dispatch_due vs {plain:,.0f}/s raw "
+                  f"smtplib ({ours / plain:.0%}); no database: {ceiling:,.0f}/s "
+                  f"({ceiling / plain:.0%})")
+            results.append((ours, plain, ceiling))
+        return results
     finally:
         sink.terminate()
         sink.wait(timeout=10)
@@ -392,15 +430,19 @@ def main() -> None:
               f"on PostgreSQL {connection.pg_version // 10000}.")
 
         for users in options.users:
-            _spread_due(due=options.due, users=users)
-            seconds, claims, rows = claim_and_mark(NOW)
-            left = FollowUp.objects.filter(status=Status.PENDING, due_at__lte=NOW).count()
-            assert rows == options.due and left == 0, (rows, left)
-            verdict = "within" if seconds <= 2 else "over"
+            passes = []
+            for _ in range(options.runs):
+                _spread_due(due=options.due, users=users)
+                seconds, claims, rows = claim_and_mark(NOW)
+                left = FollowUp.objects.filter(status=Status.PENDING, due_at__lte=NOW).count()
+                assert rows == options.due and left == 0, (rows, left)
+                passes.append(seconds)
+            verdict = "within" if max(passes) <= 2 else "over"
             print(f"Claim-and-mark pass, {rows:,} due rows of {users:,} candidates: "
-                  f"{claims:,} claims in {seconds:.2f} s ({rows / seconds:,.0f} rows/s, "
-                  f"{seconds / claims * 1000:.1f} ms a claim and its mark) — {verdict} the "
-                  f"2 s target.")
+                  f"{claims:,} claims in {_spread(passes, '{:.2f}')} s over {options.runs} "
+                  f"runs ({rows / max(passes):,.0f} rows/s at the slowest, "
+                  f"{max(passes) / claims * 1000:.1f} ms a claim and its mark) — {verdict} "
+                  f"the 2 s target.")
 
         _spread_due(due=options.due, users=max(options.users))
         accepted, again, rest = kill_drill(NOW)
@@ -413,11 +455,17 @@ def main() -> None:
         _seed_planned(options.emails)
         print(f"Planned {options.emails:,} candidates' interviews in "
               f"{time.perf_counter() - started:.1f} s.")
-        ours, plain, ceiling = emails_per_second(options.emails)
-        print(f"Emails to a local SMTP sink: {ours:,.0f}/s through dispatch_due "
-              f"(claim, re-check, render, sign, send, record) vs {plain:,.0f}/s raw smtplib "
-              f"over one connection ({ours / plain:.0%}); rendering and sending alone, "
-              f"with no database: {ceiling:,.0f}/s ({ceiling / plain:.0%}).")
+        print(f"Emails to a local SMTP sink, {options.runs} runs:")
+        results = emails_per_second(options.emails, options.runs)
+        ours, plain, ceiling = ([run[i] for run in results] for i in range(3))
+        shares = [o / p for o, p in zip(ours, plain, strict=True)]
+        verdict = "meets" if min(shares) >= 0.3 else "misses"
+        print(f"Emails to a local SMTP sink: {_spread(ours)}/s through dispatch_due "
+              f"(claim, re-check, render, sign, send, record) vs {_spread(plain)}/s raw "
+              f"smtplib over one connection: {_spread(shares, '{:.0%}')} of raw — {verdict} "
+              f"the 30 % target; rendering and sending alone, with no database: "
+              f"{_spread(ceiling)}/s "
+              f"({_spread([c / p for c, p in zip(ceiling, plain, strict=True)], '{:.0%}')}).")
     finally:
         if options.keep:
             print(f"Kept the database {name}.")

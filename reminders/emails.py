@@ -7,20 +7,41 @@ It carries what well-kept automated mail carries: ``Auto-Submitted: auto-generat
 email of the account and, when that link is https, ``List-Unsubscribe-Post`` so that mail
 clients offer a one-click "unsubscribe" (RFC 8058, which defines it for https only); and a
 footer saying why the email came and how to stop it.
+
+Sending (``send_reminder_email``): over Django's own SMTP backend the message is written as
+bytes here (``ReminderEmail.smtp_bytes``), not by Django's ``EmailMessage.message()``: that
+builds the message with the modern email policy, whose header parsing and folding and MIME
+content manager cost more than rendering the templates (about 2.5 ms an email, see
+bench/dispatch.py). The bytes carry the same headers and the same two bodies
+(tests/reminders/test_emails_fast_path.py parses both and compares them); every other
+backend (console, file, locmem in development and tests, or a subclass of the SMTP backend
+that changes how it sends) gets Django's message, as does an address this writer does not
+handle (one that is not plain ASCII).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import base64
+import binascii
+import functools
+import random
+import re
+import smtplib
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, make_msgid
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import formats, timezone
 
 from notes.models import Note
-from reminders.links import action_path, unsubscribe_path
+from reminders import rules
+from reminders.links import make_token, unsubscribe_path
 
 LATE_AFTER = timedelta(hours=1)
 
@@ -86,29 +107,74 @@ def open_path(followup, draft: Note | None) -> str:
     return followup.get_absolute_url()
 
 
+# Dates in the emails, in the candidate's zone (``build_reminder_email`` activates it).
+WHEN = "D j M, H:i"
+DAY = "D j M"
+
+
+def _date(moment: datetime | None, fmt: str) -> str:
+    # As the ``date`` template filter writes it, once for both bodies.
+    return formats.date_format(timezone.localtime(moment), fmt) if moment else ""
+
+
 def reminder_items(followups, now: datetime, drafts: list[Note] | None = None) -> list[dict]:
+    """What the templates show of each follow-up, as ready strings: the templates only put
+    them in place (and escape them in the HTML body), so the work is done once for both."""
     items = []
     drafts = unsent_drafts(followups) if drafts is None else drafts
     for followup in followups:
         draft = ready_draft(followup, drafts)
         rule = followup.definition
-        links = {
-            action: _absolute(
-                action_path(followup_id=followup.pk, owner_id=followup.owner_id, action=action)
-            )
-            for action in ("done", "snooze", "dismiss")
-        }
+        application = followup.application
+        interviewer = followup.interviewer if followup.interviewer_id else None
+        late = now - followup.due_at > LATE_AFTER
+        closes = rules.window_closes(
+            followup.rule, followup.interview.ends_at if followup.interview_id else None
+        )
         items.append(
             {
                 "followup": followup,
                 "rule": rule,
-                "late": now - followup.due_at > LATE_AFTER,
+                "rule_id": followup.rule,
+                "title": rule.title,
+                "reason": rule.reason,
+                "source": rule.source,
+                "person": interviewer.name if interviewer else "",
+                "where": f"{application.role_title} at {application.company}",
+                "late": late,
+                "late_since": _date(followup.due_at, WHEN) if late else "",
+                "closes": _date(closes, WHEN),
+                "postponed_from": _date(followup.postponed_from, DAY),
                 "open_url": _absolute(open_path(followup, draft)),
-                "links": links,
+                "links": _action_links(followup.pk, followup.owner_id),
                 "draft": draft,
             }
         )
     return items
+
+
+def _action_links(followup_id: int, owner_id: int) -> dict[str, str]:
+    """Done, Snooze and Dismiss: each link signed on its own (``links.make_token``), on the
+    path ``links.action_path`` reverses, reversed once per action rather than per link."""
+    return {
+        action: f"{_link_prefix(action, settings.SITE_URL, get_script_prefix(),
+                                get_urlconf() or settings.ROOT_URLCONF)}"
+        f"{make_token(followup_id=followup_id, owner_id=owner_id, action=action)}/"
+        for action in ("done", "snooze", "dismiss")
+    }
+
+
+_MARKER = "MARKER"
+
+
+@functools.lru_cache(maxsize=32)
+def _link_prefix(action: str, site_url: str, script_prefix: str, urlconf) -> str:
+    # Everything the reversed path depends on is in the key (the script prefix of the
+    # thread, the URLconf) and the site's address: tests that change them get new links.
+    path = reverse("followup_link", args=[action, _MARKER], urlconf=urlconf)
+    if not path.endswith(f"/{_MARKER}/"):
+        raise ImproperlyConfigured(f"followup_link no longer ends with the token: {path}")
+    return f"{site_url}{path[: -len(_MARKER) - 1]}"
 
 
 def _one_line(text: str) -> str:
@@ -129,24 +195,183 @@ def list_headers(*, owner_id: int) -> dict[str, str]:
     return headers
 
 
+class ReminderEmail(EmailMultiAlternatives):
+    """Django's email with one text and one HTML body, which can also write itself as the
+    bytes an SMTP server is sent (``smtp_bytes``) without Django's modern-policy message."""
+
+    def smtp_bytes(self) -> bytes | None:
+        """The message as sent over SMTP, or None when only Django's message will do (an
+        address or header this writer does not handle; then ``message()`` is used)."""
+        if len(self.to) != 1 or self.cc or self.bcc or self.reply_to or self.attachments:
+            return None
+        if len(self.alternatives) != 1 or self.alternatives[0][1] != "text/html":
+            return None
+        to = self.to[0]
+        from_line = _from_line(str(self.from_email))
+        if from_line is None or not _PLAIN_ADDRESS.fullmatch(to):
+            return None
+        names = {name.lower() for name in self.extra_headers}
+        if names & {"from", "to", "cc", "reply-to", "bcc", "subject", "mime-version",
+                    "content-type", "content-transfer-encoding"}:
+            return None
+        lines = [
+            b"MIME-Version: 1.0",
+            b"Content-Type: multipart/alternative;",
+            b' boundary="' + (boundary := _boundary()) + b'"',
+            b"Subject: " + _subject(str(self.subject)),
+            from_line,
+            b"To: " + to.encode("ascii"),
+        ]
+        if "date" not in names:
+            zone = timezone.get_current_timezone() if settings.EMAIL_USE_LOCALTIME else UTC
+            lines.append(b"Date: " + format_datetime(datetime.now(zone)).encode("ascii"))
+        if "message-id" not in names:
+            lines.append(b"Message-ID: " + make_msgid(domain=DNS_NAME).encode("ascii"))
+        for name, value in self.extra_headers.items():
+            line = f"{name}: {value}"
+            if not _PLAIN_HEADER.fullmatch(line):
+                return None
+            lines.append(line.encode("ascii"))
+        separator = b"--" + boundary
+        return b"\r\n".join([
+            *lines, b"",
+            separator, *_part("plain", str(self.body)),
+            separator, *_part("html", str(self.alternatives[0][0])),
+            separator + b"--", b"",
+        ])
+
+
+# An address this writer puts in To: as it is: ASCII, one @, nothing to quote or encode.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PLAIN_ADDRESS = re.compile(rf"(?=.{{3,254}}$){_ATEXT}(?:\.{_ATEXT})*@{_LABEL}(?:\.{_LABEL})*")
+# A header line written as it is: printable ASCII on one line, within SMTP's 998 octets.
+_PLAIN_HEADER = re.compile(r"[A-Za-z0-9-]{1,76}: [ -~]{0,900}")
+
+
+@functools.lru_cache(maxsize=16)
+def _from_line(from_email: str) -> bytes | None:
+    """The From: line of ``from_email`` (DEFAULT_FROM_EMAIL), written once by the email
+    library itself, as Django writes it; None for what Django alone should handle."""
+    from email.message import EmailMessage
+    from email.policy import SMTP
+
+    if not from_email.isascii() or not _sender(from_email):
+        return None
+    header = EmailMessage(policy=SMTP)
+    try:
+        header["From"] = from_email
+        line = header.as_bytes().split(b"\r\n\r\n")[0]
+    except (ValueError, TypeError):
+        return None
+    return line if line.startswith(b"From: ") else None
+
+
+@functools.lru_cache(maxsize=16)
+def _sender(from_email: str) -> str:
+    """The envelope sender of ``from_email``, as Django's SMTP backend makes it."""
+    try:
+        return SMTPBackend.prep_address(None, from_email)
+    except (ValueError, TypeError):
+        return ""
+
+
+def _subject(subject: str) -> bytes:
+    """The value of Subject:: as it is when short plain ASCII, else RFC 2047 encoded words
+    (base64 of UTF-8, never splitting a character), one word a line: lines within 78
+    octets, "Subject: " included."""
+    if subject.isascii() and len(subject) <= 60 and "=?" not in subject and (
+        subject.isprintable()
+    ):
+        return subject.encode("ascii")
+    words, chunk = [], b""
+    for character in subject:
+        encoded = character.encode("utf-8")
+        if len(chunk) + len(encoded) > 39:  # 52 base64 characters: a word of 64
+            words.append(chunk)
+            chunk = b""
+        chunk += encoded
+    words.append(chunk)
+    return b"\r\n ".join(b"=?utf-8?b?" + base64.b64encode(word) + b"?=" for word in words)
+
+
+def _boundary() -> bytes:
+    # As the email library makes them; quoted-printable bodies never hold "==".
+    return b"===============%019d==" % random.randrange(10**18, 10**19)
+
+
+def _part(subtype: str, body: str) -> list[bytes]:
+    """A text part: UTF-8, quoted-printable (lines within 76 octets), CRLF line ends."""
+    # Lines end where the email library ends them (bytes.splitlines: CR, LF, CRLF only);
+    # the body's own last line end stays in the part, before the delimiter's CRLF.
+    text = b"\r\n".join(body.encode("utf-8").splitlines()) + b"\r\n"
+    return [
+        b'Content-Type: text/%s; charset="utf-8"' % subtype.encode("ascii"),
+        b"Content-Transfer-Encoding: quoted-printable",
+        b"",
+        binascii.b2a_qp(text, istext=True),
+    ]
+
+
+def send_reminder_email(message: EmailMultiAlternatives, connection=None) -> None:
+    """Send ``message`` over ``connection`` (default: the default mailer).
+
+    Over Django's SMTP backend, as it is (not a subclass that changes how it sends), the
+    bytes of ``ReminderEmail.smtp_bytes`` go over the backend's connection; anything else
+    is sent by the backend from Django's message. Errors are the backend's: an
+    ``smtplib.SMTPException`` or ``OSError`` from the server, as with ``send_messages``.
+    """
+    if connection is None:
+        from django.core.mail import mailers
+
+        connection = mailers.default
+    raw = (
+        message.smtp_bytes()
+        if isinstance(message, ReminderEmail) and _plain_smtp(connection) else None
+    )
+    if raw is None:
+        connection.send_messages([message])
+        return
+    with connection._lock:
+        created = connection.open()
+        if not connection.connection or created is None:  # failed silently on open()
+            return
+        try:
+            connection.connection.sendmail(_sender(str(message.from_email)), message.to, raw)
+        except smtplib.SMTPException:
+            if not connection.fail_silently:
+                raise
+        finally:
+            if created:
+                connection.close()
+
+
+def _plain_smtp(connection) -> bool:
+    kind = type(connection)
+    return isinstance(connection, SMTPBackend) and all(
+        getattr(kind, name) is getattr(SMTPBackend, name)
+        for name in ("send_messages", "_send", "prep_address")
+    )
+
+
 def build_reminder_email(*, owner, followups, now: datetime,
-                         drafts: list[Note] | None = None) -> EmailMultiAlternatives:
+                         drafts: list[Note] | None = None) -> ReminderEmail:
     headers = list_headers(owner_id=owner.pk)
-    context = {
-        "owner": owner,
-        "items": reminder_items(followups, now, drafts),
-        "any_late": any(now - f.due_at > LATE_AFTER for f in followups),
-        "site_url": settings.SITE_URL,
-        "settings_url": _absolute(reverse("reminder_settings")),
-        "unsubscribe_url": headers["List-Unsubscribe"][1:-1],
-    }
     # The worker has no request to activate the candidate's zone: times in the email would
     # read as UTC without this.
     with timezone.override(owner.zone):
+        context = {
+            "owner": owner,
+            "items": reminder_items(followups, now, drafts),
+            "any_late": any(now - f.due_at > LATE_AFTER for f in followups),
+            "site_url": settings.SITE_URL,
+            "settings_url": _absolute(reverse("reminder_settings")),
+            "unsubscribe_url": headers["List-Unsubscribe"][1:-1],
+        }
         subject = _one_line(render_to_string("emails/reminder-subject.html", context))
         text = render_to_string("emails/reminder-body-text.html", context)
         html = render_to_string("emails/reminder-body-html.html", context)
-    message = EmailMultiAlternatives(
+    message = ReminderEmail(
         subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[owner.email],
         headers=headers,
     )

@@ -68,7 +68,7 @@ from interviews.models import (
 )
 from notes.inbox.services import employer_last_wrote
 from reminders import rules, signals
-from reminders.emails import build_reminder_email, unsent_drafts
+from reminders.emails import build_reminder_email, send_reminder_email, unsent_drafts
 from reminders.models import OPEN_STATUSES, FollowUp, PlanRequest, ReminderSettings, Status
 
 log = logging.getLogger(__name__)
@@ -1047,10 +1047,7 @@ def _send(token: uuid.UUID, owner_id: int, rows: list[FollowUp], now: datetime, 
     owner.email = email  # the address of now, not of the claim
     try:
         message = build_reminder_email(owner=owner, followups=rows, now=now, drafts=drafts)
-        if connection is None:
-            message.send()
-        else:
-            connection.send_messages([message])
+        send_reminder_email(message, connection)  # the bytes themselves over SMTP
     except DatabaseError:
         raise  # the database, not the email: settled by dispatch_one
     except (smtplib.SMTPException, OSError) as error:

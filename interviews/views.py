@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousOperation
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -112,12 +112,16 @@ def application_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for_user(request, pk)
-    interviews = application.interviews.prefetch_related(
-        Prefetch("attendances", queryset=Attendance.objects.select_related("interviewer"))
-    )
+    # Kept on the application: the timeline panel reads the same rows (and their debriefs).
+    prefetch_related_objects([application], Prefetch(
+        "interviews",
+        queryset=Interview.objects.select_related("debrief").prefetch_related(
+            Prefetch("attendances", queryset=Attendance.objects.select_related("interviewer"))
+        ),
+    ))
     context = {
         "application": application,
-        "interviews": interviews,
+        "interviews": application.interviews.all(),
         "interviewers": application.interviewers.all(),
         "status_form": StatusForm(instance=application),
     }

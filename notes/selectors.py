@@ -28,6 +28,7 @@ from notes.models import (
     Achievement,
     Note,
     NotesSettings,
+    ReceivedMessage,
     Resource,
     Testimonial,
 )
@@ -283,3 +284,36 @@ def when_phrase(moment: datetime | None, now: datetime) -> str:
     if days < 7:
         return f"on {day:%A}"
     return f"on {day.day} {day:%B}"
+
+
+# --- The application page's panels: each kind of row read once a request -------------------
+
+_MAIL_MEMO = "_notes_mail_memo"
+RECEIVED_FIELDS = ("id", "subject", "sender_name", "sender_email", "written_at", "received_at")
+
+
+@dataclass(frozen=True)
+class ApplicationMail:
+    """What went each way for one application."""
+
+    sent: list  # Correspondence, oldest first, with its interviewer and note
+    received: list  # the employer's mail (ReceivedMessage), newest first
+
+
+def mail_of(application: Application) -> ApplicationMail:
+    """The application's correspondence and the employer's mail, two queries for the
+    instance: the correspondence panel, the two clocks and the timeline all read them, and
+    the first to ask keeps them on the application, which lives as long as its request."""
+    memo = application.__dict__.get(_MAIL_MEMO)
+    if memo is None:
+        memo = ApplicationMail(
+            sent=list(application.correspondence.select_related("interviewer", "note")),
+            received=list(
+                ReceivedMessage.objects.employer_mail()
+                .filter(application=application)
+                .only(*RECEIVED_FIELDS)
+                .order_by("-received_at", "-id")
+            ),
+        )
+        application.__dict__[_MAIL_MEMO] = memo
+    return memo

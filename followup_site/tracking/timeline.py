@@ -5,8 +5,10 @@ Correspondence), the employer's mail received (the Inbox) and the reminders emai
 their outcome (``FollowUp``): it reads every app, hence this module in the tracking room;
 it only reads.
 
-Five queries per application whatever its size or the candidate's number of applications;
-rows are turned into plain ``Event`` values, so the template needs no further query.
+Five queries per application whatever its size or the candidate's number of applications,
+three of them shared with the application page's panels (``notes.selectors.mail_of``,
+``reminders.selectors.followups_of``: read once a request); rows are turned into plain
+``Event`` values, so the template needs no further query.
 """
 
 from __future__ import annotations
@@ -15,13 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
 from django.utils import timezone
 
-from interviews.models import Application, ApplicationStatus
-from notes.models import Correspondence, ReceivedMessage
+from interviews.models import Application, ApplicationStatus, Interview
+from notes.selectors import mail_of
 from reminders import rules
 from reminders.models import FollowUp, Status
+from reminders.selectors import followups_of
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,18 @@ def _status_events(application: Application) -> list[Event]:
     return events
 
 
+def _interviews(application: Application) -> list[Interview]:
+    """The application's interviews with their debriefs: the ones its page's view already
+    read (prefetched with their debriefs), or one query."""
+    rows = getattr(application, "_prefetched_objects_cache", {}).get("interviews")
+    if rows is not None and all(Interview.debrief.is_cached(i) for i in rows):
+        return list(rows)
+    return list(application.interviews.select_related("debrief").order_by("starts_at"))
+
+
 def _interview_events(application: Application) -> list[Event]:
     events = []
-    for interview in application.interviews.select_related("debrief").order_by("starts_at"):
+    for interview in _interviews(application):
         url = interview.get_absolute_url()
         events.append(Event(interview.starts_at, "interview", str(interview), url=url,
                             order=interview.pk))
@@ -78,11 +89,7 @@ def _interview_events(application: Application) -> list[Event]:
 
 
 def _sent_events(application: Application) -> list[Event]:
-    rows = (
-        Correspondence.objects.filter(application=application)
-        .select_related("interviewer")
-        .only("id", "kind", "channel", "sent_at", "subject", "interviewer__name")
-    )
+    rows = mail_of(application).sent  # as the correspondence panel reads them
     return [
         Event(
             c.sent_at, "sent",
@@ -97,11 +104,7 @@ def _sent_events(application: Application) -> list[Event]:
 
 def _received_events(application: Application) -> list[Event]:
     """What the employer wrote (the Inbox's messages filed here): inbound correspondence."""
-    rows = (
-        ReceivedMessage.objects.employer_mail()
-        .filter(application=application)
-        .only("id", "subject", "sender_name", "sender_email", "written_at", "received_at")
-    )
+    rows = mail_of(application).received  # as the two clocks read them
     return [
         Event(
             min(m.wrote_at, m.received_at), "received",
@@ -150,9 +153,9 @@ def _closed_on(followup: FollowUp) -> datetime | None:
 
 
 def _reminder_events(application: Application) -> list[Event]:
-    rows = FollowUp.objects.filter(application=application).filter(
-        Q(sent_at__isnull=False) | Q(status=Status.FAILED)
-    ).select_related("interviewer", "interview", "owner")
+    # The rows the plan panel reads too; the ones emailed or that could not be.
+    rows = [f for f in followups_of(application)
+            if f.sent_at is not None or f.status == Status.FAILED]
     return [
         Event(
             f.sent_at or f.closed_at or f.due_at, "reminder",

@@ -540,7 +540,10 @@ def clocks_for(application_ids) -> dict[int, dict]:
         .annotate(last=Max("sent_at"))
         .values_list("application_id", "last")
     )
-    return {
-        pk: {"employer": _days_ago(wrote.get(pk), now), "you": _days_ago(touched.get(pk), now)}
-        for pk in ids
-    }
+    return {pk: clock_from(wrote.get(pk), touched.get(pk), now) for pk in ids}
+
+
+def clock_from(wrote, touched, now=None) -> dict:
+    """The two clocks from when the employer last wrote and the candidate last touched."""
+    now = now or timezone.now()
+    return {"employer": _days_ago(wrote, now), "you": _days_ago(touched, now)}

@@ -9,10 +9,10 @@ from django import template
 from django.utils import timezone
 
 from interviews.models import Application, Interview
-from notes import coach
+from notes import coach, selectors
 from notes.forms import NewNoteForm
 from notes.inbox import services as inbox_services
-from notes.models import CorrespondenceKind, Note, ReceivedMessage
+from notes.models import CorrespondenceKind, Note
 
 register = template.Library()
 
@@ -52,11 +52,13 @@ def correspondence_panel(context, application: Application) -> dict:
     """What was sent, the drafts in progress, and a form to start any kind of note."""
     return {
         "application": application,
-        "sent": application.correspondence.select_related("interviewer", "note"),
+        "sent": selectors.mail_of(application).sent,
         "drafts": Note.objects.filter(application=application, sent_at__isnull=True)
         .select_related("interviewer")
         .order_by("-updated_at"),
         "form": NewNoteForm(application=application),
+        # The new note's "To" choices: the page's interviewers when the view fetched them.
+        "interviewers": context.get("interviewers", application.interviewers.all()),
         "csrf_token": context.get("csrf_token"),
     }
 
@@ -67,11 +69,12 @@ def correspondence_panel(context, application: Application) -> dict:
 @register.inclusion_tag("notes/inbox/_clocks.html")
 def two_clocks(application: Application) -> dict:
     """ "The employer last wrote N days ago" beside "your last touch N days ago"."""
+    mail = selectors.mail_of(application)  # the rows the timeline reads too
+    wrote = max((min(m.wrote_at, m.received_at) for m in mail.received), default=None)
+    touched = max((c.sent_at for c in mail.sent if c.sent_at), default=None)
     return {
         "application": application,
-        "clock": inbox_services.clocks_for([application.pk])[application.pk],
-        "received": ReceivedMessage.objects.employer_mail()
-        .filter(application=application)
-        .only("id", "subject", "sender_name", "sender_email", "written_at", "received_at")
-        .order_by("-received_at")[:5],
+        # As clocks_for reads them: a Date header in the future is not believed past arrival.
+        "clock": inbox_services.clock_from(wrote, touched),
+        "received": mail.received[:5],
     }

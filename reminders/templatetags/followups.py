@@ -6,10 +6,12 @@ The interviews app's templates load these; its Python code never imports reminde
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 
 from reminders import rules
 from reminders.models import FollowUp, Status
+from reminders.selectors import followups_of
 
 register = template.Library()
 
@@ -22,15 +24,29 @@ def _state(followup: FollowUp, now) -> str:
     return followup.display_state(now)
 
 
+ACTIONS = (("done", "Done"), ("snooze", "Snooze 2 days"), ("dismiss", "Dismiss"))
+_PK = 987654321  # reversed once per action, then replaced by each follow-up's id
+
+
+def _action_urls() -> list[tuple[str, str]]:
+    """(label, URL with the placeholder id) of each action: three reverses a page, not
+    three a follow-up."""
+    return [(label, reverse("followup_action", args=[_PK, action])) for action, label in ACTIONS]
+
+
 def _plan_items(followups):
     now = timezone.now()
+    urls = _action_urls()
     items = []
     for f in followups:
         closes = rules.window_closes(f.rule, f.interview.ends_at if f.interview else None)
+        is_open = f.is_open
         items.append({
             "followup": f, "state": _state(f, now), "rule": f.definition,
             # Said on the open ones, so that "within 48 hours" is a time, not a sum.
-            "window_closes": closes if f.is_open and closes and closes > now else None,
+            "window_closes": closes if is_open and closes and closes > now else None,
+            "actions": [(label, url.replace(str(_PK), str(f.pk), 1)) for label, url in urls]
+            if is_open else [],
         })
     return items
 
@@ -38,19 +54,23 @@ def _plan_items(followups):
 @register.inclusion_tag("reminders/_plan.html", takes_context=True)
 def followup_plan(context, application, interview=None):
     """The follow-up plan of an application, or of one interview of it."""
-    rows = FollowUp.objects.filter(application=application).select_related(
-        "interviewer", "interview"
-    )
-    if interview is not None:
-        rows = rows.filter(interview=interview) | rows.filter(
-            interview__isnull=True, interviewer__attendances__interview=interview
+    if interview is None:
+        # The application page: the rows the timeline reads too (one query for both).
+        rows = followups_of(application)
+    else:
+        rows = FollowUp.objects.filter(application=application).select_related(
+            "interviewer", "interview"
         )
+        rows = (rows.filter(interview=interview) | rows.filter(
+            interview__isnull=True, interviewer__attendances__interview=interview
+        )).distinct().order_by("due_at", "id")
     return {
-        "items": _plan_items(rows.distinct().order_by("due_at", "id")),
+        "items": _plan_items(rows),
         "request": context.get("request"),
         "interview": interview,
         "user": context.get("user"),
-        "actions": [("done", "Done"), ("snooze", "Snooze 2 days"), ("dismiss", "Dismiss")],
+        # The page's own address, once for all the action forms.
+        "next": request.get_full_path() if (request := context.get("request")) else "",
     }
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from followup_site.env import filesystem_broker_options, mailers_from_url
@@ -19,6 +20,9 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "followup.example.com",
     "CSRF_TRUSTED_ORIGINS": "https://followup.example.com",
     "EMAIL_URL": "smtp+tls://mailer:s%40cret@smtp.example.com:587",
+    # The deploy checks reminders.W001 and notes.W001 (tests/site/test_deploy_checks.py).
+    "SITE_URL": "https://followup.example.com",
+    "INBOX_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
 }
 
 

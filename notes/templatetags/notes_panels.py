@@ -24,8 +24,12 @@ def interview_notes_panel(context, interview: Interview) -> dict:
     by_person: dict[int, list[Note]] = {}
     for note in notes.order_by("created_at", "id"):
         by_person.setdefault(note.interviewer_id, []).append(note)
+    # The interview page's view read the attendances already: its panel reuses them.
+    attendances = context.get("attendances") if context.get("interview") is interview else None
+    if attendances is None:
+        attendances = interview.attendances.select_related("interviewer")
     rows = []
-    for attendance in interview.attendances.select_related("interviewer"):
+    for attendance in attendances:
         person_notes = by_person.get(attendance.interviewer_id, [])
         sent = [note for note in person_notes if note.is_sent]
         rows.append(

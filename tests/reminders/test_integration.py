@@ -106,15 +106,20 @@ def running_worker():
         task_postrun.disconnect(after_task)
 
 
-@contextmanager
 def using_redis():
     """Send tasks to the Redis test database instead of running them eagerly."""
+    return broker(REDIS_URL)
+
+
+@contextmanager
+def broker(url: str):
+    """Send tasks to the broker at ``url`` for real (not eagerly), as a web process does."""
     saved = celery_app.conf.broker_url, celery_app.conf.task_always_eager
     # Celery reads the CELERY_BROKER_URL environment variable (CI sets it) before its
     # configuration, so the variable is switched too.
     saved_env = os.environ.get("CELERY_BROKER_URL")
-    os.environ["CELERY_BROKER_URL"] = REDIS_URL
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = REDIS_URL, False
+    os.environ["CELERY_BROKER_URL"] = url
+    celery_app.conf.broker_url, celery_app.conf.task_always_eager = url, False
     _forget_broker_connections()
     try:
         yield

@@ -24,14 +24,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from followup_site.celery import app as celery_app
 from interviews import services as interview_services
 from interviews.models import Application, Interview, Interviewer, StatusChange
 from notes.models import Note
 from reminders import services, tasks
 from reminders.models import FollowUp, PlanRequest, Status
 from tests.reminders.conftest import _free_port
-from tests.reminders.test_integration import _forget_broker_connections, _wait_for
+from tests.reminders.test_integration import _wait_for, broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,25 +86,6 @@ def private_redis():
     server.start()
     yield server
     server.stop()
-
-
-@contextmanager
-def broker(url: str):
-    """Send tasks to ``url`` for real (not eagerly), as a web process does."""
-    saved = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-    saved_env = os.environ.get("CELERY_BROKER_URL")
-    os.environ["CELERY_BROKER_URL"] = url
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = url, False
-    _forget_broker_connections()
-    try:
-        yield
-    finally:
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
-        if saved_env is None:
-            os.environ.pop("CELERY_BROKER_URL", None)
-        else:
-            os.environ["CELERY_BROKER_URL"] = saved_env
-        _forget_broker_connections()
 
 
 def _timed(call):

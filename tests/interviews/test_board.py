@@ -16,6 +16,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from interviews.board import CARDS_PER_COLUMN
 from interviews.models import Application, ApplicationStatus, StatusChange
 from reminders.models import FollowUp
+from tests.browser import wait_for_htmx
 from tests.factories import ApplicationFactory, CandidateFactory
 
 CURRENT_TIME = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)
@@ -251,6 +252,7 @@ def test_candidate_moves_a_card_on_the_board_and_sees_it_on_the_timeline(
     applied = page.locator('.board-column[data-status="applied"]')
     interviewing = page.locator('.board-column[data-status="interviewing"]')
     expect(applied.locator(".board-card")).to_have_count(1)
+    wait_for_htmx(page)
 
     # The keyboard way: the card's own menu and its Move button, sent by htmx.
     menu = page.get_by_label("Move Acme to")

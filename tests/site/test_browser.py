@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
+from tests.browser import wait_for_htmx
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long and memorable passphrase"
@@ -27,6 +29,7 @@ def browser_errors(page: Page) -> dict[str, list[str]]:
 
 
 def _add_person_with_htmx(page: Page, name: str) -> None:
+    wait_for_htmx(page)
     form = page.locator("#add-attendee-form")
     form.get_by_label("Name").fill(name)
     with page.expect_response(lambda response: "/interviewers/add/" in response.url) as added:

@@ -1,7 +1,7 @@
 """Profile the main pages in-process: where a request's time goes, and its queries.
 
     DATABASE_URL=postgres://… .venv/bin/python bench/profile_pages.py bench1000-0@example.com \
-        [--pages board,compare] [--requests 20] [--top 25]
+        [--pages board,compare] [--requests 20] [--top 25] [--sort tottime]
 
 Needs a database seeded as ``bench/http_load.py --keep`` leaves it (or ``seed_demo --users 1
 --applications N --email "bench<N>-{n}@example.com"``). Runs with the production settings
@@ -69,6 +69,8 @@ def main() -> None:
     parser.add_argument("--pages", default="")
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"),
+                        help="order of cProfile's functions: with their callees, or alone")
     args = parser.parse_args()
 
     import django
@@ -115,7 +117,7 @@ def main() -> None:
               f"{query_ms:.1f} ms in the database")
         print("    where the time goes: " + _shares(pstats.Stats(profiler)))
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
         print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))
 
 

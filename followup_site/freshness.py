@@ -1,4 +1,7 @@
-"""Freshness of the dashboard's cache: a data version per candidate.
+"""Freshness of the per-candidate caches: a data version per candidate.
+
+The dashboard, insights and the pages' content (``{% freshcache %}``,
+``followup_site/fresh_cache.py``) are cached under keys that hold this version.
 
 The dashboard's cards are cached per candidate (``followup_site/tracking/views.py``) under a
 key made of the candidate's id, their data version and the current minute in their zone
@@ -131,8 +134,12 @@ def on_deleted(sender, instance, origin=None, **kwargs) -> None:
 WATCHED = (
     "interviews.Candidate", "interviews.Application", "interviews.StatusChange",
     "interviews.Interview", "interviews.Interviewer", "interviews.Attendance",
-    "interviews.Debrief", "notes.Note", "notes.Correspondence", "reminders.FollowUp",
-    "reminders.ReminderSettings",
+    "interviews.Debrief", "interviews.DebriefDraft", "notes.Note", "notes.Correspondence",
+    "reminders.FollowUp", "reminders.ReminderSettings",
+    # What the note editor's coach reads: the brag book, the library, the signature.
+    "notes.Testimonial", "notes.Achievement", "notes.Resource", "notes.NotesSettings",
+    # The employer's mail: the application page's two clocks and the timeline show it.
+    "notes.ReceivedMessage", "notes.CalendarInvite", "notes.InboundAddress",
 )
 
 

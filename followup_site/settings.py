@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% freshcache %}: content cached per candidate, never stale.
+            "libraries": {"fresh_cache": "followup_site.fresh_cache"},
         },
     },
 ]

@@ -26,13 +26,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
+from followup_site import fresh_cache
 from followup_site.redirects import safe_next
 from interviews import services
 from interviews.access import get_application_for_user
@@ -103,7 +103,7 @@ def _placeholder_url(name: str) -> str:
 CARD_EXTRAS: list[Callable[[list[int]], dict[int, SafeString]]] = []
 
 
-def card_html(columns: list[Column], request: HttpRequest) -> dict[int, SafeString]:
+def card_html(columns: list[Column]) -> dict[int, SafeString]:
     """The markup of every card shown, by application id: a link, the facts, the move form.
 
     The URLs are reversed once and the status menu is built once per status, then filled
@@ -112,8 +112,9 @@ def card_html(columns: list[Column], request: HttpRequest) -> dict[int, SafeStri
     detail_url, move_url = _placeholder_url("application_detail"), _placeholder_url(
         "application_move"
     )
+    # The page's content is cached per candidate: the token goes in on output.
     csrf = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', fresh_cache.placeholder()
     )
     menus = {
         status: format_html_join(
@@ -157,7 +158,7 @@ def card_html(columns: list[Column], request: HttpRequest) -> dict[int, SafeStri
 
 def _context(request: HttpRequest, moved: Application | None = None) -> dict:
     open_columns, closed_columns = board_columns(request.user)
-    cards = card_html(open_columns, request)
+    cards = card_html(open_columns)
     open_columns = [
         replace(column, html=tuple(cards[card.pk] for card in column.cards))
         for column in open_columns
@@ -172,7 +173,11 @@ def _context(request: HttpRequest, moved: Application | None = None) -> dict:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    return render(request, "interviews/board.html", _context(request))
+    # Lazy: the board's content is cached per candidate ({% freshcache %} in _board.html),
+    # and a cached board runs none of its queries.
+    return render(request, "interviews/board.html", fresh_cache.lazy_context(
+        lambda: _context(request), "open_columns", "closed_columns", "closed_total", "moved"
+    ))
 
 
 @login_required

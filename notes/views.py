@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from followup_site.fresh_cache import lazy_value
 from followup_site.redirects import safe_next
 from interviews.access import get_application_for_user, get_interview_for_user
 from interviews.models import Interview
@@ -164,9 +165,9 @@ def _pane(
 
 def _editor_context(sheet: selectors.Sheet, panes: list[Pane], **extra) -> dict:
     return {
-        "application": sheet.application,
+        "application": lazy_value(lambda: sheet.application),
         "panes": panes,
-        "library": sheet.library,
+        "library": lazy_value(lambda: sheet.library),
         "mailto_max": MAILTO_MAX_CHARS,
         "default_sent_at": default_sent_at(),
         "channel_form": ChannelForm(),
@@ -251,8 +252,10 @@ def _render_single(
     message: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    sheet = _sheet_for(request, note)
-    pane = _pane(sheet, note, form, message)
+    # Lazy: the page's content is cached per candidate ({% freshcache %}), and a cached
+    # page neither reads the sheet nor runs the coach.
+    sheet = lazy_value(_sheet_for, request, note)
+    pane = lazy_value(_pane, sheet, note, form, message)
     context = _editor_context(sheet, [pane], note=note, active=note.pk)
     return render(request, "notes/note_edit.html", context, status=status)
 

@@ -27,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from followup_site import freshness
+from followup_site.fresh_cache import lazy_context, lazy_value
 from followup_site.tracking import calendar, cards, portability
 from followup_site.tracking import insights as insights_module
 from followup_site.tracking.dashboard import LIMIT, dashboard_for, needs_action_q
@@ -127,12 +128,17 @@ def application_list(request: HttpRequest) -> HttpResponse:
     if form.values().get("needs_action"):
         applications = applications.filter(needs_action)
     applications = applications.order_by(*form.order_by())
-    page = Paginator(applications, APPLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+
+    def rows() -> dict:
+        page = Paginator(applications, APPLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+        return {"page": page, "rows": cards.list_rows(page.object_list, zone)}
+
+    # Lazy: the page's content is cached per candidate ({% freshcache %}), and a cached
+    # page runs neither the count nor the page's query.
     return render(
         request,
         "tracking/application_list.html",
-        {"page": page, "rows": cards.list_rows(page.object_list, zone), "form": form,
-         "filtered": form.is_filtered},
+        {**lazy_context(rows, "page", "rows"), "form": form, "filtered": form.is_filtered},
     )
 
 
@@ -145,7 +151,7 @@ def application_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "tracking/timeline.html",
-        {"application": application, "timeline": timeline_for(application)},
+        {"application": application, "timeline": lazy_value(timeline_for, application)},
     )
 
 

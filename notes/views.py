@@ -112,6 +112,18 @@ def _editor_url(note: Note) -> str:
     return reverse("note_edit", args=[note.pk])
 
 
+EDITOR_MARK = "editor-token-of-this-page-load"  # fits the field's 32 characters
+
+
+def _render_editor(request: HttpRequest, template: str, context: dict, status: int = 200):
+    """Render a page of note editors, each page load with its own editor token."""
+    response = render(request, template, context, status=status)
+    response.content = response.content.replace(
+        EDITOR_MARK.encode(), secrets.token_urlsafe(12).encode()
+    )
+    return response
+
+
 def _unbound_form(note: Note) -> NoteForm:
     return NoteForm(
         auto_id=f"n{note.pk}-%s",
@@ -122,7 +134,9 @@ def _unbound_form(note: Note) -> NoteForm:
             "attachment_description": note.attachment_description,
             "version": note.version,
             # A token per page load: this tab's own saves never conflict with each other.
-            "editor": secrets.token_urlsafe(12),
+            # Written as a mark that _render_editor replaces on every response, so that a
+            # page served from the cache ({% freshcache %}) still gets a token of its own.
+            "editor": EDITOR_MARK,
         },
     )
 
@@ -229,7 +243,7 @@ def interview_notes(request: HttpRequest, pk: int) -> HttpResponse:
         waiting=waiting,
         clock=_clock(interview),
     )
-    return render(request, "notes/interview_notes.html", context)
+    return _render_editor(request, "notes/interview_notes.html", context)
 
 
 def _clock(interview: Interview) -> dict:
@@ -257,7 +271,7 @@ def _render_single(
     sheet = lazy_value(_sheet_for, request, note)
     pane = lazy_value(_pane, sheet, note, form, message)
     context = _editor_context(sheet, [pane], note=note, active=note.pk)
-    return render(request, "notes/note_edit.html", context, status=status)
+    return _render_editor(request, "notes/note_edit.html", context, status=status)
 
 
 def _conflict_form(request: HttpRequest, note: Note, current: Note, form_class=NoteForm):

@@ -51,6 +51,7 @@ def _pages(lived) -> dict[str, str]:
         "compare": reverse("compare"),
         "timeline": reverse("application_timeline", args=[app]),
         "this morning's interview": reverse("interview_detail", args=[lived.morning.pk]),
+        "debrief step": reverse("debrief", args=[lived.morning.pk]),
     }
 
 
@@ -104,9 +105,12 @@ def test_a_second_load_runs_fewer_queries_and_shows_the_same(client_of, lived):
             second = client_of.get(url)
         cache.clear()
         with CaptureQueriesContext(connection) as cold:
-            client_of.get(url)
-        assert len(warm) < len(cold), name
-        assert _normalized(second) == _normalized(first), name
+            third = client_of.get(url)
+        # Served from the cache: the content's templates (panels, forms' fields) not rendered.
+        assert len(second.templates) < len(third.templates), name
+        if name != "debrief step":  # the wizard reads its draft before it renders
+            assert len(warm) < len(cold), name
+        assert _normalized(second) == _normalized(first) == _normalized(third), name
 
 
 # --- Every kind of change shows at once ----------------------------------------------------
@@ -173,10 +177,12 @@ def _note_deleted(client, lived):
 
 
 def _debrief_draft_started(client, lived):
-    interview_services.debrief_draft_store(
-        interview=lived.morning, data={"step": "0", "step_data": {"0": {"0-went_well": ["Hm"]}},
-                                      "step_files": {}, "extra_data": {}},
-    )
+    """Through the wizard, as the page posts it: the first step, then "save and finish later"."""
+    url, prefix = reverse("debrief", args=[lived.morning.pk]), f"debrief_{lived.morning.pk}"
+    client.post(url, {f"{prefix}-current_step": "notes"})
+    client.post(url, {f"{prefix}-current_step": "questions"})
+    client.post(url, {f"{prefix}-current_step": "answers", "answers-went_well": "Half a thought",
+                      "wizard_save_draft": "1"})
 
 
 def _brag_book_grew(client, lived):

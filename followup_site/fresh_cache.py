@@ -19,8 +19,9 @@ in ``tests/site/test_fresh_cache.py``).
 
 What is not cached:
 - anything but a GET or HEAD (a POST that re-renders a form with the candidate's input and
-  its errors renders afresh, so nothing typed is ever replaced by a cached form), and any
-  request without a signed-in candidate;
+  its errors renders afresh, so nothing typed is ever replaced by a cached form), an htmx
+  request (its partials may show more, such as the messages), and any request without a
+  signed-in candidate;
 - what is outside the tag: the layout, the navigation and the messages (``base.html``).
 
 A cached fragment holds no CSRF token: the tag renders its content with
@@ -109,6 +110,7 @@ class FreshCacheNode(template.Node):
         if (
             request is None
             or request.method not in ("GET", "HEAD")
+            or "HX-Request" in request.headers  # a partial may show what a page does not
             or not getattr(user, "is_authenticated", False)
         ):
             with context.push(csrf_token=placeholder()):

@@ -293,3 +293,14 @@ def test_each_load_of_a_cached_note_editor_gets_its_own_editor_token(client_of, 
     ]
     assert tokens[0] != tokens[1]
     assert all(len(token) <= 32 for token in tokens)
+
+
+def test_an_htmx_request_renders_afresh(client_of, lived):
+    """Partials may show what the page does not (the attendee panel shows the messages)."""
+    url = _pages(lived)["interview page"]
+    client_of.get(url)  # cached
+    cached = client_of.get(url)
+    htmx = client_of.get(url, headers={"HX-Request": "true"})
+    rendered = {template.name for template in htmx.templates}
+    assert "interviews/_attendees.html" in rendered
+    assert "interviews/_attendees.html" not in {template.name for template in cached.templates}

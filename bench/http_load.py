@@ -4,7 +4,12 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_http .venv/bin/python bench/http_load.py
 
 Options: ``--sizes 20,1000 --duration 3 --rounds 3 --connections 4 --workers 3
---pages dashboard,board --keep``.
+--pages dashboard,board --keep --cold``.
+
+The pages are measured as served: the busy pages' content comes from the per-candidate cache
+(``{% freshcache %}``, ``followup_site/fresh_cache.py``), warmed by the first load. With
+``--cold`` there is no cache at all, so each request computes its page as the first load
+after a change does; those figures are for information.
 
 1. A database: a fresh SQLite file in a temporary folder, or the PostgreSQL database named
    in DATABASE_URL (dropped first if left over, dropped at the end unless ``--keep``).
@@ -88,13 +93,16 @@ def _arguments() -> argparse.Namespace:
                         help="Only these pages (comma-separated names); the bare page always.")
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--keep", action="store_true", help="Keep the PostgreSQL database.")
+    parser.add_argument("--cold", action="store_true",
+                        help="No cache (dummycache): every page computed, as right after a "
+                             "change. For information: the targets are for pages as served.")
     return parser.parse_args()
 
 
 # --- Environment and database --------------------------------------------------------------
 
 
-def _environment(database_url: str, static_root: Path) -> dict[str, str]:
+def _environment(database_url: str, static_root: Path, cold: bool = False) -> dict[str, str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "followup_site.settings",
@@ -109,6 +117,8 @@ def _environment(database_url: str, static_root: Path) -> dict[str, str]:
         "PYTHONPATH": str(BASE_DIR),
     }
     env.pop("CONN_MAX_AGE", None)
+    if cold:
+        env["CACHE_URL"] = "dummycache://"
     return env
 
 
@@ -301,7 +311,7 @@ def _measure(args, tool: str, sizes: list[int], pages, database_url: str) -> dic
         if postgres:
             _postgres(database_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
             _postgres(database_url, "CREATE DATABASE {}")
-        env = _environment(database_url, Path(folder) / "static")
+        env = _environment(database_url, Path(folder) / "static", cold=args.cold)
         server = None
         try:
             sessions = _prepare(env, sizes)
@@ -400,9 +410,10 @@ def main() -> None:
     database_url = os.environ.get("DATABASE_URL", "")
     print(f"database: {'PostgreSQL' if _is_postgres(database_url) else 'SQLite'}; gunicorn: "
           f"{args.workers} sync workers; load: {tool}, {args.connections} connections, "
-          f"{args.duration} s per measurement, median of {args.rounds} rounds", flush=True)
+          f"{args.duration} s per measurement, median of {args.rounds} rounds"
+          f"{'; no cache (--cold): every page computed' if args.cold else ''}", flush=True)
     results = _measure(args, tool, sizes, pages, database_url)
-    sys.exit(0 if _report(sizes, results) else 1)
+    sys.exit(0 if _report(sizes, results) or args.cold else 1)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
-from django.db.models import DateTimeField, F, Q, Value
+from django.db.models import DateTimeField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -621,8 +621,16 @@ def claim_batch(*, now: datetime, candidates: int | None = None) -> Batch | None
 
 
 def _sendable(rows):
-    """Rows of candidates who get reminder emails: not paused, with a verified address."""
-    return rows.exclude(owner__reminder_settings__paused=True).filter(owner__email_verified=True)
+    """Rows of candidates who get reminder emails: not paused, with a verified address.
+
+    Written as the claim's ``overdue`` is (a correlated EXISTS for each candidate), so that
+    ``exists()`` walks the partial index of pending rows: as joins, the planner may hash
+    the whole candidate table with parallel workers first (about 0.1-0.25 s on the bench's
+    million rows, paid by every tick's last, empty, claim).
+    """
+    return rows.exclude(
+        Exists(ReminderSettings.objects.filter(candidate_id=OuterRef("owner_id"), paused=True))
+    ).filter(Exists(Candidate.objects.filter(pk=OuterRef("owner_id"), email_verified=True)))
 
 
 def _by_owner(claimed: list[tuple[int, int, datetime]]) -> dict[int, list[int]]:

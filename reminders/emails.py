@@ -1,6 +1,8 @@
 """The reminder email: one per candidate per dispatch, text and HTML from templates.
 
-Templates live in ``templates/emails/reminder-{subject,body-text,body-html}.html``.
+The bodies are those of ``templates/emails/reminder-{subject,body-text,body-html}.html``,
+written in Python (``subject_of``, ``text_body``, ``html_body``; tested to match the
+templates character for character).
 
 It carries what well-kept automated mail carries: ``Auto-Submitted: auto-generated``
 (RFC 3834: no auto-replies to it), a ``List-Unsubscribe`` link that pauses every reminder
@@ -24,6 +26,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import html
 import random
 import re
 import smtplib
@@ -35,9 +38,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.utils import DNS_NAME
-from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
+from django.utils.html import conditional_escape
 
 from notes.models import Note
 from reminders import rules
@@ -94,17 +97,49 @@ def ready_draft(followup, drafts: list[Note]) -> Note | None:
     return None
 
 
-def open_path(followup, draft: Note | None) -> str:
-    """Where acting on the reminder starts: the draft, the debrief, the notes, the plan."""
+def open_path(followup, draft: Note | None, where: tuple[str, object] | None = None) -> str:
+    """Where acting on the reminder starts: the draft, the debrief, the notes, the plan.
+
+    The paths of ``Note.get_absolute_url`` and ``FollowUp.get_absolute_url``, and of the
+    debrief, notes and interviewer pages, each reversed once (``_path``); ``where`` is the
+    script prefix and URLconf they are reversed for (default: the thread's).
+    """
+    where = where or _where()
     if draft is not None:
-        return draft.get_absolute_url()
+        return _path("note_edit", draft.pk, where)
     if followup.rule == "R1" and followup.interview_id:
-        return reverse("debrief", args=[followup.interview_id])
+        return _path("debrief", followup.interview_id, where)
     if followup.rule in ("R2", "R3") and followup.interview_id:
-        return reverse("interview_notes", args=[followup.interview_id])
+        return _path("interview_notes", followup.interview_id, where)
     if followup.rule == "R13" and followup.interviewer_id:
-        return reverse("interviewer_edit", args=[followup.interviewer_id])
-    return followup.get_absolute_url()
+        return _path("interviewer_edit", followup.interviewer_id, where)
+    if followup.interview_id:
+        return _path("interview_detail", followup.interview_id, where)
+    return _path("application_detail", followup.application_id, where)
+
+
+def _where() -> tuple[str, object]:
+    """What a reversed path depends on besides its arguments: the script prefix of the
+    thread and the URLconf."""
+    return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+
+
+def _path(name: str, pk: int, where: tuple[str, object]) -> str:
+    head, tail = _around_id(name, *where)
+    return f"{head}{int(pk)}{tail}"
+
+
+# An id no row has, to find where the id goes in a reversed path.
+_ID_MARKER = 9_081_726_354_453_627_189
+
+
+@functools.lru_cache(maxsize=64)
+def _around_id(name: str, script_prefix: str, urlconf) -> tuple[str, str]:
+    path = reverse(name, args=[_ID_MARKER], urlconf=urlconf)
+    head, found, tail = path.partition(str(_ID_MARKER))
+    if not found or str(_ID_MARKER) in tail:
+        raise ImproperlyConfigured(f"{name} does not take one id where expected: {path}")
+    return head, tail
 
 
 # Dates in the emails, in the candidate's zone (``build_reminder_email`` activates it).
@@ -122,6 +157,9 @@ def reminder_items(followups, now: datetime, drafts: list[Note] | None = None) -
     them in place (and escape them in the HTML body), so the work is done once for both."""
     items = []
     drafts = unsent_drafts(followups) if drafts is None else drafts
+    where = _where()
+    prefixes = {action: _link_prefix(action, settings.SITE_URL, *where)
+                for action in ("done", "snooze", "dismiss")}
     for followup in followups:
         draft = ready_draft(followup, drafts)
         rule = followup.definition
@@ -145,20 +183,24 @@ def reminder_items(followups, now: datetime, drafts: list[Note] | None = None) -
                 "late_since": _date(followup.due_at, WHEN) if late else "",
                 "closes": _date(closes, WHEN),
                 "postponed_from": _date(followup.postponed_from, DAY),
-                "open_url": _absolute(open_path(followup, draft)),
-                "links": _action_links(followup.pk, followup.owner_id),
+                "open_url": _absolute(open_path(followup, draft, where)),
+                "links": _action_links(followup.pk, followup.owner_id, prefixes),
                 "draft": draft,
             }
         )
     return items
 
 
-def _action_links(followup_id: int, owner_id: int) -> dict[str, str]:
+def _action_links(followup_id: int, owner_id: int,
+                  prefixes: dict[str, str] | None = None) -> dict[str, str]:
     """Done, Snooze and Dismiss: each link signed on its own (``links.make_token``), on the
-    path ``links.action_path`` reverses, reversed once per action rather than per link."""
+    path ``links.action_path`` reverses, reversed once per action rather than per link
+    (``prefixes``: those of ``_link_prefix`` for each action, looked up once an email)."""
+    if prefixes is None:
+        prefixes = {action: _link_prefix(action, settings.SITE_URL, *_where())
+                    for action in ("done", "snooze", "dismiss")}
     return {
-        action: f"{_link_prefix(action, settings.SITE_URL, get_script_prefix(),
-                                get_urlconf() or settings.ROOT_URLCONF)}"
+        action: f"{prefixes[action]}"
         f"{make_token(followup_id=followup_id, owner_id=owner_id, action=action)}/"
         for action in ("done", "snooze", "dismiss")
     }
@@ -200,8 +242,6 @@ class ReminderEmail(EmailMultiAlternatives):
     bytes an SMTP server is sent (``smtp_bytes``) without Django's modern-policy message."""
 
     def smtp_bytes(self) -> bytes | None:
-        """The message as sent over SMTP, or None when only Django's message will do (an
-        address or header this writer does not handle; then ``message()`` is used)."""
         if len(self.to) != 1 or self.cc or self.bcc or self.reply_to or self.attachments:
             return None
         if len(self.alternatives) != 1 or self.alternatives[0][1] != "text/html":
@@ -365,15 +405,164 @@ def build_reminder_email(*, owner, followups, now: datetime,
             "items": reminder_items(followups, now, drafts),
             "any_late": any(now - f.due_at > LATE_AFTER for f in followups),
             "site_url": settings.SITE_URL,
-            "settings_url": _absolute(reverse("reminder_settings")),
+            "settings_url": _absolute(_settings_path(*_where())),
             "unsubscribe_url": headers["List-Unsubscribe"][1:-1],
         }
-        subject = _one_line(render_to_string("emails/reminder-subject.html", context))
-        text = render_to_string("emails/reminder-body-text.html", context)
-        html = render_to_string("emails/reminder-body-html.html", context)
+        subject = _one_line(subject_of(context))
+        text = text_body(context)
+        html = html_body(context)
     message = ReminderEmail(
         subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[owner.email],
         headers=headers,
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+@functools.lru_cache(maxsize=8)
+def _settings_path(script_prefix: str, urlconf) -> str:
+    # The script prefix and the URLconf are the key, as for _link_prefix.
+    return reverse("reminder_settings", urlconf=urlconf)
+
+
+# --- The bodies -----------------------------------------------------------------------------
+#
+# What ``templates/emails/reminder-{subject,body-text,body-html}.html`` render, written as
+# Python: the three templates cost about half a millisecond an email in Django's engine,
+# more than signing every link. The templates stay the reference:
+# tests/reminders/test_emails_bodies.py renders both for emails of every shape (late,
+# drafts with and without a subject, windows, postponements, one item or several, text
+# that needs escaping) and compares them character for character; change both together.
+
+
+def subject_of(context: dict) -> str:
+    """reminder-subject.html."""
+    items = context["items"]
+    late = "[Late] " if context["any_late"] else ""
+    if len(items) != 1:
+        return f"{late}{len(items)} follow-ups to do today\n"
+    item = items[0]
+    followup = item["followup"]
+    person = f" — {followup.interviewer.name}" if followup.interviewer else ""
+    return f"{late}{item['rule'].title}{person} ({followup.application.company})\n"
+
+
+def text_body(context: dict) -> str:
+    """reminder-body-text.html (autoescape off)."""
+    owner = context["owner"]
+    parts = [f"Hello {owner},\n\n"]
+    if context["any_late"]:
+        parts.append("Some of these were due earlier and are arriving late; they are still "
+                     "worth doing.\n\n")
+    for counter, item in enumerate(context["items"], 1):
+        parts.append(f"{counter}. {item['title']}")
+        if item["person"]:
+            parts.append(f" — for {item['person']}")
+        if item["late"]:
+            parts.append(f" [late: was due {item['late_since']}]")
+        parts.append(f"\n   {item['where']}\n"
+                     f"   Why: {item['reason']} ({item['rule_id']}, seed {item['source']})\n")
+        if item["closes"]:
+            parts.append(f"   Its window closes {item['closes']}: do it before then.\n")
+        if item["postponed_from"]:
+            parts.append(f"   Postponed from {item['postponed_from']} so you never reach out "
+                         "more than once a week.\n")
+        if draft := item["draft"]:
+            subject = f" (subject: {draft.subject})" if draft.subject else ""
+            parts.append(f"\n   Your draft, ready to check and send{subject}:\n   ----\n"
+                         f"{draft.body}\n   ----\n")
+        links = item["links"]
+        parts.append(f"\n   Open in the app: {item['open_url']}\n"
+                     f"   Done: {links['done']}\n"
+                     f"   Snooze 2 days: {links['snooze']}\n"
+                     f"   Dismiss: {links['dismiss']}\n\n")
+    parts.append(
+        "--\nWhy you get this email: you have an account on Follow-up "
+        f"({context['site_url']}) as {owner.email}, and reminder emails are switched on. "
+        "Each reminder comes from the follow-up plan of an application you logged.\n"
+        "Stop all reminder emails (one click, you can switch them back on): "
+        f"{context['unsubscribe_url']}\n"
+        f"Choose when and which reminders you get: {context['settings_url']}\n\n"
+    )
+    return "".join(parts)
+
+
+def _e(value) -> str:
+    """A value as the template engine writes it with autoescape on (conditional_escape)."""
+    if type(value) is str:
+        return html.escape(value)
+    return conditional_escape(value if isinstance(value, str) else str(value))
+
+
+_HTML_HEAD = (
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Your follow-ups'
+    '</title></head>\n<body style="font-family: system-ui, sans-serif; line-height: 1.5; '
+    'color: #212529; max-width: 40rem;">\n'
+)
+_GREY = "color: #6c757d;"
+
+
+def html_body(context: dict) -> str:
+    """reminder-body-html.html (autoescape on: every value escaped as Django does)."""
+    owner = context["owner"]
+    parts = [_HTML_HEAD, f"<p>Hello {_e(owner)},</p>\n"]
+    if context["any_late"]:
+        parts.append("<p><strong>Some of these were due earlier and are arriving late"
+                     "</strong>; they are still worth doing.</p>")
+    parts.append("\n")
+    for item in context["items"]:
+        parts.append(
+            '\n<div style="border: 1px solid #dee2e6; border-radius: 6px; padding: 12px 16px; '
+            'margin: 0 0 16px;">\n  <h2 style="font-size: 1.1rem; margin: 0 0 4px;">'
+            f"{_e(item['title'])}"
+        )
+        if item["person"]:
+            parts.append(f" — for {_e(item['person'])}")
+        if item["late"]:
+            parts.append(f' <span style="color: #b02a37;">(late: was due '
+                         f"{_e(item['late_since'])})</span>")
+        parts.append(
+            f'</h2>\n  <p style="margin: 0 0 4px;">{_e(item["where"])}</p>\n'
+            f'  <p style="margin: 0 0 4px; {_GREY}">Why: {_e(item["reason"])} '
+            f'({_e(item["rule_id"])}, seed {_e(item["source"])})</p>\n  '
+        )
+        if item["closes"]:
+            parts.append(f'<p style="margin: 0 0 4px;"><strong>Its window closes '
+                         f"{_e(item['closes'])}</strong>: do it before then.</p>")
+        parts.append("\n  ")
+        if item["postponed_from"]:
+            parts.append(f'<p style="margin: 0 0 4px; {_GREY}">Postponed from '
+                         f"{_e(item['postponed_from'])} so you never reach out more than once "
+                         "a week.</p>")
+        parts.append("\n  ")
+        draft = item["draft"]
+        if draft:
+            subject = f" — subject: {_e(draft.subject)}" if draft.subject else ""
+            parts.append(
+                '<p style="margin: 8px 0 4px;"><strong>Your draft, ready to check and send'
+                f"</strong>{subject}</p>\n"
+                '  <pre style="white-space: pre-wrap; font-family: inherit; background: '
+                '#f8f9fa; padding: 8px 12px; border-radius: 4px; margin: 0;">'
+                f"{_e(draft.body)}</pre>"
+            )
+        links = item["links"]
+        parts.append(
+            '\n  <p style="margin: 8px 0 0;">\n'
+            f'    <a href="{_e(item["open_url"])}">'
+            f"{'Open your draft' if draft else 'Open in the app'}</a> ·\n"
+            f'    <a href="{_e(links["done"])}">Done</a> ·\n'
+            f'    <a href="{_e(links["snooze"])}">Snooze 2 days</a> ·\n'
+            f'    <a href="{_e(links["dismiss"])}">Dismiss</a>\n  </p>\n</div>\n'
+        )
+    parts.append(
+        '\n<hr style="border: 0; border-top: 1px solid #dee2e6; margin: 24px 0 8px;">\n'
+        f'<p style="{_GREY} font-size: .9rem; margin: 0 0 4px;">Why you get this email: you '
+        f'have an account on <a href="{_e(context["site_url"])}">Follow-up</a> as '
+        f"{_e(owner.email)}, and reminder emails are switched on. Each reminder comes from "
+        "the follow-up plan of an application you logged.</p>\n"
+        f'<p style="{_GREY} font-size: .9rem; margin: 0;"><a '
+        f'href="{_e(context["unsubscribe_url"])}">Stop all reminder emails</a> (you can '
+        f'switch them back on) · <a href="{_e(context["settings_url"])}">Choose when and '
+        "which reminders you get</a></p>\n</body></html>\n"
+    )
+    return "".join(parts)

@@ -25,11 +25,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import functools
 import html
 import random
 import re
 import smtplib
+from collections import deque
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, make_msgid
 
@@ -241,7 +244,20 @@ class ReminderEmail(EmailMultiAlternatives):
     """Django's email with one text and one HTML body, which can also write itself as the
     bytes an SMTP server is sent (``smtp_bytes``) without Django's modern-policy message."""
 
+    # The bytes once written (``prepare``), for an email written ahead of its turn.
+    prepared: bytes | None = None
+
+    def prepare(self) -> None:
+        """Write the bytes now, while waiting for something else; ``smtp_bytes`` returns
+        them from then on (Date: and Message-ID: are of this moment)."""
+        self.prepared = self._smtp_bytes()
+
     def smtp_bytes(self) -> bytes | None:
+        """The message as sent over SMTP, or None when only Django's message will do (an
+        address or header this writer does not handle; then ``message()`` is used)."""
+        return self.prepared if self.prepared is not None else self._smtp_bytes()
+
+    def _smtp_bytes(self) -> bytes | None:
         if len(self.to) != 1 or self.cc or self.bcc or self.reply_to or self.attachments:
             return None
         if len(self.alternatives) != 1 or self.alternatives[0][1] != "text/html":
@@ -353,37 +369,78 @@ def _part(subtype: str, body: str) -> list[bytes]:
     ]
 
 
-def send_reminder_email(message: EmailMultiAlternatives, connection=None) -> None:
+def send_reminder_email(message: EmailMultiAlternatives, connection=None, *,
+                        while_waiting: Iterable[Callable[[], object]] = ()) -> None:
     """Send ``message`` over ``connection`` (default: the default mailer).
 
     Over Django's SMTP backend, as it is (not a subclass that changes how it sends), the
     bytes of ``ReminderEmail.smtp_bytes`` go over the backend's connection; anything else
     is sent by the backend from Django's message. Errors are the backend's: an
     ``smtplib.SMTPException`` or ``OSError`` from the server, as with ``send_messages``.
+
+    ``while_waiting``: work to do while the SMTP server answers (``overlaps``), one job at
+    each of its replies, in order, the first before the reply to the first command (EHLO
+    or MAIL): the exchange is smtplib's own, each reply is only read after a job rather
+    than idled for. Jobs the exchange had no reply left for run after it; when the email
+    is not sent over the fast path, every job runs before it is sent. An SMTP error stops
+    the jobs (those not run are dropped); an error of a job ends the exchange, closes the
+    connection (it is left in the middle of a mail transaction) and propagates.
     """
     if connection is None:
         from django.core.mail import mailers
 
         connection = mailers.default
+    jobs = deque(while_waiting)
     raw = (
         message.smtp_bytes()
         if isinstance(message, ReminderEmail) and _plain_smtp(connection) else None
     )
     if raw is None:
+        _run(jobs)
         connection.send_messages([message])
         return
     with connection._lock:
         created = connection.open()
         if not connection.connection or created is None:  # failed silently on open()
+            _run(jobs)
             return
+        smtp = connection.connection
+        if jobs:
+            smtp.getreply = functools.partial(_job_then_reply, jobs, smtp.getreply)
         try:
-            connection.connection.sendmail(_sender(str(message.from_email)), message.to, raw)
+            smtp.sendmail(_sender(str(message.from_email)), message.to, raw)
         except smtplib.SMTPException:
+            jobs.clear()
             if not connection.fail_silently:
                 raise
+        except BaseException:
+            # A job failed: the transaction is half done; the next email opens afresh.
+            jobs.clear()
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                connection.close()
+            raise
         finally:
+            smtp.__dict__.pop("getreply", None)
             if created:
                 connection.close()
+    _run(jobs)
+
+
+def _job_then_reply(jobs: deque, getreply: Callable[[], tuple[int, bytes]]):
+    if jobs:
+        jobs.popleft()()
+    return getreply()
+
+
+def _run(jobs: deque) -> None:
+    while jobs:
+        jobs.popleft()()
+
+
+def overlaps(connection) -> bool:
+    """Whether ``send_reminder_email`` does its ``while_waiting`` jobs while this
+    connection's SMTP server answers (Django's own SMTP backend), not before sending."""
+    return _plain_smtp(connection)
 
 
 def _plain_smtp(connection) -> bool:

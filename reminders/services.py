@@ -38,6 +38,7 @@ after ``SEND_BUDGET`` hands the rest back instead of sending on a lease that may
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import smtplib
@@ -46,7 +47,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -68,7 +69,13 @@ from interviews.models import (
 )
 from notes.inbox.services import employer_last_wrote
 from reminders import rules, signals
-from reminders.emails import build_reminder_email, send_reminder_email, unsent_drafts
+from reminders.emails import (
+    ReminderEmail,
+    build_reminder_email,
+    overlaps,
+    send_reminder_email,
+    unsent_drafts,
+)
 from reminders.models import OPEN_STATUSES, FollowUp, PlanRequest, ReminderSettings, Status
 
 log = logging.getLogger(__name__)
@@ -932,15 +939,24 @@ def dispatch_one(*, now: datetime | None = None, connection=None) -> int:
         drafts = unsent_drafts(claimed)  # the drafts the emails link to, for the whole claim
         for (status, note), ids in _grouped(stale).items():
             _close_claimed(batch.token, ids, status, note, now)
-        for owner_id in batch.owner_ids:
+        emails = [
+            (owner_id, [row for row in rows.get(owner_id, []) if row.id not in stale])
+            for owner_id in batch.owner_ids
+        ]
+        # Over Django's SMTP backend, the next email is re-read and written while the
+        # server answers this one (``_send``).
+        overlap = overlaps(connection)
+        ahead = None
+        for position, (owner_id, fresh) in enumerate(emails):
             if handled and time.monotonic() - started > SEND_BUDGET.total_seconds():
                 # Never send on a lease that may have run out: hand the rest back.
                 _release(batch.token, [pk for owner in batch.owner_ids[handled:]
                                        for pk in batch.owners[owner]])
                 break
             sent.flush(unless_recent=True)
-            fresh = [row for row in rows.get(owner_id, []) if row.id not in stale]
-            _send(batch.token, owner_id, fresh, now, connection, sent, drafts)
+            upcoming = next((email for email in emails[position + 1:] if email[1]), None)
+            ahead = _send(batch.token, owner_id, fresh, now, connection, sent, drafts,
+                          ahead=ahead, upcoming=upcoming if overlap else None, overlap=overlap)
             handled += 1
     except DatabaseError as error:
         log.warning("The database failed while dispatching (%s): recording what was sent "
@@ -1013,36 +1029,83 @@ def _claimed_rows(batch: Batch) -> dict[int, list[FollowUp]]:
     return rows
 
 
+# How long before its email the re-read done ahead (while the server answered the email
+# before) may be; an older one (a slow server) is done again right before the email.
+READ_AHEAD_AT_MOST = timedelta(milliseconds=250)
+
+
+@dataclass
+class _Ahead:
+    """The next candidate's email, re-read and written while the SMTP server answered the
+    email before it (``_send``)."""
+
+    owner_id: int
+    fresh: dict[int, tuple] = field(default_factory=dict)
+    read_at: float | None = None  # time.monotonic() of the re-read; None: not done
+    message: ReminderEmail | None = None
+    made_for: tuple | None = None  # (address, row ids) the message was written for
+
+    def usable(self, owner_id: int) -> bool:
+        return (self.owner_id == owner_id and self.read_at is not None
+                and time.monotonic() - self.read_at <= READ_AHEAD_AT_MOST.total_seconds())
+
+
 def _send(token: uuid.UUID, owner_id: int, rows: list[FollowUp], now: datetime, connection,
-          sent: _SentLog, drafts: list | None = None) -> None:
+          sent: _SentLog, drafts: list | None = None, *, ahead: _Ahead | None = None,
+          upcoming: tuple[int, list[FollowUp]] | None = None,
+          overlap: bool = False) -> _Ahead | None:
     """Email one candidate their claimed rows, if they still want them now.
 
-    1. Re-read, in one query right before the email, what the user can change: the rows'
-       own state (Done, Dismiss, Snooze), the candidate's pause and switched-off rules,
-       whether their address is verified and what it is now. A change committed before
-       this wins. One that commits while this single email is in flight cannot recall it,
-       but wins over its record: the rows are recorded only while they still carry the
-       claim's token, which every user action clears.
+    1. Re-read, in one query, what the user can change: the rows' own state (Done,
+       Dismiss, Snooze), the candidate's pause and switched-off rules, whether their
+       address is verified and what it is now. A change committed before the re-read wins.
+       One that commits after it cannot recall the email, but wins over its record: the
+       rows are recorded only while they still carry the claim's token, which every user
+       action clears.
     2. A paused or unverified candidate's rows are handed back: they stay due, shown in the
        app, and go out once reminders are on again. Switched-off rules are skipped.
-    3. Send; as soon as the server accepts, record it in memory and on the rows
-       (``accepted_at``, a HOT update), so that a crash from here on sends nothing again.
+    3. Send; as soon as the server accepts, record it in memory, and on the rows
+       (``accepted_at``, a HOT update) by the very next statement, so that a crash from
+       there on sends nothing again.
+
+    When is the re-read? Without ``overlap`` (a backend other than Django's SMTP one),
+    right before the email: the same statement records the email before it (``_reread``).
+    With ``overlap``, the SMTP exchange of one email carries the work of the next one
+    (``upcoming``) in its waits for the server's replies (``send_reminder_email``'s
+    ``while_waiting``): at its first reply, the one statement that records the previous
+    email's acceptance (which must precede this email's: at most one email is ever
+    accepted and not recorded) and re-reads the next candidate's rows; at the next
+    replies, the next email is written and its bytes prepared. So the re-read of an email
+    happens while the email before it is being sent: one SMTP exchange before its own, at
+    most ``READ_AHEAD_AT_MOST`` (else it is done again, right before), and with nothing of
+    that candidate's in between. The window in which a user action cannot stop the email
+    but only wins over its record is that exchange plus its own. An email written ahead
+    is used only if the re-read gave the address and the rows it was written for.
+
+    Returns what was prepared for ``upcoming``, for the next call.
     """
     if not rows:
-        return
-    fresh = _reread(token, [row.id for row in rows], sent)
+        return None
+    if ahead is not None and ahead.usable(owner_id):
+        fresh = ahead.fresh  # the email before this one is recorded by the next statement
+    else:
+        ahead = None
+        fresh = _reread(token, [row.id for row in rows], sent)
     rows = [row for row in rows if row.id in fresh]
     if not rows:
-        return
+        return None
     email, verified, paused, switched_off = fresh[rows[0].id]
+    off = [row.id for row in rows if row.rule in switched_off]
+    if paused or not verified or off or not email:
+        _record_accepted(token, sent)  # before anything else is written
     if paused or not verified:
         _release(token, [row.id for row in rows])
-        return
-    if off := [row.id for row in rows if row.rule in switched_off]:
+        return None
+    if off:
         _close_claimed(token, off, Status.SKIPPED, "Skipped: you switched this rule off.", now)
         rows = [row for row in rows if row.rule not in switched_off]
         if not rows:
-            return
+            return None
     ids = [row.id for row in rows]
     if not email:
         FollowUp.objects.filter(id__in=ids, claim_token=token).update(
@@ -1050,12 +1113,26 @@ def _send(token: uuid.UUID, owner_id: int, rows: list[FollowUp], now: datetime, 
             last_error="No email address on the account.",
             status_note="Not emailed: your account has no email address.",
         )
-        return
+        return None
     owner = rows[0].owner
     owner.email = email  # the address of now, not of the claim
+    following = _Ahead(owner_id=upcoming[0]) if upcoming else None
+    jobs = []
+    if overlap:
+        # The first job records the email before this one (the re-read of the next one
+        # does, in the same statement): it runs at the server's first reply, always before
+        # this email can be accepted.
+        jobs = (_jobs_ahead(following, upcoming[1], token, now, sent, drafts)
+                if following is not None else [functools.partial(_record_accepted, token, sent)])
     try:
-        message = build_reminder_email(owner=owner, followups=rows, now=now, drafts=drafts)
-        send_reminder_email(message, connection)  # the bytes themselves over SMTP
+        message = None
+        if ahead is not None and ahead.made_for == (email, tuple(ids)):
+            message = ahead.message
+        if message is None:
+            message = build_reminder_email(owner=owner, followups=rows, now=now,
+                                           drafts=drafts)
+        # The bytes themselves over SMTP; the next email's work while the server answers.
+        send_reminder_email(message, connection, while_waiting=jobs)
     except DatabaseError:
         raise  # the database, not the email: settled by dispatch_one
     except (smtplib.SMTPException, OSError) as error:
@@ -1063,7 +1140,7 @@ def _send(token: uuid.UUID, owner_id: int, rows: list[FollowUp], now: datetime, 
         _record_failure(token, ids, error, now)
         # The next message opens a fresh connection rather than reuse a broken one.
         _close_quietly(connection)
-        return
+        return None
     except Exception as error:
         # A bug or bad data (a template error, an address the mail library refuses):
         # record it on the rows, where the user sees it, instead of leaving them claimed
@@ -1071,10 +1148,51 @@ def _send(token: uuid.UUID, owner_id: int, rows: list[FollowUp], now: datetime, 
         log.exception("Reminder email to candidate %s could not be built or sent", owner_id)
         _record_failure(token, ids, error, now)
         _close_quietly(connection)
-        return
-    # Recorded on the rows by the very next statement (``_reread`` of the next email, or
-    # the claim's ``record_sent``): one round trip per email, not two.
+        return None
+    # Recorded on the rows by the very next statement (the first job of the next email's
+    # exchange, ``_reread`` before the next email, or the claim's ``record_sent``): one
+    # round trip per email, not two.
     sent.add(ids)
+    return following
+
+
+def _jobs_ahead(following: _Ahead, rows: list[FollowUp], token: uuid.UUID, now: datetime,
+                sent: _SentLog, drafts: list | None) -> list:
+    """The work of the next email, to do while the server answers this one: re-read its
+    rows (recording the emails accepted so far), write it, prepare its bytes."""
+
+    def reread() -> None:
+        following.fresh = _reread(token, [row.id for row in rows], sent)
+        following.read_at = time.monotonic()
+
+    def write() -> None:
+        mine = [row for row in rows if row.id in following.fresh]
+        if not mine:
+            return
+        email, verified, paused, switched_off = following.fresh[mine[0].id]
+        mine = [row for row in mine if row.rule not in switched_off]
+        if paused or not verified or not email or not mine:
+            return  # _send settles these rows at their turn
+        owner = mine[0].owner
+        owner.email = email
+        try:
+            following.message = build_reminder_email(owner=owner, followups=mine, now=now,
+                                                     drafts=drafts)
+            following.made_for = (email, tuple(row.id for row in mine))
+            following.message.prepare()
+        except Exception:  # written again at its turn, where its error is recorded
+            following.message = following.made_for = None
+
+    return [reread, write]
+
+
+def _record_accepted(token: uuid.UUID, sent: _SentLog) -> None:
+    """Write ``accepted_at`` on the rows of the emails accepted and not yet recorded."""
+    if sent.unrecorded:
+        FollowUp.objects.filter(id__in=sent.unrecorded, claim_token=token).update(
+            accepted_at=sent.now
+        )
+        sent.unrecorded = []
 
 
 # One round trip before each email: write ``accepted_at`` on the rows of the email sent

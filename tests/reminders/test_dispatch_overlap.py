@@ -1,0 +1,252 @@
+"""Over Django's SMTP backend the dispatcher prepares the next email while the server
+answers the current one (``services._send``, ``emails.send_reminder_email``'s
+``while_waiting``): what the user does still wins, and a crash still repeats at most one
+email.
+
+Two candidates are due: A (the more overdue, emailed first) and B. B's rows are re-read
+while A's email is being sent, so a user action on B lands either before that re-read (the
+email leaves it out, or is not sent) or after it (the email cannot be recalled, but the
+row keeps what the user said). Real SMTP server: aiosmtpd (``smtp_sink``).
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from interviews.models import Candidate
+from reminders import services
+from reminders.models import FollowUp, Status
+from tests.factories import CandidateFactory
+from tests.reminders.conftest import log_interview
+
+pytestmark = pytest.mark.django_db
+
+CURRENT_TIME = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)
+EVENING = datetime(2026, 11, 18, 18, 5, tzinfo=UTC)
+
+
+@pytest.fixture
+def two(owner):
+    """(A, B): A's interview an hour earlier than B's, so A's email goes first."""
+    b = CandidateFactory(email="b@example.com")
+    first = log_interview(owner, later=-timedelta(hours=1))
+    second = log_interview(b, company="Bravo Ltd")
+    for logged in (first, second):
+        services.plan_application(application_id=logged.application.pk, now=CURRENT_TIME)
+    return first, second
+
+
+def _r2_ada(logged) -> FollowUp:
+    return FollowUp.objects.get(application=logged.application, rule="R2",
+                                interviewer=logged.ada)
+
+
+def _on_reread_of(monkeypatch, logged, *, before=None, after=None, log=None):
+    """Run ``before`` / ``after`` around the re-read of ``logged``'s rows; log re-reads."""
+    theirs = set(FollowUp.objects.filter(owner=logged.owner).values_list("id", flat=True))
+    real = services._reread
+
+    def reread(token, ids, sent):
+        mine = bool(set(ids) & theirs)
+        if log is not None:
+            log.append(("reread", logged.owner.email if mine else "other",
+                        tuple(sent.unrecorded)))
+        if mine and before:
+            before()
+        found = real(token, ids, sent)
+        if mine and after:
+            after()
+        return found
+
+    monkeypatch.setattr(services, "_reread", reread)
+
+
+def _bodies(sink) -> dict[str, str]:
+    return {m["X-Envelope-To"]: m.get_body(("plain",)).get_content() for m in sink.messages}
+
+
+ADA_THANKS = "Send a thank-you email — for Ada Lovelace"
+
+
+@pytest.mark.parametrize(("act", "status"), [
+    (services.followup_complete, Status.DONE),
+    (services.followup_dismiss, Status.DISMISSED),
+])
+def test_done_or_dismiss_before_the_reread_ahead_is_left_out_of_the_email(
+    two, smtp_sink, monkeypatch, act, status
+):
+    _, b = two
+    row = _r2_ada(b)
+    _on_reread_of(monkeypatch, b, before=lambda: act(followup=row, at=EVENING))
+
+    assert services.dispatch_due(now=EVENING) == 2
+
+    bodies = _bodies(smtp_sink)
+    assert ADA_THANKS in bodies["owner@example.com"]
+    assert ADA_THANKS not in bodies["b@example.com"]
+    assert "Mail a thank-you card or one-page letter — for Ada Lovelace" in bodies[
+        "b@example.com"]
+    row.refresh_from_db()
+    assert (row.status, row.sent_at) == (status, None)
+
+
+def test_a_snooze_before_the_reread_ahead_is_left_out_and_comes_back(
+    two, smtp_sink, monkeypatch
+):
+    _, b = two
+    row = _r2_ada(b)
+    _on_reread_of(monkeypatch, b,
+                  before=lambda: services.followup_snooze(followup=row, at=EVENING))
+
+    services.dispatch_due(now=EVENING)
+
+    assert ADA_THANKS not in _bodies(smtp_sink)["b@example.com"]
+    row.refresh_from_db()
+    assert (row.status, row.snoozed, row.claim_token) == (Status.PENDING, True, None)
+
+
+def test_a_pause_before_the_reread_ahead_sends_b_nothing_and_keeps_the_rows_due(
+    two, smtp_sink, monkeypatch
+):
+    _, b = two
+    _on_reread_of(monkeypatch, b, before=lambda: services.settings_update(
+        candidate=b.owner, paused=True, disabled_rules=[]))
+
+    services.dispatch_due(now=EVENING)
+
+    assert set(_bodies(smtp_sink)) == {"owner@example.com"}
+    due = FollowUp.objects.filter(owner=b.owner, due_at__lte=EVENING)
+    assert {(row.status, row.claim_token, row.attempts) for row in due} == {
+        (Status.PENDING, None, 0)
+    }
+
+
+def test_a_rule_switched_off_before_the_reread_ahead_is_skipped(two, smtp_sink, monkeypatch):
+    _, b = two
+    _on_reread_of(monkeypatch, b, before=lambda: services.settings_update(
+        candidate=b.owner, paused=False, disabled_rules=["R2"]))
+
+    services.dispatch_due(now=EVENING)
+
+    assert "Send a thank-you email" not in _bodies(smtp_sink)["b@example.com"]
+    assert {(row.status, row.status_note)
+            for row in FollowUp.objects.filter(owner=b.owner, rule="R2")} == {
+        (Status.SKIPPED, "Skipped: you switched this rule off.")
+    }
+
+
+def test_an_address_changed_before_the_reread_ahead_gets_the_email(
+    two, smtp_sink, monkeypatch
+):
+    _, b = two
+    _on_reread_of(monkeypatch, b, before=lambda: Candidate.objects.filter(
+        pk=b.owner.pk).update(email="b-new@example.com"))
+
+    services.dispatch_due(now=EVENING)
+
+    bodies = _bodies(smtp_sink)
+    assert set(bodies) == {"owner@example.com", "b-new@example.com"}
+    assert "as b-new@example.com" in bodies["b-new@example.com"]  # the footer too
+
+
+def test_a_verification_revoked_before_the_reread_ahead_holds_the_email_back(
+    two, smtp_sink, monkeypatch
+):
+    _, b = two
+    _on_reread_of(monkeypatch, b, before=lambda: Candidate.objects.filter(
+        pk=b.owner.pk).update(email_verified=False))
+
+    services.dispatch_due(now=EVENING)
+
+    assert set(_bodies(smtp_sink)) == {"owner@example.com"}
+    assert not FollowUp.objects.filter(owner=b.owner, claim_token__isnull=False).exists()
+
+
+def test_done_after_the_reread_ahead_cannot_recall_the_email_but_wins_over_its_record(
+    two, smtp_sink, monkeypatch
+):
+    _, b = two
+    row = _r2_ada(b)
+    _on_reread_of(monkeypatch, b, after=lambda: services.followup_complete(
+        followup=row, at=EVENING))
+
+    services.dispatch_due(now=EVENING)
+
+    assert ADA_THANKS in _bodies(smtp_sink)["b@example.com"]  # already on its way
+    row.refresh_from_db()
+    assert (row.status, row.status_note, row.sent_at) == (Status.DONE, "Marked done.", None)
+    others = FollowUp.objects.filter(owner=b.owner, due_at__lte=EVENING).exclude(pk=row.pk)
+    assert {r.status for r in others} == {Status.REMINDED}
+
+
+def test_each_email_is_recorded_before_the_next_reaches_the_server(
+    two, smtp_sink, monkeypatch
+):
+    """The crash guarantee: at most one email is accepted and not recorded at any time.
+
+    B's re-read happens while A's email is being sent (before A's data reaches the
+    server: the work is done ahead), and the statement that records A comes before B's
+    data does."""
+    a, b = two
+    events: list[tuple] = []
+    lock = threading.Lock()
+    _on_reread_of(monkeypatch, b, log=events)
+    real_record = services._record_accepted
+
+    def record(token, sent):
+        with lock:
+            events.append(("record", tuple(sent.unrecorded)))
+        real_record(token, sent)
+
+    monkeypatch.setattr(services, "_record_accepted", record)
+    received = smtp_sink.handle_DATA
+
+    async def handle_DATA(server, session, envelope):
+        with lock:
+            events.append(("data", envelope.rcpt_tos[0]))
+        return await received(server, session, envelope)
+
+    smtp_sink.handle_DATA = handle_DATA
+    a_rows = tuple(sorted(FollowUp.objects.filter(owner=a.owner, due_at__lte=EVENING)
+                          .values_list("id", flat=True)))
+
+    assert services.dispatch_due(now=EVENING) == 2
+
+    kinds = [event[0] for event in events]
+    reread_b = events.index(("reread", "b@example.com", ()))
+    data_a = events.index(("data", "owner@example.com"))
+    data_b = events.index(("data", "b@example.com"))
+    assert reread_b < data_a < data_b, events  # B was re-read while A was being sent
+    # A's rows recorded (by a statement of B's exchange) before B's data reached the server.
+    recorded_a = [i for i, event in enumerate(events)
+                  if event[0] == "record" and tuple(sorted(event[1])) == a_rows]
+    assert recorded_a and data_a < recorded_a[0] < data_b, events
+    assert kinds.count("data") == 2
+    assert FollowUp.objects.filter(owner=a.owner, due_at__lte=EVENING,
+                                   status=Status.REMINDED).count() == len(a_rows)
+
+
+def test_a_reread_ahead_older_than_read_ahead_at_most_is_done_again_right_before(
+    two, smtp_sink, monkeypatch
+):
+    _, b = two
+    row = _r2_ada(b)
+    monkeypatch.setattr(services, "READ_AHEAD_AT_MOST", timedelta(0))
+    events: list[tuple] = []
+    acted = []
+
+    def act_once():
+        if not acted:
+            acted.append(services.followup_complete(followup=row, at=EVENING))
+
+    _on_reread_of(monkeypatch, b, after=act_once, log=events)
+
+    services.dispatch_due(now=EVENING)
+
+    assert len([e for e in events if e[1] == "b@example.com"]) == 2
+    assert ADA_THANKS not in _bodies(smtp_sink)["b@example.com"]  # the second read saw it
+    row.refresh_from_db()
+    assert row.status == Status.DONE

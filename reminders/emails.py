@@ -379,9 +379,12 @@ def send_reminder_email(message: EmailMultiAlternatives, connection=None, *,
     ``smtplib.SMTPException`` or ``OSError`` from the server, as with ``send_messages``.
 
     ``while_waiting``: work to do while the SMTP server answers (``overlaps``), one job at
-    each of its replies, in order, the first before the reply to the first command (EHLO
-    or MAIL): the exchange is smtplib's own, each reply is only read after a job rather
-    than idled for. Jobs the exchange had no reply left for run after it; when the email
+    each of its replies, in order (None: none at that reply), the first before the reply
+    to the first command (EHLO or MAIL), so always before the message is sent: the
+    exchange is smtplib's own, each reply is only read after a job rather than idled for.
+    The replies of one email are those to MAIL, RCPT, DATA and the message itself (the
+    longest wait: the server reads the whole message). Jobs the exchange had no reply
+    left for run after it; when the email
     is not sent over the fast path, every job runs before it is sent. An SMTP error stops
     the jobs (those not run are dropped); an error of a job ends the exchange, closes the
     connection (it is left in the middle of a mail transaction) and propagates.
@@ -427,14 +430,15 @@ def send_reminder_email(message: EmailMultiAlternatives, connection=None, *,
 
 
 def _job_then_reply(jobs: deque, getreply: Callable[[], tuple[int, bytes]]):
-    if jobs:
-        jobs.popleft()()
+    if jobs and (job := jobs.popleft()) is not None:
+        job()
     return getreply()
 
 
 def _run(jobs: deque) -> None:
     while jobs:
-        jobs.popleft()()
+        if (job := jobs.popleft()) is not None:
+            job()
 
 
 def overlaps(connection) -> bool:

@@ -43,7 +43,9 @@ from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.utils import DNS_NAME
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import conditional_escape
+from django.utils.translation import get_language
 
 from notes.models import Note
 from reminders import rules
@@ -151,8 +153,26 @@ DAY = "D j M"
 
 
 def _date(moment: datetime | None, fmt: str) -> str:
-    # As the ``date`` template filter writes it, once for both bodies.
-    return formats.date_format(timezone.localtime(moment), fmt) if moment else ""
+    """As the ``date`` template filter writes it (``formats.date_format`` in the zone of
+    now), once for both bodies. WHEN and DAY are written here from the active language's
+    day and month names, as DateFormat writes D, j, M, H and i (Django's DateFormat
+    costs about 0.05 ms a date, four or five dates an email); other formats are Django's."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    if fmt not in (WHEN, DAY):
+        return formats.date_format(local, fmt)
+    days, months = _calendar_names(get_language())
+    day = f"{days[local.weekday()]} {local.day} {months[local.month - 1]}"
+    return day if fmt == DAY else f"{day}, {local.hour:02d}:{local.minute:02d}"
+
+
+@functools.lru_cache(maxsize=16)
+def _calendar_names(language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # Called while ``language`` is active: DateFormat's D (WEEKDAYS_ABBR) and M (MONTHS_3,
+    # title-cased) in it.
+    return (tuple(str(WEEKDAYS_ABBR[day]) for day in range(7)),
+            tuple(str(MONTHS_3[month]).title() for month in range(1, 13)))
 
 
 def reminder_items(followups, now: datetime, drafts: list[Note] | None = None) -> list[dict]:

@@ -149,3 +149,21 @@ def test_open_path_reverses_each_path_once_to_the_same_urls(owner, prefix):
         assert emails.open_path(rows[0], None).startswith(prefix)
     finally:
         set_script_prefix(before)
+
+
+@pytest.mark.parametrize("language", ["en-us", "fr", "de"])
+@pytest.mark.parametrize("zone", ["UTC", "Europe/London", "America/New_York", "Asia/Kolkata"])
+def test_dates_are_written_as_the_date_filter_writes_them(language, zone):
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import formats, translation
+
+    moments = [datetime(2026, 1, 1, 0, 0, tzinfo=UTC) + timedelta(hours=7 * n, minutes=n)
+               for n in range(0, 1300, 7)]
+    with translation.override(language), timezone.override(ZoneInfo(zone)):
+        for moment in moments:
+            for fmt in (emails.WHEN, emails.DAY, "l j F Y"):
+                assert emails._date(moment, fmt) == formats.date_format(
+                    timezone.localtime(moment), fmt)
+        assert emails._date(None, emails.WHEN) == ""

@@ -285,7 +285,12 @@ def _seed_due_rows() -> int:
     return FollowUp.objects.filter(due_at__lte=EVENING, status=Status.PENDING).count()
 
 
-def test_four_concurrent_dispatchers_remind_each_of_5000_rows_exactly_once(smtp_sink):
+def test_four_concurrent_dispatchers_remind_each_of_5000_rows_exactly_once(
+    smtp_sink, monkeypatch
+):
+    # Claims small enough that the 250 candidates keep all four dispatchers busy at once
+    # (the default claim, sized for big ticks, would leave two of them nothing to claim).
+    monkeypatch.setattr(services, "CANDIDATES_PER_CLAIM", 50)
     due = _seed_due_rows()
     assert due == 5000
     barrier = threading.Barrier(4)

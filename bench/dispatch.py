@@ -14,10 +14,10 @@ Each measurement is taken ``--runs`` times; each run is printed, then the spread
 2. Time the claim-and-mark pass: ``claim_batch`` until nothing is due, marking each claim's
    rows reminded with ``record_sent``, as ``dispatch_one`` does after the SMTP server
    accepted the emails. No SMTP, no rendering. The target is 2 s or less for 10,000 due
-   rows. A claim takes up to 50 candidates (one email each), so the pass costs one claim
-   and one mark per 50 candidates with due rows: it is run once per ``--users`` count, the
-   due rows spread over that many candidates (200: full emails of 50 reminders; 10,000:
-   one reminder each, the worst case).
+   rows. A claim takes up to ``CANDIDATES_PER_CLAIM`` (200) candidates (one email each), so
+   the pass costs one claim and one mark per 200 candidates with due rows: it is run once
+   per ``--users`` count, the due rows spread over that many candidates (200: full emails
+   of 50 reminders; 10,000: one reminder each, the worst case).
 3. What a killed dispatcher sends twice: a claim whose first half of emails were accepted
    (and recorded, as ``_send`` does) is abandoned; after the lease, lease recovery and the
    next claims take the rest. Counted: accepted emails claimed again (0 by design); the

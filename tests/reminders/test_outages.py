@@ -166,8 +166,17 @@ def test_redis_down_as_broker_and_cache_every_save_succeeds_and_the_tick_plans_i
     assert not PlanRequest.objects.exists()
     r1 = FollowUp.objects.get(application=application, rule="R1")
     assert r1.status == Status.REMINDED
+    # One email for everything due by now: R1 alone, or (from 18:00, when the same-day
+    # thank-you R2/R3 fall due at once too) a digest that lists R1 among them.
+    due = FollowUp.objects.filter(application=application, due_at__lte=timezone.now())
+    assert set(due.values_list("status", flat=True)) == {Status.REMINDED}
     (message,) = smtp_sink.messages
-    assert message["Subject"] == "Debrief while it is fresh (Acme Analytics)"
+    text = message.get_body(("plain",)).get_content()
+    if due.count() == 1:
+        assert message["Subject"] == "Debrief while it is fresh (Acme Analytics)"
+    else:
+        assert message["Subject"] == f"{due.count()} follow-ups to do today"
+    assert "Debrief while it is fresh" in text and "(R1, seed" in text
 
 
 def test_broker_down_the_interview_is_saved_and_planned_by_the_next_tick_on_a_worker(

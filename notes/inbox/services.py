@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -453,9 +453,18 @@ def _mark(message: ReceivedMessage, state: str, action: str, at: datetime) -> No
 
 
 def _interview_fields(invite: CalendarInvite) -> dict:
+    starts_at, ends_at = invite.starts_at, invite.ends_at
+    if invite.all_day:
+        # An all-day entry's days (kept as midnight UTC) are the candidate's days: from
+        # midnight of the first to midnight after the last, in the candidate's zone.
+        zone = invite.owner.zone
+        starts_at, ends_at = (
+            datetime.combine(moment.astimezone(UTC).date(), time(0), tzinfo=zone)
+            for moment in (starts_at, ends_at)
+        )
     return {
-        "starts_at": invite.starts_at,
-        "ends_at": invite.ends_at,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
         "location": (invite.meeting_url or invite.location)[:500],
     }
 

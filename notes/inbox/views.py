@@ -9,6 +9,7 @@ interviews. Nothing is changed by a page view: the user clicks each action.
 from __future__ import annotations
 
 import logging
+from datetime import UTC
 from email.message import EmailMessage
 from email.utils import formataddr
 
@@ -167,6 +168,12 @@ def _actions(message: ReceivedMessage, invite) -> list[tuple[str, str]]:
     return actions
 
 
+def _shown(invite, moment, zone):
+    """An all-day entry is its calendar day (kept as midnight UTC), in no zone; a time is
+    shown in the candidate's zone."""
+    return moment.astimezone(UTC).date() if invite.all_day else moment.astimezone(zone)
+
+
 def _message_page(request: HttpRequest, message: ReceivedMessage, status: int = 200, **forms):
     invite = services.pending_invite(message)
     known = services.known_interview(invite) if invite else None
@@ -178,8 +185,8 @@ def _message_page(request: HttpRequest, message: ReceivedMessage, status: int = 
             "message": message,
             "invite": invite,
             "known_interview": known,
-            "invite_start": invite.starts_at.astimezone(zone) if invite else None,
-            "invite_end": invite.ends_at.astimezone(zone) if invite else None,
+            "invite_start": _shown(invite, invite.starts_at, zone) if invite else None,
+            "invite_end": _shown(invite, invite.ends_at, zone) if invite else None,
             "invites": message.invites.all(),
             "actions": _actions(message, invite),
             "needs_application": message.application_id is None,

@@ -221,3 +221,26 @@ def test_the_inbox_pages_are_valid_html(owner_client, owner, application, tmp_pa
     )
     errors = run_vnu(list(files.values()))
     assert [f"{e.get('url', '').rsplit('/', 1)[-1]} {e['message']}" for e in errors] == []
+
+
+def test_an_all_day_invitation_keeps_its_day_in_a_zone_west_of_utc(owner_client, owner):
+    """An all-day entry is a calendar day, not midnight UTC: in Los Angeles, 15 December
+    stays 15 December in the preview and in the interview logged from it."""
+    owner.time_zone = "America/Los_Angeles"
+    owner.save(update_fields=["time_zone"])
+    application = ApplicationFactory(owner=owner, company="Tailspin Toys", role_title="PM")
+    application.interviewers.create(name="Rachel Green", email="rachel@tailspintoys.example")
+    ics = (SAMPLES / "all_day_onsite.ics").read_bytes()
+    upload(owner_client, SimpleUploadedFile("onsite.ics", ics, content_type="text/calendar"))
+    message = ReceivedMessage.objects.get()
+    assert message.application == application
+    text = owner_client.get(message.get_absolute_url()).content.decode()
+    assert "Tuesday 15 December 2026 (all day)" in text
+    owner_client.post(
+        reverse("inbox_message_act", args=[message.pk]), {"action": "log_interview"}
+    )
+    interview = Interview.objects.get()
+    starts = interview.starts_at.astimezone(owner.zone)
+    ends = interview.ends_at.astimezone(owner.zone)
+    assert (starts.date().isoformat(), starts.hour, starts.minute) == ("2026-12-15", 0, 0)
+    assert (ends.date().isoformat(), ends.hour) == ("2026-12-16", 0)

@@ -263,6 +263,10 @@ if not INBOX_ENCRYPTION_KEYS and DEBUG:
     INBOX_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(f"inbox:{SECRET_KEY}".encode()).digest()).decode()
     ]
+# Mailboxes on private, loopback or link-local addresses (a mail server on this machine or
+# network): off in production, so a user's "Test connection" cannot probe the servers
+# behind the app. Unencrypted IMAP is only ever allowed to a loopback address.
+INBOX_IMAP_ALLOW_PRIVATE = env.bool("INBOX_IMAP_ALLOW_PRIVATE", default=DEBUG)
 # The forwarding server (manage.py inbound_smtpd): addresses in+<token>@INBOUND_DOMAIN.
 INBOUND_DOMAIN = env.str("INBOUND_DOMAIN", default="inbound.localhost")
 INBOUND_SMTP_HOST = env.str("INBOUND_SMTP_HOST", default="127.0.0.1")

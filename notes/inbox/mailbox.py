@@ -11,11 +11,14 @@ recorded on the row (``last_error``), shown in the app, and never raises to a pa
 from __future__ import annotations
 
 import imaplib
+import ipaddress
 import logging
+import socket
 import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils import timezone
@@ -56,7 +59,43 @@ class Settings:
     folder: str
 
 
+class HostRefused(OSError):
+    """A host the app will not connect to (a private address, or no TLS off this machine)."""
+
+
+def _addresses(host: str, port: int) -> set[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except UnicodeError as error:  # "a..b", a label over 63 characters: not a host name
+        raise HostRefused(f"{host[:100]} is not a valid host name.") from error
+    return {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
+
+
+def check_host(params: Settings) -> None:
+    """Refuse, before connecting, a host the app must not reach for a user.
+
+    Without TLS only a loopback server (the password would cross the network in clear);
+    unless ``INBOX_IMAP_ALLOW_PRIVATE``, only public addresses, so "Test connection" cannot
+    be used to probe the app's own network (its database, its cache, a cloud's metadata
+    address). A name that resolves to several addresses must pass for every one.
+    """
+    addresses = _addresses(params.host, params.port)
+    if params.security == Security.NONE and not all(a.is_loopback for a in addresses):
+        raise HostRefused(
+            "Without TLS Follow-up only connects to a mail server on this machine: choose "
+            "TLS or STARTTLS."
+        )
+    if settings.INBOX_IMAP_ALLOW_PRIVATE:
+        return
+    if not all(a.is_global and not a.is_multicast for a in addresses):
+        raise HostRefused(
+            f"{params.host} is a private or local address; Follow-up only connects to mail "
+            "servers on the internet."
+        )
+
+
 def _client(params: Settings) -> BaseMailBox:
+    check_host(params)
     if params.security == Security.SSL:
         mailbox: BaseMailBox = MailBox(
             params.host, params.port, timeout=TIMEOUT, ssl_context=ssl.create_default_context()
@@ -72,6 +111,8 @@ def _client(params: Settings) -> BaseMailBox:
 
 
 def _describe(error: BaseException) -> str:
+    if isinstance(error, HostRefused):
+        return str(error)
     if isinstance(error, ssl.SSLError):
         return f"The TLS connection failed ({error.reason or error})."
     if isinstance(error, TimeoutError):

@@ -15,6 +15,12 @@ from tests.inbox.dovecot import start_dovecot
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def private_hosts_allowed(settings):
+    """The throwaway Dovecot listens on loopback, as a developer's own server would."""
+    settings.INBOX_IMAP_ALLOW_PRIVATE = True
+
+
 @pytest.fixture
 def imap():
     server = start_dovecot()
@@ -129,3 +135,59 @@ def test_the_beat_task_fans_out_one_poll_per_connection(owner, imap):
     connect(owner, imap)
     assert poll_all_task.delay().get() == 1  # eager in tests: the polls ran too
     assert ReceivedMessage.objects.filter(message_id="<beat@x>").exists()
+
+
+def test_in_production_private_and_local_hosts_are_refused_before_connecting(
+    owner_client, owner, imap, settings
+):
+    """"Test connection" cannot probe the app's own network: loopback, private and
+    link-local addresses are refused before any connection, on the page and when polling."""
+    settings.INBOX_IMAP_ALLOW_PRIVATE = False
+    params = mailbox.Settings(host="127.0.0.1", port=imap.port, security=Security.SSL,
+                              username=imap.user, folder="INBOX")
+    for host in ("127.0.0.1", "10.1.2.3", "192.168.0.10", "169.254.169.254", "::1"):
+        with pytest.raises(mailbox.HostRefused, match="private or local"):
+            mailbox.check_host(params.__class__(**{**params.__dict__, "host": host}))
+    mailbox.check_host(params.__class__(**{**params.__dict__, "host": "8.8.8.8"}))  # public
+    form = {
+        "host": "127.0.0.1", "port": imap.port, "security": Security.STARTTLS,
+        "username": imap.user, "password": imap.password, "folder": "INBOX", "test": "1",
+    }
+    page = owner_client.post(reverse("inbox_mailbox_connect"), form)
+    assert page.status_code == 422
+    assert b"private or local address" in page.content
+    assert not MailboxConnection.objects.exists()
+    settings.INBOX_IMAP_ALLOW_PRIVATE = True
+    connection = connect(owner, imap)
+    settings.INBOX_IMAP_ALLOW_PRIVATE = False
+    assert mailbox.poll_one(connection.pk) == 0
+    connection.refresh_from_db()
+    assert "private or local address" in connection.last_error
+
+
+def test_without_tls_only_a_server_on_this_machine(owner_client, imap):
+    """The password never crosses a network in clear, whatever the deployment allows."""
+    params = mailbox.Settings(host="10.1.2.3", port=143, security=Security.NONE,
+                              username="u", folder="INBOX")
+    with pytest.raises(mailbox.HostRefused, match="Without TLS"):
+        mailbox.check_host(params)
+    form = {
+        "host": "192.168.0.10", "port": 143, "security": Security.NONE, "username": "u",
+        "password": "p", "folder": "INBOX", "test": "1",
+    }
+    page = owner_client.post(reverse("inbox_mailbox_connect"), form)
+    assert page.status_code == 422 and b"Without TLS" in page.content
+    mailbox.check_host(params.__class__(**{**params.__dict__, "host": "127.0.0.1"}))
+
+
+@pytest.mark.parametrize("host", ["imap..example.com", "x" * 64 + ".example.com", "."])
+def test_a_host_name_that_cannot_be_resolved_is_an_error_on_the_page_not_a_500(
+    owner_client, host
+):
+    form = {
+        "host": host, "port": 993, "security": Security.SSL, "username": "u",
+        "password": "p", "folder": "INBOX", "test": "1",
+    }
+    page = owner_client.post(reverse("inbox_mailbox_connect"), form)
+    assert page.status_code == 422
+    assert b"not a valid host name" in page.content

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -118,3 +119,26 @@ def test_csp_forbids_inline_scripts_and_nonces_the_ones_we_ship(client, db):
     html = response.content.decode()
     assert f'nonce="{nonce}"' in html
     assert "<script>" not in html
+
+
+def test_a_redis_cache_fails_as_a_miss_and_smtp_gives_up_well_inside_the_lease():
+    # Issue 10: a Redis cache that is down must cost a page a miss, not a 500 (nor seconds
+    # of waiting), and a stalled mail server must not outlive a dispatcher's claim.
+    from reminders.services import LEASE
+
+    script = (
+        "import json; from django.conf import settings as s; print(json.dumps("
+        "[s.CACHES['default']['BACKEND'], s.CACHES['default']['OPTIONS'],"
+        " s.MAILERS['default']['OPTIONS']]))"
+    )
+    result = _manage(
+        "shell", "-c", script,
+        env={"CACHE_URL": "redis://127.0.0.1:6379/1", "EMAIL_URL": "smtp://mail.example.com:25"},
+    )
+    assert result.returncode == 0, result.stderr
+    backend, cache_options, mail_options = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert backend == "followup_site.cache.SafeRedisCache"
+    assert cache_options["socket_connect_timeout"] <= 1
+    assert cache_options["socket_timeout"] <= 1
+    assert 0 < mail_options["timeout"] <= LEASE.total_seconds() / 10

@@ -34,7 +34,8 @@ from allauth.core import context as allauth_context
 from django import forms
 from django.apps import apps
 from django.contrib.sessions.models import Session
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -502,9 +503,11 @@ def test_safe_next_refuses_plain_http_on_a_secure_request():
 def test_too_large_reasons_say_what_was_too_large(settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
     assert "more than 2.62144 MB of text" in too_large_reason(RequestDataTooBig())
     assert "more than 1000 fields" in too_large_reason(TooManyFieldsSent())
+    assert "more than 100 files" in too_large_reason(TooManyFilesSent())
     assert too_large_reason(ValueError()) is None
 
 
@@ -679,3 +682,13 @@ def test_a_request_for_another_host_gets_the_400_page_not_a_500(client, settings
 
     assert response.status_code == 400
     assert b"could not be understood" in response.content
+
+
+def test_too_many_files_shows_what_was_too_many(owner_client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    files = {f"file{n}": SimpleUploadedFile(f"{n}.json", b"{}") for n in range(3)}
+
+    response = owner_client.post(reverse("data_import"), files)
+
+    assert response.status_code == 400
+    assert b"more than 2 files" in response.content

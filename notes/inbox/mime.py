@@ -345,7 +345,7 @@ class _Reader:
                     self.walk(child, body, depth=depth + 1)
             return
         filename = _filename(part)
-        disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+        disposition = _disposition(part)
         if content_type in CALENDAR_TYPES or filename.lower().endswith((".ics", ".ical")):
             data = self.payload_bytes(part)
             if len(body.calendars) >= MAX_CALENDARS:
@@ -546,6 +546,16 @@ def _content_type(part: email.message.Message) -> str:
         return part.get_content_type().lower()
     except Exception:
         return "application/octet-stream"
+
+
+def _disposition(part: email.message.Message) -> str:
+    """"attachment", "inline" or "". A header with undecodable bytes is a ``Header``
+    object, not a str, under the compat32 policy: read it as text either way."""
+    try:
+        value = part.get("Content-Disposition")
+    except Exception:
+        return ""
+    return _header_str(value or "").split(";")[0].strip().lower()
 
 
 def _filename(part: email.message.Message) -> str:

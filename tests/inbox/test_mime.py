@@ -323,6 +323,19 @@ def test_fuzz_messages_built_from_random_pieces_give_a_parse_or_a_refusal(parts)
     check_message(b"From: a@b.c\r\n" + b"".join(parts))
 
 
+def test_a_disposition_header_with_raw_8bit_bytes_is_read_not_a_crash():
+    # Found by the fuzz test: compat32 hands such a header back as a Header, not a str.
+    raw = (
+        b"From: a@b.c\r\nMessage-ID: <d@b.c>\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n"
+        b"--x\r\nContent-Type: text/plain\r\n\r\nSee the attachment.\r\n"
+        b"--x\r\nContent-Type: application/pdf\r\n"
+        b"Content-Disposition: attachment; filename=\xff\x80cv.pdf\r\n\r\nJVBERi0=\r\n--x--\r\n"
+    )
+    message = parse_message(raw)
+    assert "See the attachment." in message.text
+    check_message(raw)
+
+
 def test_a_message_with_thousands_of_parts_is_refused_before_parsing():
     raw = (
         b"From: a@b.c\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n"

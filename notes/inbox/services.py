@@ -116,7 +116,8 @@ def check_acceptable(*, owner: Candidate, size: int) -> None:
             smtp_code=552,
         )
     if quota_used(owner) + size > settings.INBOX_QUOTA_BYTES:
-        raise Refused("Your Inbox is full: delete old messages to receive new ones.", smtp_code=552)
+        # 452, temporary: the sender retries, and the mail arrives once old mail is deleted.
+        raise Refused("Your Inbox is full: delete old messages to receive new ones.", smtp_code=452)
 
 
 def receive(

@@ -125,7 +125,7 @@ class InboundHandler:
                 await sync_to_async(_receive)(owner_id, raw)
             except services.Refused as error:
                 reason = re.sub(r"[\r\n]+", " ", error.reason)[:200]
-                code = "552 5.3.4" if error.smtp_code == 552 else "554 5.6.0"
+                code = {552: "552 5.3.4", 452: "452 4.2.2"}.get(error.smtp_code, "554 5.6.0")
                 reply = f"{code} {reason}"
                 continue
             self.accepted += 1

@@ -87,6 +87,25 @@ def test_over_size_is_refused_with_552_by_SIZE_and_at_DATA(server, owner):
     assert not ReceivedMessage.objects.exists()
 
 
+def test_a_full_account_is_deferred_with_452_at_RCPT_and_at_DATA(server, owner, settings):
+    rcpt = address_of(owner)
+    first = make_email(message_id="<q1@x>")
+    settings.INBOX_QUOTA_BYTES = len(first) + 10
+    assert send(server, rcpt, first) == {}
+    # Room left at RCPT, but this message would go over the quota: deferred at DATA.
+    with smtplib.SMTP(server.hostname, server.port, timeout=10) as client:
+        client.ehlo("sender.example")
+        client.mail("a@b.example")
+        client.rcpt(rcpt)
+        code, _ = client.data(make_email(message_id="<q2@x>"))
+        assert code == 452
+    settings.INBOX_QUOTA_BYTES = len(first)  # now full: deferred at RCPT already
+    with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+        send(server, rcpt, make_email(message_id="<q3@x>"))
+    assert refused.value.recipients[rcpt][0] == 452
+    assert ReceivedMessage.objects.count() == 1
+
+
 def test_each_token_is_rate_limited_with_a_4xx(server, owner):
     rcpt = address_of(owner)
     for n in range(3):

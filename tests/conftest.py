@@ -12,7 +12,16 @@ from django.core.cache import cache
 # inside one unless told it is safe (the loop never touches the database).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from hypothesis import settings as hypothesis_settings
+
 from tests.factories import CandidateFactory
+
+# CI draws the same examples every run (derandomize), so that a landing is never refused
+# for a case one run happened to find and the next would not; a laptop's runs explore
+# (random examples, remembered in .hypothesis/), and what they find becomes a named test.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 PASSWORD = "correct horse battery staple"
 

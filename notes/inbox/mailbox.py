@@ -216,6 +216,11 @@ def poll_one(connection_id: int, *, now: datetime | None = None) -> int | None:
         logger.info("mailbox %s: %s", connection.pk, error)
         _record(connection, error=_describe(error), now=now)
         return 0
+    except services.Refused as error:
+        # The account is full: stop here; last_uid stays before this message, so the
+        # next poll after old mail was deleted takes it (shown on the setup page).
+        _record(connection, error=error.reason, now=now)
+        return 0
     _record(connection, now=now)
     return stored
 
@@ -253,6 +258,8 @@ def _store(connection: MailboxConnection, raw: bytes) -> int:
             owner=connection.owner, raw=raw, source=Source.IMAP, mailbox=connection
         )
     except services.Refused as error:
+        if error.temporary:
+            raise  # a full account: poll_one stops and tries again next time
         # Too large or unreadable: skipped (the user still has it in their mailbox).
         logger.info("mailbox %s: message refused: %s", connection.pk, error.reason)
         return 0

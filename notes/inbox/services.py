@@ -56,6 +56,11 @@ class Refused(ValueError):
         self.reason = reason
         self.smtp_code = smtp_code
 
+    @property
+    def temporary(self) -> bool:
+        """A 4xx: the same message may be kept later (the account is full now)."""
+        return 400 <= self.smtp_code < 500
+
 
 @dataclass(frozen=True)
 class Received:

@@ -71,6 +71,26 @@ def test_a_new_uidvalidity_rereads_the_folder_without_duplicates(owner, imap):
     assert ReceivedMessage.objects.count() == 1
 
 
+def test_a_full_account_stops_the_poll_and_takes_the_message_once_there_is_room(
+    owner, imap, settings
+):
+    first, second = make_email(message_id="<q1@x>"), make_email(message_id="<q2@x>")
+    imap.append(first)
+    imap.append(second)
+    settings.INBOX_QUOTA_BYTES = len(first) + 10
+    connection = connect(owner, imap)
+    mailbox.poll_one(connection.pk)
+    connection.refresh_from_db()
+    assert ReceivedMessage.objects.count() == 1
+    assert connection.last_uid == 1 and "full" in connection.last_error
+
+    settings.INBOX_QUOTA_BYTES = 10 * len(first)  # old mail deleted, or a bigger quota
+    assert mailbox.poll_one(connection.pk) == 1
+    connection.refresh_from_db()
+    assert connection.last_uid == 2 and connection.last_error == ""
+    assert set(ReceivedMessage.objects.values_list("message_id", flat=True)) == {"<q1@x>", "<q2@x>"}
+
+
 def test_the_password_is_encrypted_at_rest_and_keys_rotate(owner, imap, settings):
     connection = connect(owner, imap)
     stored = bytes(connection.password_encrypted)

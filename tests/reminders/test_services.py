@@ -433,7 +433,7 @@ def test_R11_a_stay_in_touch_note_closes_it_as_done_and_plans_the_next(
     assert following.due_at.date() == (sent_at + timedelta(weeks=4)).date()
 
 
-def test_an_emailed_thank_you_reads_reminded_on_after_its_window_closes(
+def test_R2_emailed_thank_you_reads_reminded_on_after_its_window_closes(
     logged, mailoutbox, owner_client, time_machine
 ):
     planned(logged)
@@ -455,7 +455,7 @@ def test_an_emailed_thank_you_reads_reminded_on_after_its_window_closes(
     assert "reminded" in item and ">skipped<" not in item
 
 
-def test_a_closed_window_is_told_in_the_candidates_zone(db, time_machine):
+def test_R2_closed_window_is_told_in_the_candidates_zone(db, time_machine):
     new_yorker = CandidateFactory(time_zone="America/New_York", country="US")
     logged = log_interview(new_yorker)
     services.plan_application(application_id=logged.application.pk)
@@ -502,7 +502,7 @@ def test_an_interview_crossing_midnight_shows_both_dates(db, client):
     assertContains(page, "Wednesday 18 November 2026, 23:30–Thursday 19 November 2026, 00:30")
 
 
-def test_the_plan_says_when_a_window_closes_in_the_candidates_zone(db, client):
+def test_R2_R3_R5_plan_says_when_a_window_closes_in_the_candidates_zone(db, client):
     new_yorker = CandidateFactory(time_zone="America/New_York", country="US")
     logged = log_interview(new_yorker)
     services.plan_application(application_id=logged.application.pk)

@@ -126,7 +126,7 @@ def _window_closed_after_the_email(lived, note: str) -> FollowUp:
     return row
 
 
-def test_an_emailed_reminder_whose_window_closed_reads_reminded_not_skipped(owner_client, lived):
+def test_R2_emailed_reminder_whose_window_closed_reads_reminded_not_skipped(owner_client, lived):
     # A row closed before the planner wrote "Reminded on …" (an older note): the timeline
     # says it in the candidate's zone all the same, like the plan panel (issue 13).
     _window_closed_after_the_email(lived, "Skipped: its window closed on Thu 19 Nov 2026, 15:00.")
@@ -141,7 +141,7 @@ def test_an_emailed_reminder_whose_window_closed_reads_reminded_not_skipped(owne
     assert "skipped" not in " ".join(grace)
 
 
-def test_an_emailed_reminder_whose_window_closed_keeps_the_planners_words(lived):
+def test_R2_emailed_reminder_whose_window_closed_keeps_the_planners_words(lived):
     note = "Reminded on Tue 17 Nov 2026, 13:01; its window closed on Thu 19 Nov 2026, 10:00."
     _window_closed_after_the_email(lived, note)
 

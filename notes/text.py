@@ -428,6 +428,10 @@ def _listed_terms(listing: str) -> list[tuple[list[str], bool]]:
     return found
 
 
+# How many of the listing's own items may follow the ``limit`` best ranked terms.
+ITEMS_BEYOND_LIMIT = 10
+
+
 def _select(listing: str, company: str, role: str, limit: int) -> tuple[str, ...]:
     """1. Gather terms: yake's candidates cut into chunks (ranked by yake), then the
        listing's own items and noun phrases (ranked after, in reading order).
@@ -436,6 +440,7 @@ def _select(listing: str, company: str, role: str, limit: int) -> tuple[str, ...
     3. Of two overlapping terms keep the better ranked, except that of two terms one
        inside the other the shorter is kept only if the listing also uses it alone:
        "forecasting" asked for on its own beats "demand forecasting", "Power BI" beats "Power".
+    4. Keep the ``limit`` best, then the listing's items not yet kept.
     """
     read = _Listing.read(listing)
     company_words = {term_stem(word.casefold()) for word in term_words(company)} - STOPWORDS
@@ -470,7 +475,16 @@ def _select(listing: str, company: str, role: str, limit: int) -> tuple[str, ...
             kept[clash] = (key, chunk)
         if len(kept) == limit and clash is None:
             break
-    return tuple(_display_term(words, read) for _key, words in dict(kept).items())[:limit]
+    kept = kept[:limit]
+    # 4. Every item the listing asks for in so many words ("SQL", "forecasting" in its
+    #    requirements list) is shown too, after the best ranked, even past the limit: yake
+    #    ranks a long listing's prose phrases above its short list items.
+    for key, chunk in ranked.items():
+        if len(kept) >= limit + ITEMS_BEYOND_LIMIT:
+            break
+        if key in items and not any(_overlap(key, other, read) for other, _words in kept):
+            kept.append((key, chunk))
+    return tuple(_display_term(words, read) for _key, words in dict(kept).items())
 
 
 def _overlap(first: str, second: str, read: _Listing) -> bool:

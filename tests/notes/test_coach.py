@@ -256,6 +256,20 @@ def test_c4_shows_used_and_missing_listing_phrases():
     assert result.sources == ("003",)
 
 
+def test_C4_every_listed_item_is_shown_even_when_the_prose_fills_the_top_ten():
+    # A long listing's prose phrases rank above its short requirement items (yake), and
+    # the ten best used to leave "Python" and "forecasting" out.
+    listing = LISTING + "\nRequirements\n- SQL\n- Python\n- forecasting\n- stakeholder management\n"
+    phrases = [p.casefold() for p in text.key_phrases(listing, company="Initech",
+                                                      role="Senior Product Manager")]
+    assert {"sql", "python", "forecasting", "stakeholder management"} <= set(phrases)
+    result = coach.c4_mirrors_listing(
+        _ctx(GRACE_NOTE.replace("On Kafka:", "On SQL and Kafka:"), listing=listing)
+    )
+    assert "SQL" in result.used
+    assert {"python", "forecasting"} <= {p.casefold() for p in result.missing}
+
+
 def test_c4_warns_note_that_mirrors_too_few_phrases():
     result = coach.c4_mirrors_listing(_ctx(ALAN_NOTE, recipient=ALAN))
 

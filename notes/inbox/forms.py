@@ -112,6 +112,13 @@ class MailboxForm(forms.Form):
             raise ValidationError("Enter a host name such as imap.example.com.")
         return host
 
+    def clean(self):
+        data = super().clean()
+        if data.get("security") == Security.STARTTLS and data.get("port") == 993:
+            # imap-tools refuses it before connecting: the port speaks TLS from the start.
+            self.add_error("port", "Port 993 is for TLS: choose TLS, or STARTTLS on port 143.")
+        return data
+
     def clean_folder(self):
         folder = self.cleaned_data["folder"].strip()
         if any(ch in folder for ch in '\r\n"'):

@@ -113,6 +113,11 @@ def _client(params: Settings) -> BaseMailBox:
 def _describe(error: BaseException) -> str:
     if isinstance(error, HostRefused):
         return str(error)
+    if isinstance(error, ssl.SSLCertVerificationError):  # before SSLError, its parent
+        return (
+            f"The server's certificate is not trusted ({error.verify_message or error.reason}); "
+            "Follow-up only connects to a server whose certificate is valid for its name."
+        )
     if isinstance(error, ssl.SSLError):
         return f"The TLS connection failed ({error.reason or error})."
     if isinstance(error, TimeoutError):

@@ -1,5 +1,7 @@
 """A real Dovecot folder polled with imap-tools: each message taken once (UIDVALIDITY + UID),
-the password encrypted at rest, a server down recorded on the row and shown, never a 500."""
+the password encrypted at rest, a server down recorded on the row and shown, never a 500;
+over TLS and STARTTLS with a throwaway self-signed certificate the tests trust through
+SSL_CERT_FILE, and refused (never logged in) when nothing trusts it."""
 
 from __future__ import annotations
 
@@ -211,3 +213,110 @@ def test_a_host_name_that_cannot_be_resolved_is_an_error_on_the_page_not_a_500(
     page = owner_client.post(reverse("inbox_mailbox_connect"), form)
     assert page.status_code == 422
     assert b"not a valid host name" in page.content
+
+
+# --- TLS and STARTTLS against Dovecot with a throwaway self-signed certificate ------------
+
+
+@pytest.fixture
+def imap_tls():
+    server = start_dovecot(tls=True)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def trusted(imap_tls, monkeypatch):
+    """The tests trust the throwaway certificate the way an operator adds a CA: OpenSSL's
+    default verify file (read when the app makes its default context); the app's
+    verification is unchanged."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(imap_tls.cert_file))
+    return imap_tls
+
+
+def connect_tls(owner, imap, security) -> MailboxConnection:
+    return mailbox.mailbox_connect(
+        owner=owner, password=imap.password, host=imap.host, port=port_for(imap, security),
+        security=security, username=imap.user, folder="INBOX",
+    )
+
+
+def port_for(imap, security) -> int:
+    return imap.tls_port if security == Security.SSL else imap.port
+
+
+def tls_logins(imap) -> list[str]:
+    """The logins made over TLS (the helper's own appends log in in clear on loopback)."""
+    return [line for line in imap.logins() if ", TLS," in line]
+
+
+@pytest.mark.parametrize("security", [Security.SSL, Security.STARTTLS])
+def test_a_folder_polled_over_tls_takes_each_message_once(
+    owner_client, owner, application, trusted, security
+):
+    imap = trusted
+    imap.append(make_email(message_id="<tls1@northwind.io>", ics=make_ics()))
+    imap.append(make_email(message_id="<tls2@northwind.io>"))
+    form = {
+        "host": imap.host, "port": port_for(imap, security), "security": security,
+        "username": imap.user, "password": imap.password, "folder": "INBOX", "test": "1",
+    }
+    tested = owner_client.post(reverse("inbox_mailbox_connect"), form)
+    assert b"Connection works: 2 messages" in tested.content
+    connection = connect_tls(owner, imap, security)
+
+    assert mailbox.poll_one(connection.pk) == 2
+    assert mailbox.poll_one(connection.pk) == 0
+    imap.append(make_email(message_id="<tls3@northwind.io>"))
+    assert mailbox.poll_one(connection.pk) == 1
+
+    connection.refresh_from_db()
+    assert connection.last_error == "" and connection.last_uid == 3
+    assert ReceivedMessage.objects.filter(owner=owner, source=Source.IMAP).count() == 3
+    # The test page and the three polls logged in over TLS; nothing of the app's in clear.
+    assert len(tls_logins(imap)) == 4
+    assert len(imap.logins()) == 4 + 3  # and the helper's three appends
+
+
+@pytest.mark.parametrize("security", [Security.SSL, Security.STARTTLS])
+def test_an_untrusted_certificate_is_a_certificate_error_shown_and_never_logged_in(
+    owner_client, owner, imap_tls, monkeypatch, security
+):
+    """Without SSL_CERT_FILE pointing at it, the self-signed certificate is refused: the
+    password is never sent, the row records why and the pages show it, never a 500."""
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    imap = imap_tls
+    imap.append(make_email(message_id="<untrusted@northwind.io>"))
+    form = {
+        "host": imap.host, "port": port_for(imap, security), "security": security,
+        "username": imap.user, "password": imap.password, "folder": "INBOX", "test": "1",
+    }
+    tested = owner_client.post(reverse("inbox_mailbox_connect"), form)
+    assert tested.status_code == 422
+    assert b"certificate is not trusted (self-signed certificate)" in tested.content
+    assert not MailboxConnection.objects.exists()
+
+    connection = connect_tls(owner, imap, security)
+    assert mailbox.poll_one(connection.pk) == 0
+    connection.refresh_from_db()
+    assert "certificate is not trusted (self-signed certificate)" in connection.last_error
+    assert connection.last_error_at and connection.last_uid == 0
+    polled = owner_client.post(reverse("inbox_mailbox_poll", args=[connection.pk]), follow=True)
+    assert polled.status_code == 200 and b"certificate is not trusted" in polled.content
+    setup = owner_client.get(reverse("inbox_setup"))
+    assert setup.status_code == 200 and b"certificate is not trusted" in setup.content
+    assert not ReceivedMessage.objects.exists()
+    assert tls_logins(imap) == []  # the password never went to that server
+    assert len(imap.logins()) == 1  # only the helper's append
+
+
+def test_starttls_on_the_tls_port_is_an_error_on_the_page_not_a_500(owner_client):
+    """Port 993 speaks TLS from the first byte; imap-tools refuses STARTTLS there with a
+    ValueError before connecting, which must not reach the page."""
+    form = {
+        "host": "127.0.0.1", "port": 993, "security": Security.STARTTLS, "username": "u",
+        "password": "p", "folder": "INBOX", "test": "1",
+    }
+    page = owner_client.post(reverse("inbox_mailbox_connect"), form)
+    assert page.status_code == 422
+    assert b"Port 993 is for TLS" in page.content

@@ -148,8 +148,13 @@ def interview_update(*, interview: Interview, **fields) -> list[str]:
     return changed
 
 
+@transaction.atomic
 def interview_delete(*, interview: Interview) -> None:
+    # Its follow-ups go with it (cascade); the application's plan is re-made now, not
+    # at the hourly sweep (an R7/R8 counted from this round, an R13 for this person).
+    application_id = interview.application_id
     interview.delete()
+    _facts_changed(application_id)
 
 
 @transaction.atomic
@@ -195,8 +200,13 @@ def interviewer_update(*, interviewer: Interviewer, **fields) -> list[str]:
     return changed
 
 
+@transaction.atomic
 def interviewer_delete(*, interviewer: Interviewer) -> None:
+    # Its follow-ups go with it (cascade); the application's plan is re-made now, not
+    # at the hourly sweep (an R7/R8 counted from this round, an R13 for this person).
+    application_id = interviewer.application_id
     interviewer.delete()
+    _facts_changed(application_id)
 
 
 @transaction.atomic

@@ -63,3 +63,37 @@ def test_a_request_renewed_while_it_is_planned_stays_for_the_next_pass(
     monkeypatch.setattr(services, "plan_application", real)
     assert services.plan_requested() == 1
     assert not PlanRequest.objects.exists()
+
+
+def test_deleting_an_interview_or_a_person_re_plans_the_application_at_once(application):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reminders.models import FollowUp, Status
+
+    ended = timezone.now() - timedelta(hours=2)
+    interview = interview_services.interview_create(
+        application=application, round_number=1, format="video",
+        starts_at=ended - timedelta(hours=1), ends_at=ended,
+    )
+    person = interview_services.interviewer_add(
+        interview=interview, name="Ada Lovelace", title="", email="", role="hiring_manager"
+    ).interviewer
+    services.plan_requested()
+    r13 = FollowUp.objects.get(application=application, rule="R13")
+    flexible = FollowUp.objects.filter(
+        application=application, interview=None, status=Status.PENDING, rule__in=["R7", "R8"]
+    )
+    assert flexible.exists()
+
+    interview_services.interviewer_delete(interviewer=person)
+    assert PlanRequest.objects.filter(application=application).exists()
+    services.plan_requested()
+    assert not FollowUp.objects.filter(pk=r13.pk, status=Status.PENDING).exists()
+
+    interview_services.interview_delete(interview=interview)
+    assert PlanRequest.objects.filter(application=application).exists()
+    services.plan_requested()
+    # No interview left: no check-in or weekly touch counted from one.
+    assert not flexible.exists()

@@ -151,7 +151,7 @@ def interview_update(*, interview: Interview, **fields) -> list[str]:
 @transaction.atomic
 def interview_delete(*, interview: Interview) -> None:
     # Its follow-ups go with it (cascade); the application's plan is re-made now, not
-    # at the hourly sweep (an R7/R8 counted from this round, an R13 for this person).
+    # at the hourly sweep (an R7/R8 counted from this round).
     application_id = interview.application_id
     interview.delete()
     _facts_changed(application_id)
@@ -202,8 +202,8 @@ def interviewer_update(*, interviewer: Interviewer, **fields) -> list[str]:
 
 @transaction.atomic
 def interviewer_delete(*, interviewer: Interviewer) -> None:
-    # Its follow-ups go with it (cascade); the application's plan is re-made now, not
-    # at the hourly sweep (an R7/R8 counted from this round, an R13 for this person).
+    # Their follow-ups go with them (cascade); the application's plan is re-made now, not
+    # at the hourly sweep (a thank-you or R13 for this person, outreach counted from them).
     application_id = interviewer.application_id
     interviewer.delete()
     _facts_changed(application_id)

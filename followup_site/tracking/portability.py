@@ -136,7 +136,8 @@ SECTIONS: tuple[Section, ...] = (
     # re-parsing only); the forwarding token and mailbox passwords are never exported.
     Section("received_messages", ReceivedMessage, "owner", owner_field="owner",
             refs=(("application", "applications"),),
-            exclude=("raw", "size", "mailbox", "candidate_ids")),
+            exclude=("raw", "size", "mailbox", "candidate_ids",
+                     "parse_claimed_until")),
     Section("calendar_invites", CalendarInvite, "owner", owner_field="owner",
             refs=(("message", "received_messages"), ("interview", "interviews"))),
     Section("followups", FollowUp, "owner", owner_field="owner",

@@ -92,8 +92,12 @@ class ReceivedMessage(models.Model):
     size = models.PositiveIntegerField(default=0)
     message_id = models.CharField(max_length=500)
     received_at = models.DateTimeField(default=timezone.now)
-    # What the parsers read; ``parsed_at`` is null until ingest_one has run.
+    # What the parsers read; ``parsed_at`` is null until ingest_one has run (the forwarding
+    # server stores without reading; the worker's ``parse_one`` claims the row for a while).
     parsed_at = models.DateTimeField(null=True, blank=True)
+    parse_claimed_until = models.DateTimeField(null=True, blank=True)
+    # Why the message could not be read (over the parse budget, not email…); empty if read.
+    unreadable = models.CharField(max_length=500, blank=True)
     written_at = models.DateTimeField("date", null=True, blank=True)
     subject = models.CharField(max_length=500, blank=True)
     sender_name = models.CharField(max_length=300, blank=True)

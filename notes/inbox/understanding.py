@@ -9,7 +9,14 @@ Date header. Phrases are data (`phrases/<language>.toml`), so a language is a fi
 Order of precedence when several kinds match, most consequential first: a calendar invitation
 is a fact and wins; then offer, rejection, on hold (an ending or a pause beats anything said
 along the way: "unfortunately … we will keep your CV on file and get back to you"); then an
-invitation in words, a scheduling request, a decision date, a delay.
+invitation in words, a scheduling request, a delay, a decision date.
+
+A rejection is said in two ways. Its `strong` phrases state a decision about the application
+("we have decided to move forward with other candidates"); its `polite` phrases ("we regret
+to inform you") open bad news of any kind: a pause, a postponed interview, a delay. A polite
+phrase therefore names a rejection only when nothing else explains the regret, and never when
+the message mentions a pause at all. Suggesting "Mark rejected" for a pause would close an
+open application with one click; suggesting "On hold" for a rejection costs nothing.
 """
 
 from __future__ import annotations
@@ -95,6 +102,7 @@ def understand(
 class _Pattern:
     regex: re.Pattern[str]
     strong: bool
+    polite: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,12 +142,7 @@ def load_phrases(language: str = "en") -> PhraseSet:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     dates = data.get("dates", {})
     slot = _date_slot(dates.get("slot_stops", []))
-    patterns = {
-        kind: tuple(_Pattern(_compile(p, slot), True) for p in data.get(kind, {}).get("strong", []))
-        + tuple(_Pattern(_compile(p, slot), False) for p in data.get(kind, {}).get("weak", []))
-        for kind in KINDS
-        if kind in data
-    }
+    patterns = {kind: _patterns(data[kind], slot) for kind in KINDS if kind in data}
     return PhraseSet(
         code,
         patterns,
@@ -148,6 +151,14 @@ def load_phrases(language: str = "en") -> PhraseSet:
         duration=_duration_pattern(dates),
         weekday_lead=tuple(dates.get("weekday_lead", ())),
         next_word=dates.get("next_word", ""),
+    )
+
+
+def _patterns(section: dict, slot: str) -> tuple[_Pattern, ...]:
+    return (
+        tuple(_Pattern(_compile(p, slot), True) for p in section.get("strong", []))
+        + tuple(_Pattern(_compile(p, slot), False, True) for p in section.get("polite", []))
+        + tuple(_Pattern(_compile(p, slot), False) for p in section.get("weak", []))
     )
 
 
@@ -173,6 +184,7 @@ class _Match:
     text: str
     strong: bool
     date_text: str = ""
+    polite: bool = False
 
 
 def _text_of(message: ParsedMessage) -> str:
@@ -185,9 +197,8 @@ def _match(patterns: tuple[_Pattern, ...], text: str) -> list[_Match]:
     for pattern in patterns:
         for hit in pattern.regex.finditer(text):
             date_text = hit.groupdict().get("date") or ""
-            found.append(
-                _Match(re.sub(r"\s+", " ", hit.group(0)).strip(), pattern.strong, date_text)
-            )
+            said = re.sub(r"\s+", " ", hit.group(0)).strip()
+            found.append(_Match(said, pattern.strong, date_text, pattern.polite))
             if len(found) > 20:
                 return found
     return found
@@ -219,8 +230,10 @@ def _kind(
     text: str,
     decision: date | None,
 ) -> str:
-    """The kind by precedence: first among strong phrases, and only then among weak ones, so
-    "Unfortunately I regret I must reschedule our interview" is a scheduling request."""
+    """The kind by precedence: first among strong phrases, then the polite regret phrases,
+    and only then among weak ones, so "Unfortunately I regret I must reschedule our interview"
+    is a scheduling request and "we regret to inform you that the position is on hold" a
+    pause."""
     if invites:
         return "invitation"
     for kind in ("offer", "rejection", "on_hold"):
@@ -235,6 +248,8 @@ def _kind(
         return "delay"
     if decision is not None:
         return "decision_date"
+    if any(m.polite for m in matches.get("rejection", [])):
+        return "on_hold" if matches.get("on_hold") else "rejection"
     for kind in _WEAK_ORDER:
         if _weak(matches.get(kind, [])):
             return kind

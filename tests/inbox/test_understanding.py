@@ -339,3 +339,65 @@ def test_the_german_invitation_summary_names_the_time_in_german():
 )
 def test_german_dates_resolve_with_the_german_words(text, expected):
     assert resolve_date(text, TUESDAY, load_phrases("de")) == expected
+
+
+# --- a pause is not an ending: one wrong click closes an open application ----------------
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # the report: a polite regret, then a pause
+        ("Unfortunately, we regret to inform you that the position is currently on hold. "
+         "I will update you as soon as I hear more from the hiring manager.", "on_hold"),
+        ("We regret to inform you that the role has been put on hold until the new year.",
+         "on_hold"),
+        ("Unfortunately, we have paused hiring for this role while the budget is reviewed. "
+         "We'll be in touch once we know more.", "on_hold"),
+        ("Unfortunately we are pausing all recruitment for the moment. We regret any "
+         "inconvenience and will reach out when the search resumes.", "on_hold"),
+        ("We regret to inform you that the interviews have been postponed until January; "
+         "I'll come back to you with new dates.", "on_hold"),
+        ("Unfortunately, due to a hiring freeze, we regret that we cannot continue the process "
+         "for now.", "on_hold"),
+        # one postponed interview is a request for a new time, not a rejection
+        ("Unfortunately, we regret to inform you that we need to postpone your interview "
+         "on Friday. Which of these slots works for you instead?", "scheduling"),
+        # true rejections that mention "hold" or "file" innocently stay rejections
+        ("Unfortunately, we regret to inform you that we have decided to move forward with "
+         "other candidates. We will hold your CV on file for future openings.", "rejection"),
+        ("We regret to inform you that your application was unsuccessful. With your "
+         "permission we will keep your details on file.", "rejection"),
+        ("Thank you for your patience. Unfortunately, we regret to inform you that we will "
+         "not be moving forward. Please hold on to our careers page for new roles.",
+         "rejection"),
+        # a decision about the application outranks a pause mentioned along the way
+        ("We have decided not to proceed with your application, as the position has been "
+         "put on hold indefinitely.", "rejection"),
+        # the regret alone, with nothing paused, is still a rejection
+        ("We regret to inform you that we have filled the role.", "rejection"),
+        ("Dear Anna, we regret to inform you that after careful consideration we will not "
+         "be taking your application further.", "rejection"),
+    ],
+)  # fmt: skip
+def test_on_hold_or_postponed_outranks_the_polite_regret_phrases(body, kind):
+    assert words(body, subject="Your application").kind == kind
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Leider müssen wir Ihnen mitteilen, dass die Stelle derzeit auf Eis gelegt ist. "
+         "Wir melden uns, sobald es weitergeht.", "on_hold"),
+        ("Leider müssen wir Ihnen mitteilen, dass der Auswahlprozess vorübergehend pausiert "
+         "wurde.", "on_hold"),
+        ("Wir bedauern, Ihnen mitteilen zu müssen, dass aufgrund eines Einstellungsstopps "
+         "die Gespräche verschoben werden.", "on_hold"),
+        ("Leider müssen wir Ihnen mitteilen, dass wir uns für einen anderen Kandidaten "
+         "entschieden haben. Gerne halten wir Ihre Unterlagen in Evidenz.", "rejection"),
+        ("Leider müssen wir Ihnen mitteilen, dass wir Ihnen keine Zusage geben können.",
+         "rejection"),
+    ],
+)  # fmt: skip
+def test_german_pauses_outrank_the_polite_regret_too(body, kind):
+    assert german(body).kind == kind

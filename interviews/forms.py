@@ -141,6 +141,15 @@ class SignUpForm(BoundedFieldsMixin, account_forms.SignupForm):
         self.fields["email"].label = "Email address"
         self.fields["password2"].label = "Password confirmation"
 
+    def try_save(self, request):
+        # A taken address creates no account but must cost what a new one does, or the
+        # answer's time tells whether the address has an account: hash the password as
+        # the new account's would be (the hash is thrown away), as Django's ModelBackend
+        # does for an unknown user. Both paths then send one email through the adapter.
+        if self.account_already_exists:
+            Candidate().set_password(self.cleaned_data["password1"])
+        return super().try_save(request)
+
 
 class PasswordResetForm(BoundedFieldsMixin, account_forms.ResetPasswordForm):
     pass

@@ -11,9 +11,12 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import global_settings
+from django.contrib.auth.hashers import get_hasher
 from django.test import Client
 from django.urls import reverse
 
+from followup_site import settings as production_settings
 from interviews import services
 from interviews.models import Candidate, Interview
 from tests.factories import ApplicationFactory, CandidateFactory
@@ -185,6 +188,42 @@ def test_signup_with_a_taken_email_looks_exactly_like_a_new_signup(
     assert "already exists" in mailoutbox[1].body
     assert Candidate.objects.filter(email="owner@example.com").count() == 1
     assert _signed_in_email(client) is None
+
+
+def test_signup_with_a_taken_email_does_the_same_costly_work_as_a_new_one(
+    client, owner, password, mailoutbox, settings, monkeypatch
+):
+    """The time of the answer does not tell whether an address has an account (issue 16.4):
+    each path hashes the password once with the production hasher and sends one email. The
+    work is counted, not timed; bench/signup_timing.py prints the two medians."""
+    settings.PASSWORD_HASHERS = getattr(
+        production_settings, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS
+    )
+    hasher = get_hasher("default")
+    hashed: list[tuple[str, int]] = []
+    encode = type(hasher).encode
+
+    def counting_encode(self, password, salt, *args, **kwargs):
+        hashed.append((self.algorithm, getattr(self, "iterations", 0)))
+        return encode(self, password, salt, *args, **kwargs)
+
+    monkeypatch.setattr(type(hasher), "encode", counting_encode)
+
+    stored_hash = owner.password
+    work = {}
+    for email in ("new@example.com", "owner@example.com"):
+        hashed.clear()
+        mailoutbox.clear()
+        response = _sign_up(client, email, password)
+        assert response.status_code == 302
+        work[email] = (list(hashed), [m.to for m in mailoutbox])
+
+    once = [(hasher.algorithm, hasher.iterations)]
+    assert work["new@example.com"] == (once, [["new@example.com"]])
+    assert work["owner@example.com"] == (once, [["owner@example.com"]])
+    # The throwaway hash did not touch the account.
+    owner.refresh_from_db()
+    assert owner.password == stored_hash
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,7 @@ from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
-from django.db.models import DateTimeField, Exists, F, OuterRef, Q, Value
+from django.db.models import Count, DateTimeField, Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -360,9 +360,13 @@ def _window_closed(row: FollowUp, item: rules.Planned, zone: ZoneInfo | None) ->
     return _too_late(item, zone)
 
 
+def _ended(application: Application) -> str:
+    return f"Skipped: the application ended ({application.get_status_display().lower()})."
+
+
 def _skip_reason(application: Application, row: FollowUp) -> str:
     if application.is_closed:
-        return f"Skipped: the application ended ({application.get_status_display().lower()})."
+        return _ended(application)
     prefs = ReminderSettings.objects.filter(candidate_id=application.owner_id).first()
     if prefs and row.rule in prefs.disabled_rules:
         return "Skipped: you switched this rule off."
@@ -817,6 +821,26 @@ def _close_claimed(token: uuid.UUID, ids: list[int], status: str, note: str,
     )
 
 
+# What the claim's re-check read of each application, and each re-read before an email reads
+# again: its status, and how many pieces of correspondence it has and the newest one's id.
+# A re-read that finds other values re-checks those rows against the rules (``_send``).
+AsChecked = tuple[str, int, int | None]
+
+
+def _as_checked(application_ids: Iterable[int]) -> dict[int, AsChecked]:
+    """The applications' ``AsChecked`` now, in one query.
+
+    Read *before* the re-check reads the facts, so that whatever commits between the two
+    reads makes the re-read differ (and re-check once more) rather than go unseen.
+    """
+    return {
+        pk: (status, count, last)
+        for pk, status, count, last in Application.objects.filter(pk__in=application_ids)
+        .annotate(count=Count("correspondence"), last=Max("correspondence"))
+        .values_list("pk", "status", "count", "last")
+    }
+
+
 def _recheck(rows: list[FollowUp], now: datetime) -> dict[int, tuple[str, str]]:
     """The claimed rows that fresh facts say must not be sent: id → (status, note).
 
@@ -840,11 +864,14 @@ def _recheck(rows: list[FollowUp], now: datetime) -> dict[int, tuple[str, str]]:
         a.id: _desired(a, existing[a.id], now, facts=facts[a.id], prefs=prefs[a.owner_id])
         for a in applications
     }
+    ended = {a.id: _ended(a) for a in applications if a.is_closed}
     stale = {}
     for row in rows:
         item = plans.get(row.application_id, {}).get(row.key)
         if row.application_id in plans and row.rule in prefs[row.owner_id].disabled_rules:
             stale[row.id] = (Status.SKIPPED, "Skipped: you switched this rule off.")
+        elif row.application_id in ended:
+            stale[row.id] = (Status.SKIPPED, ended[row.application_id])
         elif item is None:
             stale[row.id] = (Status.SKIPPED, "Skipped: no longer applied when it was due.")
         elif item.satisfied:
@@ -944,6 +971,7 @@ def dispatch_one(*, now: datetime | None = None, connection=None) -> int:
     try:
         rows = _claimed_rows(batch)
         claimed = [row for owner in rows.values() for row in owner]
+        checked = _as_checked({row.application_id for row in claimed})
         stale = _recheck(claimed, now)
         drafts = unsent_drafts(claimed)  # the drafts the emails link to, for the whole claim
         for (status, note), ids in _grouped(stale).items():
@@ -965,7 +993,8 @@ def dispatch_one(*, now: datetime | None = None, connection=None) -> int:
             sent.flush(unless_recent=True)
             upcoming = next((email for email in emails[position + 1:] if email[1]), None)
             ahead = _send(batch.token, owner_id, fresh, now, connection, sent, drafts,
-                          ahead=ahead, upcoming=upcoming if overlap else None, overlap=overlap)
+                          ahead=ahead, upcoming=upcoming if overlap else None, overlap=overlap,
+                          checked=checked)
             handled += 1
     except DatabaseError as error:
         log.warning("The database failed while dispatching (%s): recording what was sent "
@@ -1062,17 +1091,21 @@ class _Ahead:
 def _send(token: uuid.UUID, owner_id: int, rows: list[FollowUp], now: datetime, connection,
           sent: _SentLog, drafts: list | None = None, *, ahead: _Ahead | None = None,
           upcoming: tuple[int, list[FollowUp]] | None = None,
-          overlap: bool = False) -> _Ahead | None:
+          overlap: bool = False, checked: dict[int, AsChecked] | None = None) -> _Ahead | None:
     """Email one candidate their claimed rows, if they still want them now.
 
     1. Re-read, in one query, what the user can change: the rows' own state (Done,
        Dismiss, Snooze), the candidate's pause and switched-off rules, whether their
-       address is verified and what it is now. A change committed before the re-read wins.
-       One that commits after it cannot recall the email, but wins over its record: the
-       rows are recorded only while they still carry the claim's token, which every user
+       address is verified and what it is now, and each application's status and
+       correspondence (``AsChecked``). A change committed before the re-read wins. One
+       that commits after it cannot recall the email, but wins over its record: the rows
+       are recorded only while they still carry the claim's token, which every user
        action clears.
     2. A paused or unverified candidate's rows are handed back: they stay due, shown in the
-       app, and go out once reminders are on again. Switched-off rules are skipped.
+       app, and go out once reminders are on again. Switched-off rules are skipped. Rows
+       of an application whose status or correspondence changed since the claim's
+       re-check (``checked``) are re-checked against the rules (``_recheck``): a thank-you
+       recorded meanwhile, or an application withdrawn, sends nothing.
     3. Send; as soon as the server accepts, record it in memory, and on the rows
        (``accepted_at``, a HOT update) by the very next statement, so that a crash from
        there on sends nothing again.
@@ -1104,9 +1137,11 @@ def _send(token: uuid.UUID, owner_id: int, rows: list[FollowUp], now: datetime, 
     rows = [row for row in rows if row.id in fresh]
     if not rows:
         return None
-    email, verified, paused, switched_off = fresh[rows[0].id]
+    email, verified, paused, switched_off, _ = fresh[rows[0].id]
     off = [row.id for row in rows if row.rule in switched_off]
-    if paused or not verified or off or not email:
+    moved = [row for row in rows if checked is not None
+             and fresh[row.id][4] != checked.get(row.application_id)]
+    if paused or not verified or off or not email or moved:
         _record_accepted(token, sent)  # before anything else is written
     if paused or not verified:
         _release(token, [row.id for row in rows])
@@ -1114,8 +1149,14 @@ def _send(token: uuid.UUID, owner_id: int, rows: list[FollowUp], now: datetime, 
     if off:
         _close_claimed(token, off, Status.SKIPPED, "Skipped: you switched this rule off.", now)
         rows = [row for row in rows if row.rule not in switched_off]
-        if not rows:
-            return None
+    if moved:
+        # The facts the claim was re-checked with changed: the same re-check, on these rows.
+        stale = _recheck([row for row in moved if row.rule not in switched_off], now)
+        for (status, note), stale_ids in _grouped(stale).items():
+            _close_claimed(token, stale_ids, status, note, now)
+        rows = [row for row in rows if row.id not in stale]
+    if not rows:
+        return None
     ids = [row.id for row in rows]
     if not email:
         FollowUp.objects.filter(id__in=ids, claim_token=token).update(
@@ -1180,7 +1221,7 @@ def _jobs_ahead(following: _Ahead, rows: list[FollowUp], token: uuid.UUID, now: 
         mine = [row for row in rows if row.id in following.fresh]
         if not mine:
             return
-        email, verified, paused, switched_off = following.fresh[mine[0].id]
+        email, verified, paused, switched_off, _ = following.fresh[mine[0].id]
         mine = [row for row in mine if row.rule not in switched_off]
         if paused or not verified or not email or not mine:
             return  # _send settles these rows at their turn
@@ -1219,44 +1260,63 @@ WITH accepted AS (
     WHERE id = ANY(%(accepted)s) AND claim_token = %(token)s
     RETURNING id
 )
-SELECT f.id, c.email, c.email_verified, s.paused, s.disabled_rules
+SELECT f.id, c.email, c.email_verified, s.paused, s.disabled_rules,
+       a.status, sent.count, sent.last
 FROM {followup} f
 JOIN {candidate} c ON c.id = f.owner_id
+JOIN {application} a ON a.id = f.application_id
 LEFT JOIN {settings} s ON s.candidate_id = f.owner_id
+CROSS JOIN LATERAL (
+    SELECT count(*) AS count, max(k.id) AS last FROM {correspondence} k
+    WHERE k.application_id = f.application_id
+) sent
 WHERE f.id = ANY(%(ids)s) AND f.claim_token = %(token)s AND f.status = %(pending)s
 """
 
 
 def _reread(token: uuid.UUID, ids: list[int], sent: _SentLog) -> dict[int, tuple]:
-    """Row id → (email, verified, paused, switched-off rules), for the claimed rows among
-    ``ids`` still pending with our token; also records the emails ``sent`` holds."""
+    """Row id → (email, verified, paused, switched-off rules, its application
+    ``AsChecked``), for the claimed rows among ``ids`` still pending with our token; also
+    records the emails ``sent`` holds."""
     database = connections[DEFAULT_DB_ALIAS]
     if database.vendor == "postgresql":
         sql = REREAD.format(followup=FollowUp._meta.db_table,
                             candidate=Candidate._meta.db_table,
+                            application=Application._meta.db_table,
+                            correspondence=apps.get_model("notes", "Correspondence")._meta.db_table,
                             settings=ReminderSettings._meta.db_table)
         with database.cursor() as cursor:
             cursor.execute(sql, {"now": sent.now, "accepted": sent.unrecorded, "token": token,
                                  "ids": ids, "pending": Status.PENDING.value})
             found = cursor.fetchall()
         sent.unrecorded = []
-        return {
-            pk: (email, verified, bool(paused), set(_json(disabled) or ()))
-            for pk, email, verified, paused, disabled in found
-        }
-    if sent.unrecorded:
-        FollowUp.objects.filter(id__in=sent.unrecorded, claim_token=token).update(
-            accepted_at=sent.now
-        )
-        sent.unrecorded = []
-    return {
-        pk: (email, verified, bool(paused), set(disabled or ()))
-        for pk, email, verified, paused, disabled in FollowUp.objects.filter(
+    else:
+        if sent.unrecorded:
+            FollowUp.objects.filter(id__in=sent.unrecorded, claim_token=token).update(
+                accepted_at=sent.now
+            )
+            sent.unrecorded = []
+        found = FollowUp.objects.filter(
             id__in=ids, claim_token=token, status=Status.PENDING
-        ).values_list("id", "owner__email", "owner__email_verified",
-                      "owner__reminder_settings__paused",
-                      "owner__reminder_settings__disabled_rules")
+        ).annotate(**_correspondence_of_application()).values_list(
+            "id", "owner__email", "owner__email_verified", "owner__reminder_settings__paused",
+            "owner__reminder_settings__disabled_rules", "application__status", "sent_count",
+            "sent_last",
+        )
+    return {
+        pk: (email, verified, bool(paused), set(_json(disabled) or ()),
+             (status, count or 0, last))
+        for pk, email, verified, paused, disabled, status, count, last in found
     }
+
+
+def _correspondence_of_application() -> dict[str, Subquery]:
+    """REREAD's count and newest id of the row's application's correspondence, in the ORM."""
+    theirs = (apps.get_model("notes", "Correspondence").objects
+              .filter(application_id=OuterRef("application_id")).order_by()
+              .values("application_id"))
+    return {"sent_count": Subquery(theirs.annotate(n=Count("pk")).values("n")),
+            "sent_last": Subquery(theirs.annotate(last=Max("pk")).values("last"))}
 
 
 def _json(value):

@@ -16,7 +16,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from interviews import services as interview_services
 from interviews.models import Candidate
+from notes import services as note_services
 from reminders import services
 from reminders.models import FollowUp, Status
 from tests.factories import CandidateFactory
@@ -163,6 +165,41 @@ def test_a_verification_revoked_before_the_reread_ahead_holds_the_email_back(
 
     assert set(_bodies(smtp_sink)) == {"owner@example.com"}
     assert not FollowUp.objects.filter(owner=b.owner, claim_token__isnull=False).exists()
+
+
+def test_a_thank_you_recorded_before_the_reread_ahead_is_left_out_of_the_email(
+    two, smtp_sink, monkeypatch
+):
+    _, b = two
+    row = _r2_ada(b)
+    _on_reread_of(monkeypatch, b, before=lambda: note_services.correspondence_record(
+        application=b.application, interview=b.interview, interviewer=b.ada,
+        kind="thank_you", channel="email", sent_at=EVENING))
+
+    assert services.dispatch_due(now=EVENING) == 2
+
+    bodies = _bodies(smtp_sink)
+    assert ADA_THANKS in bodies["owner@example.com"]
+    assert ADA_THANKS not in bodies["b@example.com"]
+    assert "Send a thank-you email — for Grace Hopper" in bodies["b@example.com"]
+    row.refresh_from_db()
+    assert (row.status, row.sent_at) == (Status.DONE, None)
+
+
+def test_an_application_withdrawn_before_the_reread_ahead_sends_b_nothing(
+    two, smtp_sink, monkeypatch
+):
+    _, b = two
+    _on_reread_of(monkeypatch, b, before=lambda: interview_services.application_set_status(
+        application=b.application, status="withdrawn", at=EVENING))
+
+    services.dispatch_due(now=EVENING)
+
+    assert set(_bodies(smtp_sink)) == {"owner@example.com"}
+    due = FollowUp.objects.filter(owner=b.owner, due_at__lte=EVENING)
+    assert {(row.status, row.status_note, row.sent_at) for row in due} == {
+        (Status.SKIPPED, "Skipped: the application ended (withdrawn).", None)
+    }
 
 
 def test_done_after_the_reread_ahead_cannot_recall_the_email_but_wins_over_its_record(

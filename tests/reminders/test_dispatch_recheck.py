@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from interviews import services as interview_services
 from interviews.models import Candidate
+from notes import services as note_services
 from reminders import services
 from reminders.models import FollowUp, Status
 from tests.factories import CandidateFactory
@@ -198,3 +200,151 @@ def test_a_verification_revoked_after_the_claim_holds_the_email_back(
     # The rows wait, unclaimed and still due, for the address to be verified again.
     due = FollowUp.objects.filter(application=logged.application, due_at__lte=EVENING)
     assert {(row.status, row.claim_token) for row in due} == {(Status.PENDING, None)}
+
+
+# --- The application's status and the correspondence, right before the email (16.5) ---------
+#
+# The claim's re-check ran; the user acts just before the last re-read of the rows, where
+# Done, Dismiss, Snooze, the pause and the rules switched off were already honoured.
+
+
+def _right_before_the_email(monkeypatch, action):
+    """Run ``action`` once, after the claim's re-check, right before the rows' last re-read
+    (``_reread``, the one query before each email)."""
+    real = services._reread
+    acted = []
+
+    def act_then_reread(token, ids, sent):
+        if not acted:
+            acted.append(action())
+        return real(token, ids, sent)
+
+    monkeypatch.setattr(services, "_reread", act_then_reread)
+
+
+def _thank_ada(logged):
+    return lambda: note_services.correspondence_record(
+        application=logged.application, interview=logged.interview, interviewer=logged.ada,
+        kind="thank_you", channel="email", sent_at=EVENING,
+    )
+
+
+def test_a_thank_you_recorded_right_before_the_email_leaves_its_r2_out(
+    logged, mailoutbox, monkeypatch
+):
+    row = _r2_ada(logged)
+    _right_before_the_email(monkeypatch, _thank_ada(logged))
+
+    assert services.dispatch_due(now=EVENING) == 1
+
+    (message,) = mailoutbox
+    assert "Send a thank-you email — for Ada Lovelace" not in _items(message)
+    assert "Send a thank-you email — for Grace Hopper" in _items(message)
+    # An email is not the mailed card: Ada's R3 still goes.
+    assert "Mail a thank-you card or one-page letter — for Ada Lovelace" in _items(message)
+    row.refresh_from_db()
+    assert (row.status, row.status_note, row.sent_at, row.claim_token) == (
+        Status.DONE, "Done before the reminder went out.", None, None
+    )
+
+
+@pytest.mark.parametrize(("status", "label"), [
+    ("withdrawn", "withdrawn"), ("filled", "position filled"), ("accepted", "accepted"),
+])
+def test_an_application_ended_right_before_the_email_sends_none_of_its_rows(
+    logged, mailoutbox, monkeypatch, status, label
+):
+    due = FollowUp.objects.filter(application=logged.application, due_at__lte=EVENING)
+    assert due.count() == 6
+    _right_before_the_email(monkeypatch, lambda: interview_services.application_set_status(
+        application=logged.application, status=status, at=EVENING))
+
+    services.dispatch_due(now=EVENING)
+
+    assert mailoutbox == []
+    assert {(row.status, row.status_note, row.sent_at, row.claim_token) for row in due} == {
+        (Status.SKIPPED, f"Skipped: the application ended ({label}).", None, None)
+    }
+
+
+def test_a_rejection_right_before_the_email_stops_the_thank_you_duties(
+    logged, mailoutbox, monkeypatch
+):
+    _right_before_the_email(monkeypatch, lambda: interview_services.application_set_status(
+        application=logged.application, status="rejected", at=EVENING))
+
+    services.dispatch_due(now=EVENING)
+
+    assert mailoutbox == []
+    due = FollowUp.objects.filter(application=logged.application, due_at__lte=EVENING)
+    assert {row.status for row in due} == {Status.SKIPPED}
+
+
+def test_only_the_changed_application_is_re_checked_another_one_in_the_email_still_goes(
+    owner, mailoutbox, monkeypatch
+):
+    kept = log_interview(owner, company="Bravo Ltd")
+    withdrawn = log_interview(owner)
+    for logged in (kept, withdrawn):
+        services.plan_application(application_id=logged.application.pk, now=CURRENT_TIME)
+    _right_before_the_email(monkeypatch, lambda: interview_services.application_set_status(
+        application=withdrawn.application, status="withdrawn", at=EVENING))
+
+    services.dispatch_due(now=EVENING)
+
+    (message,) = mailoutbox
+    assert "Bravo Ltd" in _items(message)
+    assert "Acme Analytics" not in _items(message)
+    assert not FollowUp.objects.filter(application=withdrawn.application,
+                                       status=Status.REMINDED).exists()
+    assert FollowUp.objects.filter(application=kept.application,
+                                   status=Status.REMINDED).count() == 6
+
+
+# After a rejection the cordial reply (R9) still goes, and so does the inquiry about other
+# openings (R10) a month on: the re-check must not stop a rejected application's rows.
+REJECTED_AT = datetime(2026, 11, 19, 10, 0, tzinfo=UTC)  # Thursday
+R9_DUE = datetime(2026, 11, 20, 9, 5, tzinfo=UTC)  # Friday's reminder hour
+R10_DUE = datetime(2026, 12, 21, 9, 5, tzinfo=UTC)  # a month on, on a business day
+
+
+@pytest.fixture
+def rejected(logged):
+    interview_services.application_set_status(
+        application=logged.application, status="rejected", at=REJECTED_AT)
+    services.plan_application(application_id=logged.application.pk, now=REJECTED_AT)
+    return logged
+
+
+@pytest.mark.parametrize(("rule", "now", "title"), [
+    ("R9", R9_DUE, "Reply cordially to the rejection"),
+    ("R10", R10_DUE, "Ask about other openings"),
+])
+def test_a_rejections_own_reminders_still_go_when_facts_change_before_the_email(
+    rejected, mailoutbox, monkeypatch, rule, now, title
+):
+    # Something the candidate sent meanwhile (not the reply itself) makes the dispatcher
+    # look at the application again: the rejection's own rule still applies.
+    _right_before_the_email(monkeypatch, lambda: note_services.correspondence_record(
+        application=rejected.application, kind="other", channel="email", sent_at=now))
+
+    assert services.dispatch_due(now=now) == 1
+
+    (message,) = mailoutbox
+    assert title in _items(message)
+    row = FollowUp.objects.get(application=rejected.application, rule=rule)
+    assert row.status == Status.REMINDED
+
+
+def test_a_rejection_reply_recorded_right_before_the_email_leaves_r9_out(
+    rejected, mailoutbox, monkeypatch
+):
+    _right_before_the_email(monkeypatch, lambda: note_services.correspondence_record(
+        application=rejected.application, kind="rejection_reply", channel="email",
+        sent_at=R9_DUE))
+
+    services.dispatch_due(now=R9_DUE)
+
+    assert mailoutbox == []
+    row = FollowUp.objects.get(application=rejected.application, rule="R9")
+    assert (row.status, row.status_note) == (Status.DONE, "Done before the reminder went out.")

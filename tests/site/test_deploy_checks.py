@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
 from django.core import checks
 from django.test import override_settings
@@ -20,10 +21,15 @@ from reminders.checks import site_url_is_https
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Running every check, as ``manage.py check --deploy`` does, reads the database on SQLite:
+# Django's model checks ask it whether it supports JSON fields (PostgreSQL's answer is known
+# without asking, so a PostgreSQL-only run never noticed). The tests that run every check
+# therefore have database access, as the command has.
 def _deploy_ids() -> set[str]:
     return {message.id for message in checks.run_checks(include_deployment_checks=True)}
 
 
+@pytest.mark.django_db
 @override_settings(DEBUG=False, SITE_URL="http://followup.example.com")
 def test_production_with_an_http_site_url_warns():
     [warning] = site_url_is_https()
@@ -32,6 +38,7 @@ def test_production_with_an_http_site_url_warns():
     assert "reminders.W001" in _deploy_ids()
 
 
+@pytest.mark.django_db
 @override_settings(DEBUG=False, SITE_URL="https://followup.example.com")
 def test_production_with_an_https_site_url_is_fine():
     assert site_url_is_https() == []
@@ -43,6 +50,7 @@ def test_development_warns_of_neither():
     assert site_url_is_https() == [] and encryption_keys_configured() == []
 
 
+@pytest.mark.django_db
 def test_the_checks_run_only_with_deploy():
     with override_settings(DEBUG=False, SITE_URL="http://x.example", INBOX_ENCRYPTION_KEYS=[]):
         ordinary = {message.id for message in checks.run_checks()}
@@ -52,6 +60,7 @@ def test_the_checks_run_only_with_deploy():
     assert {"reminders.W001", "notes.W001"} <= tagged
 
 
+@pytest.mark.django_db
 @override_settings(DEBUG=False, INBOX_ENCRYPTION_KEYS=[])
 def test_production_without_inbox_keys_warns():
     [warning] = encryption_keys_configured()

@@ -24,7 +24,7 @@ import logging
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from html.parser import HTMLParser
 
 import dateparser
@@ -48,6 +48,11 @@ MAX_HTML_TAGS = 20_000
 MAX_HTML_TEXT = 512 * 1024  # HTML read for its text
 
 UNEXPECTED = "The message could not be read (an unexpected error, which was logged)."
+UNSPLIT = (
+    "The message is damaged: it says it is in several parts, but the markers that separate "
+    "its parts are missing. Its whole body is shown as plain text, so an attachment or a "
+    "formatted version inside it may appear as raw code."
+)
 logger = logging.getLogger(__name__)
 
 CALENDAR_TYPES = {"text/calendar", "application/ics", "text/x-vcalendar", "application/x-ics"}
@@ -202,6 +207,8 @@ class _Reader:
     def __init__(self) -> None:
         self.problems: list[str] = []
         self.parts_seen = 0
+        # The zone the Date header named; None when it named none ("-0000") or was missing.
+        self.date_zone: tzinfo | None = None
 
     def problem(self, text: str) -> None:
         if text not in self.problems:
@@ -223,7 +230,9 @@ class _Reader:
             forwarded = self.attached(body.attached[0], depth=depth + 1)
         new_text = _new_text(full_text)
         if forwarded is None and depth < MAX_FORWARD_DEPTH:
-            forwarded, top = self.inline_forward(full_text, subject, depth=depth + 1)
+            forwarded, top = self.inline_forward(
+                full_text, subject, depth=depth + 1, zone=self.date_zone
+            )
             if forwarded is not None:
                 new_text = top
         if body.dropped:
@@ -313,6 +322,8 @@ class _Reader:
             return None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=UTC)
+        else:
+            self.date_zone = parsed.tzinfo
         try:
             return parsed.astimezone(UTC)
         except (OverflowError, ValueError):
@@ -361,9 +372,17 @@ class _Reader:
         elif content_type == "text/html" and not is_attachment:
             body.html.append(self.payload_text(part))
         elif content_type.startswith("multipart/"):
-            return  # an empty multipart
+            self.unsplit(part, body)
         else:
             body.dropped.append(filename or content_type)
+
+    def unsplit(self, part: email.message.Message, body: _Body) -> None:
+        """A multipart the parser could not split (its boundary never appears) keeps its body
+        as one string: show that text rather than nothing, and say why it looks raw."""
+        text = self.payload_text(part)
+        if text.strip():
+            body.plain.append(text)
+            self.problem(UNSPLIT)
 
     def payload_bytes(self, part: email.message.Message) -> bytes:
         try:
@@ -409,12 +428,13 @@ class _Reader:
             return None
 
     def inline_forward(
-        self, text: str, subject: str, *, depth: int
+        self, text: str, subject: str, *, depth: int, zone: tzinfo | None = None
     ) -> tuple[ParsedMessage | None, str]:
         """The original of an inline forward; a reply's quoted history is not one.
 
         Gmail and Apple Mail mark a forward in the body; Outlook writes the same header block
-        for replies and forwards, so there only the "FW:" subject tells them apart.
+        for replies and forwards, so there only the "FW:" subject tells them apart. `zone` is
+        the forwarding message's own zone, in which such a header gives its time.
         """
         lowered = text.lower()
         if (
@@ -440,7 +460,7 @@ class _Reader:
                 headers[key.title()] = value
         reader = _Reader()
         sender = reader.addresses(headers, "From")
-        date = reader.date(headers) or _loose_date(headers.get("Date") or "")
+        date = self.forward_date(headers.get("Date") or "", zone)
         to = reader.addresses(headers, "To")
         subject = reader.header_text(headers, "Subject")
         original = ParsedMessage(
@@ -459,6 +479,32 @@ class _Reader:
             problems=tuple(reader.problems),
         )
         return original, _normalise_text(unwrapped.get("text_top") or "")
+
+    def forward_date(self, value: str, zone: tzinfo | None) -> datetime | None:
+        """The time in a forward's header block, which is free text and often names no zone
+        ("Thu, 3 Dec 2026 at 17:05", as Gmail writes it, in the forwarder's zone).
+
+        A zone the text names is used; otherwise the forwarding message's zone; with neither,
+        the time is unknown and the user is told, rather than read silently as UTC.
+        """
+        value = value.strip()
+        if not value:
+            return None
+        parsed = _strict_date(value) or _loose_date(value)
+        if parsed is None:
+            return None
+        if parsed.tzinfo is None:
+            if zone is None:
+                self.problem(
+                    f"The forwarded message gives its time (“{value[:60]}”) with no time zone, "
+                    "and the forward names none either, so when it was written is not known."
+                )
+                return None
+            parsed = parsed.replace(tzinfo=zone)
+        try:
+            return parsed.astimezone(UTC)
+        except (OverflowError, ValueError):
+            return None
 
 
 # --- text helpers ------------------------------------------------------------------------
@@ -594,18 +640,24 @@ def _stable_id(
     return f"<{hashlib.sha256(key.encode('utf-8', 'replace')).hexdigest()}@inbox.invalid>"
 
 
+def _strict_date(value: str) -> datetime | None:
+    """An RFC 5322 date with a numeric zone; anything less is left to `_loose_date` (the
+    strict parser reads "5:05 PM PST" as 05:05 with no zone)."""
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
 def _loose_date(value: str) -> datetime | None:
-    """Dates in an inline forward header are free text ("Mon, Nov 30, 2026 at 9:00 AM")."""
+    """Dates in an inline forward header are free text ("Mon, Nov 30, 2026 at 9:00 AM"): aware
+    when the text names a zone, naive when it does not."""
     value = re.sub(r"\bat\b", " ", value)
     try:
-        parsed = dateparser.parse(
-            value[:100],
-            languages=["en"],
-            settings={"RETURN_AS_TIMEZONE_AWARE": True, "TIMEZONE": "UTC"},
-        )
+        return dateparser.parse(value[:100], languages=["en"])
     except Exception:
         return None
-    return parsed.astimezone(UTC) if parsed else None
 
 
 def _normalise_text(text: str) -> str:

@@ -366,3 +366,84 @@ def test_an_unforeseen_error_is_a_logged_refusal_not_a_crash(monkeypatch, caplog
         parse_message((SAMPLES / "on_hold.eml").read_bytes())
     assert refused.value.reason == mime.UNEXPECTED
     assert "Unexpected error while reading a message" in caplog.text
+
+
+# --- what a damaged message still says (issue 16, section 6) -----------------------------
+
+MISSING_BOUNDARY = (
+    b"From: Priya Raman <priya.raman@northwind.io>\r\n"
+    b"To: anna.lee@example.com\r\n"
+    b"Subject: Your application at Northwind\r\n"
+    b"Date: Thu, 03 Dec 2026 17:05:00 +0100\r\n"
+    b"Message-ID: <broken-1@northwind.io>\r\n"
+    b"MIME-Version: 1.0\r\n"
+    b'Content-Type: multipart/mixed; boundary="X"\r\n'
+    b"\r\n"
+    b"Dear Anna,\r\n\r\n"
+    b"Thank you for your time last week. After careful consideration we have decided to\r\n"
+    b"move forward with other candidates.\r\n\r\n"
+    b"Kind regards,\r\nPriya\r\n"
+)
+
+
+def test_a_multipart_whose_boundary_never_appears_is_shown_as_text_and_says_why():
+    message = parse_message(MISSING_BOUNDARY)
+    assert "decided to\nmove forward with other candidates" in message.full_text
+    assert message.text.startswith("Dear Anna,")
+    [problem] = message.problems
+    assert "markers that separate its parts are missing" in problem
+    assert "shown as plain text" in problem
+    assert "boundary" not in problem.lower()  # a MIME word, not the user's
+    suggestion = understand(message, own_addresses=OWN)
+    assert suggestion.kind == "rejection"
+
+
+def test_an_empty_multipart_is_still_read_without_a_problem():
+    raw = MISSING_BOUNDARY.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n"
+    message = parse_message(raw)
+    assert (message.full_text, message.problems) == ("", ())
+
+
+def hand_forward(date_line: str, outer_date: str | None) -> bytes:
+    outer = f"Date: {outer_date}\r\n" if outer_date else ""
+    return (
+        "From: Anna Lee <anna.lee@example.com>\r\nTo: in+abc@inbound.example\r\n"
+        f"Subject: Fwd: Next steps\r\n{outer}Message-ID: <fwd-1@example.com>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        "FYI\r\n\r\n---------- Forwarded message ---------\r\n"
+        "From: Priya Raman <priya.raman@northwind.io>\r\n"
+        f"Date: {date_line}\r\nSubject: Next steps\r\n"
+        "To: Anna Lee <anna.lee@example.com>\r\n\r\n\r\n"
+        "Hi Anna, we will get back to you by Friday.\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("date_line", "expected"),
+    [
+        # Gmail writes the forwarded header in the forwarder's zone, with no zone named
+        ("Thu, 3 Dec 2026 at 17:05", datetime(2026, 12, 3, 16, 5, tzinfo=UTC)),
+        ("Thu, Dec 3, 2026 at 5:05 PM", datetime(2026, 12, 3, 16, 5, tzinfo=UTC)),
+        ("Thu, 3 Dec 2026 17:05", datetime(2026, 12, 3, 16, 5, tzinfo=UTC)),
+        # a zone the header names is used as it is
+        ("Thu, 3 Dec 2026 17:05:00 -0500", datetime(2026, 12, 3, 22, 5, tzinfo=UTC)),
+        ("Thursday, December 3, 2026 5:05 PM PST", datetime(2026, 12, 4, 1, 5, tzinfo=UTC)),
+    ],
+)
+def test_a_forward_header_without_a_zone_is_read_in_the_forwarding_messages_zone(
+    date_line, expected
+):
+    message = parse_message(hand_forward(date_line, "Thu, 03 Dec 2026 18:30:00 +0100"))
+    original = employer_message(message, own_addresses=OWN)
+    assert original is message.forwarded
+    assert original.date == expected
+    assert message.problems == ()
+
+
+@pytest.mark.parametrize("outer_date", [None, "Thu, 03 Dec 2026 17:30:00 -0000"])
+def test_a_forward_header_without_any_zone_to_go_by_gives_no_time_and_says_so(outer_date):
+    message = parse_message(hand_forward("Thu, 3 Dec 2026 at 17:05", outer_date))
+    assert message.forwarded.date is None
+    [problem] = message.problems
+    assert "Thu, 3 Dec 2026 at 17:05" in problem
+    assert "no time zone" in problem

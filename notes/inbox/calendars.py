@@ -1,15 +1,18 @@
 """Reading calendar invitations (iCalendar, RFC 5545 / iTIP RFC 5546) into `Invite`s (pure).
 
-icalendar does the parsing and resolves TZID against the file's VTIMEZONE blocks (and knows
-Outlook's Windows zone names). Around it: limits checked on the raw text before parsing (size,
-event count, nesting), so a hostile file costs little; times turned into aware UTC with the
-event's IANA zone kept for display; the meeting link found wherever a vendor puts it; the
+icalendar does the parsing. Around it: limits checked on the raw text before parsing (size,
+event count, nesting), so a hostile file costs little; times turned into aware UTC here, per
+parse, from the file's own words (an IANA or Windows zone name is its IANA zone, any other name
+the file's own VTIMEZONE, worked out with bounded effort), with the event's IANA zone kept for
+display; the meeting link found wherever a vendor puts it; the
 people reduced to the humans worth recording (no rooms, no resources, no robot senders, not the
 candidate).
 """
 
 from __future__ import annotations
 
+import bisect
+import calendar as gregorian
 import logging
 import re
 import zoneinfo
@@ -19,6 +22,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
 
 import icalendar
+from icalendar.parser import Contentline
+from icalendar.parser.content_line import NEWLINE, UFOLD
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 MAX_CALENDAR_BYTES = 2 * 1024 * 1024
@@ -29,6 +34,10 @@ MAX_ATTENDEE_LINES = 1_000
 MAX_TIMEZONES = 20
 MAX_TEXT = 10_000
 MAX_PEOPLE = 200
+MAX_OBSERVANCES = 200  # STANDARD/DAYLIGHT blocks in one VTIMEZONE; Outlook writes 2
+MAX_RDATES = 2_000  # per VTIMEZONE; a zone's full history since 1900 has a few hundred
+MAX_ZONE_STEPS = 10_000  # years looked at per parse; an invitation needs a handful
+MAX_OFFSET = timedelta(hours=18)
 
 _EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2200, 1, 1, tzinfo=UTC)
@@ -89,7 +98,7 @@ def parse_calendar(
     text = _as_text(data)
     _check_shape(text, max_events=max_events)
     try:
-        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+        calendars = icalendar.Calendar.from_ical(_hide_zones(text), multiple=True)
     except RecursionError as exc:
         raise CalendarRefused("The calendar is nested too deeply to be read.") from exc
     except Exception as exc:  # icalendar raises ValueError and, on odd input, others
@@ -99,6 +108,8 @@ def parse_calendar(
     own = {address.strip().lower() for address in own_addresses}
     try:
         invites = _read_events(calendars, own)
+    except CalendarRefused:
+        raise
     except Exception as exc:
         # Last resort for hostile input nobody foresaw: a refusal, not a crash, and the bug
         # is logged (the fuzz tests fail on this reason).
@@ -113,8 +124,9 @@ def _read_events(calendars, own: set[str]) -> list[Invite]:
     invites: list[Invite] = []
     for calendar in calendars:
         method = _text(calendar.get("METHOD")).upper() or "PUBLISH"
+        zones = _Zones(calendar)
         for event in calendar.walk("VEVENT"):
-            invite = _read_event(event, method=method, own=own)
+            invite = _read_event(event, method=method, own=own, zones=zones)
             if invite is not None:
                 invites.append(invite)
     return invites
@@ -189,9 +201,11 @@ def _check_shape(text: str, *, max_events: int) -> None:
 # --- one event ---------------------------------------------------------------------------
 
 
-def _read_event(event, *, method: str, own: set[str]) -> Invite | None:
+def _read_event(event, *, method: str, own: set[str], zones: _Zones) -> Invite | None:
     try:
-        when = _when(event)
+        when = _when(event, zones)
+    except CalendarRefused:  # a time zone that cannot be used: say so, never guess
+        raise
     except Exception:  # a start icalendar could not decode: skip this event only
         return None
     if when is None:
@@ -224,18 +238,16 @@ def _read_event(event, *, method: str, own: set[str]) -> Invite | None:
         description=description,
         meeting_provider=provider,
         status=_text(event.get("STATUS")).upper()[:20],
-        recurrence_id=_recurrence_id(event),
+        recurrence_id=_recurrence_id(event, zones),
         floating=floating,
     )
 
 
-def _when(event) -> tuple[datetime, datetime, bool, str, bool] | None:
+def _when(event, zones: _Zones) -> tuple[datetime, datetime, bool, str, bool] | None:
     if event.get("DTSTART") is None:
         return None
-    start = event.decoded("DTSTART")
-    prop = event.get("DTSTART")
-    tzid = str(prop.params.get("TZID", "")) if hasattr(prop, "params") else ""
-    end = event.decoded("DTEND") if event.get("DTEND") is not None else None
+    start, tzname, floating = zones.moment(event.get("DTSTART"))
+    end = zones.moment(event.get("DTEND"))[0] if event.get("DTEND") is not None else None
     duration = event.decoded("DURATION") if event.get("DURATION") is not None else None
     if not isinstance(start, datetime) and isinstance(start, date):
         starts_at = datetime(start.year, start.month, start.day, tzinfo=UTC)
@@ -248,17 +260,15 @@ def _when(event) -> tuple[datetime, datetime, bool, str, bool] | None:
         return _bounded(starts_at, ends_at, all_day=True, tzname="UTC", floating=False)
     if not isinstance(start, datetime):
         return None
-    floating = start.tzinfo is None
-    starts_at = _utc(start)
+    starts_at = start
     if isinstance(end, datetime):
-        ends_at = _utc(end)
+        ends_at = end
     elif isinstance(duration, timedelta):
         ends_at = starts_at + duration
     else:
         ends_at = starts_at
     if ends_at < starts_at:
         ends_at = starts_at
-    tzname = "UTC" if floating else _iana_name(tzid, start.tzinfo)
     if tzname == "UTC" and event.get("TZID") is not None:
         # Zoom writes UTC times and names the host's zone in a (non-standard) TZID property.
         tzname = _iana_name(_text(event.get("TZID")), None)
@@ -271,21 +281,17 @@ def _bounded(starts_at, ends_at, **rest):
     return starts_at, ends_at, rest["all_day"], rest["tzname"], rest["floating"]
 
 
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def _recurrence_id(event) -> datetime | None:
+def _recurrence_id(event, zones: _Zones) -> datetime | None:
     if event.get("RECURRENCE-ID") is None:
         return None
     try:
-        value = event.decoded("RECURRENCE-ID")
+        value = zones.moment(event.get("RECURRENCE-ID"))[0]
+    except CalendarRefused:
+        raise
     except Exception:
         return None
     if isinstance(value, datetime):
-        return _utc(value)
+        return value
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     return None
@@ -335,6 +341,302 @@ def _iana_name(tzid: str, zone: tzinfo | None) -> str:
             if name:
                 return name
     return "UTC"  # a private VTIMEZONE name: the times are still right, only the label is not
+
+
+# --- time zones --------------------------------------------------------------------------
+#
+# icalendar keeps every VTIMEZONE it parses in one table for the whole process, where the first
+# definition of a name wins (one account's file defining "Pacific Standard Time" as +09:00 moved
+# another account's Outlook invitation by 17 hours), and turns it into a dateutil zone that
+# expands the observances' recurrences without limit (a zone changing every second since 1601
+# kept a worker busy for 30 s and took 970 MB). So icalendar never sees a VTIMEZONE: the blocks
+# are renamed before parsing and read here, for this parse only. A known IANA or Windows name
+# is its IANA zone; any other name is the file's own VTIMEZONE, whose offset at the event's
+# moment comes from each observance's last change before it: yearly rules only, a few years
+# looked at, within MAX_ZONE_STEPS; what is over that is refused in words.
+
+_HIDDEN_ZONE = "X-FOLLOWUP-VTIMEZONE"
+
+
+def _hide_zones(text: str) -> str:
+    """`text` unfolded, with BEGIN/END:VTIMEZONE renamed where icalendar would see them."""
+    lines = NEWLINE.split(UFOLD.sub("", text))
+    for index, line in enumerate(lines):
+        if "VTIMEZONE" not in line.upper():
+            continue
+        try:  # icalendar's own reading of the line, so no spelling slips past
+            name, _params, value = Contentline(line).parts()
+        except ValueError:  # icalendar will not take it as BEGIN or END either
+            continue
+        if name.upper() in ("BEGIN", "END") and value.upper() == "VTIMEZONE":
+            lines[index] = f"{name.upper()}:{_HIDDEN_ZONE}"
+    return "\r\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _YearlyRule:
+    months: tuple[int, ...]
+    monthdays: tuple[int, ...]
+    weekdays: tuple[tuple[int, int], ...]  # (n-th in the month or 0 for every, Monday=0)
+    until: datetime | None
+    count: int | None
+
+
+@dataclass(frozen=True)
+class _Observance:
+    start: datetime  # wall time, in offset_from
+    offset_from: timedelta
+    offset_to: timedelta
+    rules: tuple[_YearlyRule, ...]
+    rdates: tuple[datetime, ...]  # sorted
+
+
+class _Zones:
+    """The time zones one VCALENDAR defines, read when an event first names one, for this
+    parse only."""
+
+    def __init__(self, calendar) -> None:
+        self._blocks: dict[str, object] = {}
+        for block in calendar.walk(_HIDDEN_ZONE):
+            tzid = _text(block.get("TZID"))
+            if tzid:
+                self._blocks.setdefault(tzid, block)
+        self._read: dict[str, tuple[_Observance, ...]] = {}
+        self._steps = 0
+
+    def moment(self, prop) -> tuple[datetime | date, str, bool]:
+        """A DTSTART-like property as (aware UTC datetime or date, IANA label, floating)."""
+        if isinstance(prop, list):
+            prop = prop[0]
+        value = prop.dt
+        tzid = str(prop.params.get("TZID", "") or "").strip()
+        if not isinstance(value, datetime):
+            return value, "UTC", False
+        if tzid:
+            # icalendar may have attached a zone of its own: keep only the wall time written.
+            return self._in_zone(value.replace(tzinfo=None), tzid)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC), "UTC", True
+        return value.astimezone(UTC), "UTC", False  # a UTC time ("Z")
+
+    def _in_zone(self, local: datetime, tzid: str) -> tuple[datetime, str, bool]:
+        known = _known_zone(tzid)
+        if known:
+            return _from_iana(local, known), known, False
+        block = self._blocks.get(tzid)
+        if block is not None:
+            offset = self._offset_at(tzid, block, local)
+            return (local - offset).replace(tzinfo=UTC), _iana_name(tzid, None), False
+        guessed = _iana_name(tzid, None)  # "(UTC+01:00) Amsterdam, Berlin" without its block
+        if guessed != "UTC":
+            return _from_iana(local, guessed), guessed, False
+        return local.replace(tzinfo=UTC), "UTC", True
+
+    def _offset_at(self, tzid: str, block, local: datetime) -> timedelta:
+        if tzid not in self._read:
+            self._read[tzid] = _observances(tzid, block)
+        observances = self._read[tzid]
+        latest: tuple[datetime, timedelta] | None = None
+        for observance in observances:
+            onset = self._last_onset(tzid, observance, local)
+            if onset is not None and (latest is None or onset >= latest[0]):
+                latest = (onset, observance.offset_to)
+        if latest is None:  # before the zone's first change: the offset it changed from
+            return min(observances, key=lambda o: o.start).offset_from
+        return latest[1]
+
+    def _last_onset(self, tzid: str, observance: _Observance, local: datetime) -> datetime | None:
+        if local < observance.start:
+            return None
+        onset = observance.start
+        at = bisect.bisect_right(observance.rdates, local)
+        if at:
+            onset = max(onset, observance.rdates[at - 1])
+        for rule in observance.rules:
+            by_rule = self._last_by_rule(tzid, rule, observance.start, local)
+            if by_rule is not None:
+                onset = max(onset, by_rule)
+        return onset
+
+    def _last_by_rule(
+        self, tzid: str, rule: _YearlyRule, start: datetime, local: datetime
+    ) -> datetime | None:
+        """The rule's last change at or before `local`: the years back from `local`, or with
+        COUNT forward from the start (the count starts there)."""
+        end = local if rule.until is None else min(local, rule.until)
+        if rule.count is not None:
+            seen, last = 0, None
+            for year in range(start.year, end.year + 1):
+                for onset in self._onsets(tzid, rule, year, start):
+                    if onset > end or seen >= rule.count:
+                        return last
+                    seen, last = seen + 1, onset
+            return last
+        for year in range(end.year, start.year - 1, -1):
+            onsets = [onset for onset in self._onsets(tzid, rule, year, start) if onset <= end]
+            if onsets:
+                return onsets[-1]
+        return None
+
+    def _onsets(self, tzid: str, rule: _YearlyRule, year: int, start: datetime) -> list[datetime]:
+        self._steps += 1
+        if self._steps > MAX_ZONE_STEPS:
+            raise _zone_refused(tzid, "its changes take too long to work out")
+        onsets = []
+        for month in rule.months or (start.month,):
+            last = gregorian.monthrange(year, month)[1]
+            if not rule.monthdays and not rule.weekdays:
+                days = [start.day] if start.day <= last else []
+            else:
+                days = [day for day in range(1, last + 1) if _day_fits(rule, year, month, day)]
+            onsets.extend(datetime.combine(date(year, month, day), start.time()) for day in days)
+        return sorted(onset for onset in onsets if onset >= start)
+
+
+def _day_fits(rule: _YearlyRule, year: int, month: int, day: int) -> bool:
+    last = gregorian.monthrange(year, month)[1]
+    if rule.monthdays and day not in rule.monthdays and day - last - 1 not in rule.monthdays:
+        return False
+    if not rule.weekdays:
+        return True
+    weekday = date(year, month, day).weekday()
+    nth, nth_last = (day - 1) // 7 + 1, -((last - day) // 7 + 1)
+    return any(wd == weekday and n in (0, nth, nth_last) for n, wd in rule.weekdays)
+
+
+def _from_iana(local: datetime, name: str) -> datetime:
+    return local.replace(tzinfo=zoneinfo.ZoneInfo(name)).astimezone(UTC)
+
+
+def _known_zone(tzid: str) -> str | None:
+    """The IANA name of an IANA or Windows TZID, or of a globally unique one
+    ("/mozilla.org/20050126_1/Europe/Paris", RFC 5545 3.2.19); None for any other name."""
+    name = tzid.strip().strip('"')
+    if name.lower() in ("utc", "z", "gmt", "etc/utc"):
+        return "UTC"
+    zones = _iana_zones()
+    candidates = [name]
+    if name.startswith("/"):
+        parts = name.strip("/").split("/")
+        candidates = ["/".join(parts[first:]) for first in range(len(parts))]
+    for candidate in candidates:
+        iana = zones.get(candidate.lower())
+        if iana and iana in _installed_zones():
+            return iana
+    return None
+
+
+@cache
+def _installed_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+
+
+def _zone_refused(tzid: str, why: str) -> CalendarRefused:
+    name = tzid.strip('"')[:60]
+    return CalendarRefused(
+        f"The calendar's time zone \u201c{name}\u201d could not be used: {why}. "
+        "The invitation was not read; ask the sender for one with a standard time zone."
+    )
+
+
+def _observances(tzid: str, block) -> tuple[_Observance, ...]:
+    found = [sub for sub in block.subcomponents if sub.name in ("STANDARD", "DAYLIGHT")]
+    if not found:
+        raise _zone_refused(tzid, "it defines no offset from UTC")
+    if len(found) > MAX_OBSERVANCES:
+        raise _zone_refused(tzid, "it has too many changes to be a real time zone")
+    observances = [_observance(tzid, sub) for sub in found]
+    if sum(len(o.rdates) for o in observances) > MAX_RDATES:
+        raise _zone_refused(tzid, "it has too many changes to be a real time zone")
+    return tuple(observances)
+
+
+def _observance(tzid: str, sub) -> _Observance:
+    if any(sub.get(key) is None for key in ("DTSTART", "TZOFFSETFROM", "TZOFFSETTO")):
+        raise _zone_refused(tzid, "one of its changes has no start or no offset")
+    start = _wall(_first(sub.get("DTSTART")).dt)
+    offset_from = _first(sub.get("TZOFFSETFROM")).td
+    offset_to = _first(sub.get("TZOFFSETTO")).td
+    if abs(offset_from) > MAX_OFFSET or abs(offset_to) > MAX_OFFSET:
+        raise _zone_refused(tzid, "its offset from UTC is not a real one")
+    rdates = sorted(
+        _wall(item.dt[0] if isinstance(item.dt, tuple) else item.dt)  # a PERIOD: its start
+        for value in _all(sub.get("RDATE"))[: MAX_RDATES + 1]
+        for item in value.dts[: MAX_RDATES + 1]
+    )
+    rules = tuple(
+        _yearly_rule(tzid, rule.to_ical().decode(), offset_from)
+        for rule in _all(sub.get("RRULE"))[:5]
+    )
+    return _Observance(start, offset_from, offset_to, rules, tuple(rdates[: MAX_RDATES + 1]))
+
+
+def _first(value):
+    return value[0] if isinstance(value, list) else value
+
+
+def _wall(value) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return datetime(value.year, value.month, value.day)
+
+
+_RULE_PARTS = {"FREQ", "UNTIL", "COUNT", "INTERVAL", "BYMONTH", "BYDAY", "BYMONTHDAY", "WKST"}
+_WEEKDAY = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+_BYDAY = re.compile(r"([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)")
+_UNTIL = re.compile(r"(\d{8})(?:T(\d{6})(Z?))?")
+
+
+def _yearly_rule(tzid: str, text: str, offset_from: timedelta) -> _YearlyRule:
+    """A VTIMEZONE's RRULE, if it is one a real zone uses: once a year, on a day of a month."""
+    parts = {}
+    for item in text.upper().split(";"):
+        key, _, value = item.partition("=")
+        parts[key.strip()] = value.strip()
+    if parts.get("FREQ") != "YEARLY":
+        raise _zone_refused(tzid, "it changes more often than once a year")
+    unusual = _zone_refused(tzid, "it changes on a pattern real time zones do not use")
+    if set(parts) - _RULE_PARTS or parts.get("INTERVAL", "1") != "1":
+        raise unusual
+    try:
+        months = tuple(int(v) for v in parts["BYMONTH"].split(",")) if "BYMONTH" in parts else ()
+        monthdays = tuple(int(v) for v in parts.get("BYMONTHDAY", "").split(",") if v)
+        weekdays = tuple(_weekday(v) for v in parts.get("BYDAY", "").split(",") if v)
+        count = int(parts["COUNT"]) if "COUNT" in parts else None
+    except ValueError as exc:
+        raise unusual from exc
+    if (
+        not all(1 <= m <= 12 for m in months)
+        or not all(1 <= abs(d) <= 31 for d in monthdays)
+        or ((monthdays or weekdays) and not months)  # several changes a year
+        or (count is not None and count < 1)
+    ):
+        raise unusual
+    until = _until(parts["UNTIL"], offset_from) if "UNTIL" in parts else None
+    if "UNTIL" in parts and until is None:
+        raise unusual
+    return _YearlyRule(months, monthdays, weekdays, until, count)
+
+
+def _weekday(value: str) -> tuple[int, int]:
+    match = _BYDAY.fullmatch(value.strip())
+    if not match:
+        raise ValueError(value)
+    return int(match.group(1) or 0), _WEEKDAY[match.group(2)]
+
+
+def _until(value: str, offset_from: timedelta) -> datetime | None:
+    match = _UNTIL.fullmatch(value)
+    if not match:
+        return None
+    try:
+        day = datetime.strptime(match.group(1), "%Y%m%d")
+        if match.group(2) is None:
+            return day + timedelta(days=1, microseconds=-1)  # the whole last day
+        until = datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+    return until + offset_from if match.group(3) else until  # UTC to the zone's wall time
 
 
 # --- the meeting link --------------------------------------------------------------------

@@ -174,7 +174,8 @@ class SentFacts:
 class FollowUpFacts:
     """A follow-up row that already exists (reminders.models.FollowUp), as planned before.
 
-    ``status`` is the row's status string; ``closed_at`` when it was closed, if it was.
+    ``status`` is the row's status string; ``closed_at`` when it was closed, if it was;
+    ``sent_at`` when its reminder was emailed, if it was.
     """
 
     key: str
@@ -182,6 +183,7 @@ class FollowUpFacts:
     status: str
     due_at: datetime
     closed_at: datetime | None = None
+    sent_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -492,15 +494,29 @@ def _series_key(rule: str, facts: ApplicationFacts, anchor: datetime,
     return key
 
 
+def _closed_by_user_at(row: FollowUpFacts) -> datetime:
+    """When the user marked the occurrence done or dismissed it: never before its email.
+
+    Done and Dismiss in a reminder email come after that email, whatever the clock of the
+    server that recorded the click says (one behind the dispatcher's, or a dispatch run
+    with ``--now``). Counted from a click stamped before the email, the next occurrence
+    could fall due on the very date just closed (issue 16.5).
+    """
+    if row.sent_at is not None and row.sent_at > row.closed_at:
+        return row.sent_at
+    return row.closed_at
+
+
 def _series(facts, settings, now, *, rule: str, start: datetime, period: timedelta,
             kinds: frozenset[str]) -> Iterator[Planned]:
     """A recurring outreach rule: the current occurrence, due ``period`` after its anchor.
 
     The first occurrence counts from ``start``. Each one ends at the first of: a note of
-    ``kinds`` recorded (satisfied), its row marked done or dismissed by the user, its window
-    (``period`` after it fell due) closing; the next one counts from that moment. Ended
-    occurrences are yielded only while their row is still open, so that the planner closes
-    it; the rest is history.
+    ``kinds`` recorded (satisfied), its row marked done or dismissed by the user (from its
+    email: no earlier than the email, ``_closed_by_user_at``), its window (``period`` after
+    it fell due) closing; the next one counts from that moment. Ended occurrences are
+    yielded only while their row is still open, so that the planner closes it; the rest is
+    history.
     """
     touches = sorted(s.sent_at for s in facts.sent if s.kind in kinds and s.sent_at >= start)
     rows = {row.key: row for row in facts.followups if row.rule == rule}
@@ -517,7 +533,7 @@ def _series(facts, settings, now, *, rule: str, start: datetime, period: timedel
         if next_touch < len(touches):
             ends.append((touches[next_touch], "note"))
         if row is not None and row.status in USER_CLOSED_ROW_STATUSES and row.closed_at:
-            ends.append((row.closed_at, "user"))
+            ends.append((_closed_by_user_at(row), "user"))
         held = row.due_at if row is not None else due  # where the cap or a snooze put it
         if now > held + period:
             ends.append((held + period, "window"))

@@ -251,7 +251,7 @@ def _desired(application: Application, existing: Iterable[FollowUp], now: dateti
 def _followup_facts(existing: Iterable[FollowUp]) -> tuple[rules.FollowUpFacts, ...]:
     return tuple(
         rules.FollowUpFacts(key=row.key, rule=row.rule, status=row.status, due_at=row.due_at,
-                            closed_at=row.closed_at)
+                            closed_at=row.closed_at, sent_at=row.sent_at)
         for row in existing
     )
 
@@ -857,7 +857,7 @@ def _recheck(rows: list[FollowUp], now: datetime) -> dict[int, tuple[str, str]]:
     existing: dict[int, list[FollowUp]] = defaultdict(list)
     for row in FollowUp.objects.filter(application_id__in=application_ids).only(
         "application_id", "key", "rule", "due_at", "status", "claim_token", "snoozed",
-        "closed_at",
+        "closed_at", "sent_at",
     ):
         existing[row.application_id].append(row)
     plans = {

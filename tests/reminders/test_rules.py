@@ -313,6 +313,28 @@ def test_r11_recurs_four_weeks_after_it_was_closed_from_the_email_or_the_app(how
     assert not item.satisfied
 
 
+@pytest.mark.parametrize("how", ["done", "dismissed"])
+def test_r11_closed_from_its_email_recurs_four_weeks_after_the_email_whatever_the_clock(how):
+    # Issue 16.5: the Done was recorded by a clock behind the one that sent the email (the
+    # web server's, against a dispatch run with --now four weeks on): on the freeze's own
+    # day. A Done clicked in the email comes after it, so the next touch counts from there,
+    # not from the freeze again (which planned the same date a second time).
+    emailed = datetime(2026, 12, 16, 9, 5, tzinfo=UTC)
+    clicked = ON_HOLD_SINCE + timedelta(minutes=30)
+    row = FollowUpFacts(FIRST_R11, "R11", how, datetime(2026, 12, 16, 9, tzinfo=UTC), clicked,
+                        sent_at=emailed)
+    item = only(on_hold(row, now=datetime(2026, 12, 17, 12, 0, tzinfo=UTC)), "R11")
+    assert local(item) == datetime(2027, 1, 13, 9, 0, tzinfo=LONDON)
+    assert not item.satisfied
+
+
+def test_r11_done_in_the_app_before_it_was_emailed_counts_from_the_done():
+    done = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # two weeks early
+    row = FollowUpFacts(FIRST_R11, "R11", "done", datetime(2026, 12, 16, 9, tzinfo=UTC), done)
+    item = only(on_hold(row, now=done + timedelta(days=1)), "R11")
+    assert local(item) == datetime(2026, 12, 30, 9, 0, tzinfo=LONDON)
+
+
 def test_r11_recorded_stay_in_touch_note_closes_the_open_one_and_plans_the_next():
     sent_at = datetime(2026, 12, 16, 11, 0, tzinfo=UTC)
     row = FollowUpFacts(FIRST_R11, "R11", "reminded", datetime(2026, 12, 16, 9, tzinfo=UTC))

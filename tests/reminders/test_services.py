@@ -1235,3 +1235,45 @@ def test_the_debrief_reminder_opens_the_debrief(logged, mailoutbox):
 
     text, _ = _text_and_html(mailoutbox[0])
     assert f"http://testserver/interviews/{logged.interview.pk}/debrief/" in text
+
+
+# --- R11 recurs after Done in its email (issue 16.5) ----------------------------------------
+
+R11_EMAILED = datetime(2026, 12, 16, 9, 5, tzinfo=UTC)  # four weeks into the freeze
+NEXT_DAY = datetime(2026, 12, 17, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("web_clock_behind", [False, True])
+def test_r11_done_from_its_email_plans_the_next_stay_in_touch_four_weeks_on(
+    client, logged, mailoutbox, time_machine, web_clock_behind
+):
+    planned(logged)
+    interview_services.application_set_status(
+        application=logged.application, status=ApplicationStatus.ON_HOLD, at=CURRENT_TIME
+    )
+    services.plan_application(application_id=logged.application.pk)
+    first = one(logged.application, "R11")
+    assert first.due_at == datetime(2026, 12, 16, 9, 0, tzinfo=UTC)
+    if web_clock_behind:
+        # As in the drill: `followups dispatch --now` four weeks on, while the web server
+        # keeps today's clock, so the Done is recorded on the freeze's own day.
+        clicked = CURRENT_TIME + timedelta(minutes=5)
+    else:
+        time_machine.move_to(R11_EMAILED, tick=False)
+        clicked = R11_EMAILED + timedelta(hours=1)
+    services.dispatch_due(now=R11_EMAILED)
+    assert "Stay in touch during the freeze" in mailoutbox[-1].body
+
+    time_machine.move_to(clicked, tick=False)
+    response = client.post(_email_link(mailoutbox, first, "done"))
+    assertContains(response, "Marked done.")
+    # The plan is rebuilt the next day (the outbox's request, then the hourly sweep).
+    time_machine.move_to(NEXT_DAY, tick=False)
+    services.plan_requested(now=NEXT_DAY)
+    services.plan_all(now=NEXT_DAY)
+
+    first.refresh_from_db()
+    assert first.status == Status.DONE
+    (following,) = of_rule(logged.application, "R11", status=Status.PENDING)
+    # Four weeks after the email the Done was clicked in, on the day (London is on UTC).
+    assert following.due_at == datetime(2027, 1, 13, 9, 0, tzinfo=UTC)

@@ -36,7 +36,7 @@ MAX_TEXT = 10_000
 MAX_PEOPLE = 200
 MAX_OBSERVANCES = 200  # STANDARD/DAYLIGHT blocks in one VTIMEZONE; Outlook writes 2
 MAX_RDATES = 2_000  # per VTIMEZONE; a zone's full history since 1900 has a few hundred
-MAX_ZONE_STEPS = 10_000  # years looked at per parse; an invitation needs a handful
+MAX_ZONE_STEPS = 5_000  # months looked at per parse; an invitation needs a handful
 MAX_OFFSET = timedelta(hours=18)
 
 _EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -375,9 +375,9 @@ def _hide_zones(text: str) -> str:
 
 @dataclass(frozen=True)
 class _YearlyRule:
-    months: tuple[int, ...]
-    monthdays: tuple[int, ...]
-    weekdays: tuple[tuple[int, int], ...]  # (n-th in the month or 0 for every, Monday=0)
+    months: frozenset[int]
+    monthdays: frozenset[int]
+    weekdays: frozenset[tuple[int, int]]  # (n-th in the month, or 0 for every; Monday=0)
     until: datetime | None
     count: int | None
 
@@ -479,29 +479,33 @@ class _Zones:
         return None
 
     def _onsets(self, tzid: str, rule: _YearlyRule, year: int, start: datetime) -> list[datetime]:
-        self._steps += 1
-        if self._steps > MAX_ZONE_STEPS:
-            raise _zone_refused(tzid, "its changes take too long to work out")
         onsets = []
-        for month in rule.months or (start.month,):
-            last = gregorian.monthrange(year, month)[1]
-            if not rule.monthdays and not rule.weekdays:
-                days = [start.day] if start.day <= last else []
-            else:
-                days = [day for day in range(1, last + 1) if _day_fits(rule, year, month, day)]
+        for month in sorted(rule.months) or (start.month,):
+            self._steps += 1  # a month costs at most 31 set lookups
+            if self._steps > MAX_ZONE_STEPS:
+                raise _zone_refused(tzid, "its changes take too long to work out")
+            days = _days(rule, year, month, start.day)
             onsets.extend(datetime.combine(date(year, month, day), start.time()) for day in days)
-        return sorted(onset for onset in onsets if onset >= start)
+        return [onset for onset in onsets if onset >= start]
 
 
-def _day_fits(rule: _YearlyRule, year: int, month: int, day: int) -> bool:
-    last = gregorian.monthrange(year, month)[1]
-    if rule.monthdays and day not in rule.monthdays and day - last - 1 not in rule.monthdays:
-        return False
-    if not rule.weekdays:
-        return True
-    weekday = date(year, month, day).weekday()
-    nth, nth_last = (day - 1) // 7 + 1, -((last - day) // 7 + 1)
-    return any(wd == weekday and n in (0, nth, nth_last) for n, wd in rule.weekdays)
+def _days(rule: _YearlyRule, year: int, month: int, default: int) -> list[int]:
+    """The days of `month` the rule changes on (without BYMONTHDAY or BYDAY: DTSTART's)."""
+    first_weekday, last = gregorian.monthrange(year, month)
+    if not rule.monthdays and not rule.weekdays:
+        return [default] if default <= last else []
+    days = range(1, last + 1)
+    if rule.monthdays:
+        days = [d for d in days if d in rule.monthdays or d - last - 1 in rule.monthdays]
+    if rule.weekdays:
+        days = [d for d in days if _weekday_fits(rule.weekdays, first_weekday, last, d)]
+    return days
+
+
+def _weekday_fits(weekdays: frozenset, first_weekday: int, last: int, day: int) -> bool:
+    weekday = (first_weekday + day - 1) % 7
+    nth, nth_from_end = (day - 1) // 7 + 1, -((last - day) // 7 + 1)
+    return not weekdays.isdisjoint({(0, weekday), (nth, weekday), (nth_from_end, weekday)})
 
 
 def _from_iana(local: datetime, name: str) -> datetime:
@@ -599,9 +603,9 @@ def _yearly_rule(tzid: str, text: str, offset_from: timedelta) -> _YearlyRule:
     if set(parts) - _RULE_PARTS or parts.get("INTERVAL", "1") != "1":
         raise unusual
     try:
-        months = tuple(int(v) for v in parts["BYMONTH"].split(",")) if "BYMONTH" in parts else ()
-        monthdays = tuple(int(v) for v in parts.get("BYMONTHDAY", "").split(",") if v)
-        weekdays = tuple(_weekday(v) for v in parts.get("BYDAY", "").split(",") if v)
+        months = frozenset(int(v) for v in parts.get("BYMONTH", "").split(",") if v)
+        monthdays = frozenset(int(v) for v in parts.get("BYMONTHDAY", "").split(",") if v)
+        weekdays = frozenset(_weekday(v) for v in parts.get("BYDAY", "").split(",") if v)
         count = int(parts["COUNT"]) if "COUNT" in parts else None
     except ValueError as exc:
         raise unusual from exc

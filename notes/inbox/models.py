@@ -65,6 +65,19 @@ class State(models.TextChoices):
     IGNORED = "ignored", "Ignored"
 
 
+class Kind(models.TextChoices):
+    """What a message looks like (``notes.inbox.understanding.KINDS``), in the user's words."""
+
+    INVITATION = "invitation", "Interview invitation"
+    SCHEDULING = "scheduling", "Scheduling request"
+    REJECTION = "rejection", "Rejection"
+    OFFER = "offer", "Offer"
+    DECISION_DATE = "decision_date", "Decision date"
+    DELAY = "delay", "Delay"
+    ON_HOLD = "on_hold", "On hold"
+    OTHER = "other", "Other"
+
+
 class ReceivedMessageQuerySet(OwnedQuerySet):
     def employer_mail(self) -> ReceivedMessageQuerySet:
         """Messages filed to an application and not ignored: the employer wrote."""
@@ -108,7 +121,7 @@ class ReceivedMessage(models.Model):
     safe_html = models.TextField(blank=True)
     problems = models.JSONField(default=list, blank=True)
     # The suggestion (notes/inbox/understanding.py).
-    kind = models.CharField(max_length=20, default="other")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
     phrases = models.JSONField(default=list, blank=True)
     decision_date = models.DateField(null=True, blank=True)
     summary = models.CharField(max_length=500, blank=True)

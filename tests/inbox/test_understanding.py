@@ -363,6 +363,10 @@ def test_german_dates_resolve_with_the_german_words(text, expected):
         # one postponed interview is a request for a new time, not a rejection
         ("Unfortunately, we regret to inform you that we need to postpone your interview "
          "on Friday. Which of these slots works for you instead?", "scheduling"),
+        ("We regret to inform you that your interview needs to be rescheduled.", "scheduling"),
+        # a delay explained with regret is a delay
+        ("We regret to inform you that the hiring manager is out sick, so the decision will "
+         "take a bit longer than expected.", "delay"),
         # true rejections that mention "hold" or "file" innocently stay rejections
         ("Unfortunately, we regret to inform you that we have decided to move forward with "
          "other candidates. We will hold your CV on file for future openings.", "rejection"),
@@ -376,6 +380,7 @@ def test_german_dates_resolve_with_the_german_words(text, expected):
          "put on hold indefinitely.", "rejection"),
         # the regret alone, with nothing paused, is still a rejection
         ("We regret to inform you that we have filled the role.", "rejection"),
+        ("We regret to inform you that the requisition has been cancelled.", "rejection"),
         ("Dear Anna, we regret to inform you that after careful consideration we will not "
          "be taking your application further.", "rejection"),
     ],

@@ -424,6 +424,8 @@ class _Zones:
         if known:
             return _from_iana(local, known), known, False
         block = self._blocks.get(tzid)
+        if block is not None and not _EARLIEST.year - 1 <= local.year < _LATEST.year:
+            return local.replace(tzinfo=UTC), "UTC", True  # dropped by _bounded: no zone work
         if block is not None:
             offset = self._offset_at(tzid, block, local)
             return (local - offset).replace(tzinfo=UTC), _iana_name(tzid, None), False

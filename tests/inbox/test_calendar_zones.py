@@ -281,3 +281,11 @@ def test_a_vtimezone_spelled_otherwise_is_still_kept_from_icalendar(begin, end):
     with pytest.raises(CalendarRefused) as refused:
         parse_calendar(data)
     assert "changes more often than once a year" in refused.value.reason
+
+
+def test_an_event_no_invitation_has_costs_no_zone_work():
+    # Year 9000 in a zone whose change never comes would be looked for back to 1601.
+    far = zone_bomb("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", pairs=20).replace("2026", "9000")
+    kept = "BEGIN:VEVENT\r\nUID:k@x\r\nDTSTART:20261208T100000Z\r\nEND:VEVENT\r\n"
+    [invite] = parse_calendar(far.replace("END:VCALENDAR", kept + "END:VCALENDAR"))
+    assert invite.uid == "k@x"

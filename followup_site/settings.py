@@ -267,6 +267,11 @@ if not INBOX_ENCRYPTION_KEYS and DEBUG:
 # network): off in production, so a user's "Test connection" cannot probe the servers
 # behind the app. Unencrypted IMAP is only ever allowed to a loopback address.
 INBOX_IMAP_ALLOW_PRIVATE = env.bool("INBOX_IMAP_ALLOW_PRIVATE", default=DEBUG)
+# Seconds one IMAP connection may last in all (a server that answers a byte at a time is
+# cut off there): a poll by the worker, and "Test connection" / "Read now" in a web
+# request, which must end well before gunicorn's 30-second worker timeout.
+INBOX_IMAP_DEADLINE = env.int("INBOX_IMAP_DEADLINE", default=60)
+INBOX_IMAP_WEB_DEADLINE = env.int("INBOX_IMAP_WEB_DEADLINE", default=20)
 # The forwarding server (manage.py inbound_smtpd): addresses in+<token>@INBOUND_DOMAIN.
 INBOUND_DOMAIN = env.str("INBOUND_DOMAIN", default="inbound.localhost")
 INBOUND_SMTP_HOST = env.str("INBOUND_SMTP_HOST", default="127.0.0.1")

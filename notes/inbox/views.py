@@ -13,6 +13,7 @@ from datetime import UTC
 from email.message import EmailMessage
 from email.utils import formataddr
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -333,7 +334,8 @@ def inbox_mailbox_test(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inbox_mailbox_poll(request: HttpRequest, pk: int) -> HttpResponse:
     connection = _get_mailbox_for_user(request, pk)
-    stored = mailbox.poll_one(connection.pk)
+    # In a web request: the shorter deadline, well before the worker's timeout.
+    stored = mailbox.poll_one(connection.pk, seconds=settings.INBOX_IMAP_WEB_DEADLINE)
     connection.refresh_from_db()
     if stored is None:
         messages.info(request, "That mailbox is being read right now.")

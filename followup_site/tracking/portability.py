@@ -48,6 +48,7 @@ from interviews.models import (
     Interviewer,
     StatusChange,
 )
+from notes.inbox import mime
 from notes.models import (
     Achievement,
     CalendarInvite,
@@ -466,6 +467,16 @@ def _check_instance(section: Section, instance: models.Model) -> str:
     return ""
 
 
+def _sanitised(source: str) -> str:
+    """A message's HTML as the Inbox would show it: the file says it was sanitised, but the
+    file is anyone's to write, so it is sanitised again exactly as inbound mail is. HTML too
+    large to sanitise within the Inbox's bounds is dropped (the message's text is kept): the
+    Inbox's own size test, so that the two never differ."""
+    if not source or not mime._sanitisable(source):
+        return ""
+    return mime.sanitise_html(source)[0]
+
+
 def _same_application(section: Section, refs: dict[str, int | None], plan: _Plan) -> str:
     """References of one row must all belong to the same application."""
     owners = set()
@@ -537,6 +548,8 @@ def _validate_record(
             values["status"] = Status.PENDING  # its dispatcher is on another server
         instance = section.model(**values)
         problem = _check_instance(section, instance) or _same_application(section, refs, plan)
+    if not problem and isinstance(instance, ReceivedMessage):
+        instance.safe_html = _sanitised(instance.safe_html)
     if not problem and isinstance(instance, FollowUp):
         problem = _followup_problem(instance, refs)
     if problem:

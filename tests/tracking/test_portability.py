@@ -14,11 +14,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils.html import escape
 from pytest_django.asserts import assertContains
 
 from followup_site.tracking import portability
 from interviews.models import Application, ApplicationStatus, Candidate, DebriefDraft
 from notes import models as notes_models
+from notes.inbox import mime
 from notes.models import (
     Achievement,
     Correspondence,
@@ -400,3 +402,66 @@ def test_import_without_a_file_says_so(owner_client):
     response = owner_client.post(reverse("data_import"), {})
 
     assertContains(response, "Choose a JSON export file to import.", status_code=400)
+
+
+# --- What an imported file shows: it is anyone's to write (issue 16.4) ---------------------
+
+HOSTILE_HTML = (
+    '<meta http-equiv="refresh" content="0;url=https://attacker.example/">'
+    "<p>Thanks for your time.</p>"
+    '<script>alert(document.cookie)</script>'
+    '<a href="javascript:alert(1)" onclick="alert(2)">Next steps</a>'
+    '<iframe src="https://attacker.example/"></iframe>'
+    '<img src="https://attacker.example/pixel.gif">'
+)
+
+
+def _imported_message_page(owner, *, safe_html: str, meeting_url: str):
+    """The owner's export with the message's HTML and the invitation's link replaced, as an
+    attacker would hand it to a victim, imported by a newcomer; the message's page as HTML."""
+    export = json.loads(_export(owner))
+    [message] = export["received_messages"]
+    message["safe_html"] = safe_html
+    [invite] = export["calendar_invites"]
+    invite.update(meeting_url=meeting_url, state="pending", interview=None)
+    newcomer = CandidateFactory(email="victim@example.com")
+
+    report = portability.import_export(owner=newcomer, data=json.dumps(export).encode())
+
+    assert report.ok, report
+    imported = notes_models.ReceivedMessage.objects.get(owner=newcomer)
+    response = signed_in(newcomer).get(imported.get_absolute_url() + "?view=html")
+    assert response.status_code == 200
+    return imported, response.content.decode()
+
+
+def test_imported_html_is_sanitised_as_inbound_mail_is(full, owner):
+    imported, page = _imported_message_page(
+        owner, safe_html=HOSTILE_HTML, meeting_url="https://meet.example/abc-defg"
+    )
+
+    assert imported.safe_html == mime.sanitise_html(HOSTILE_HTML)[0]
+    assert "<p>Thanks for your time.</p>" in page
+    for hostile in ("http-equiv", "attacker.example", "<script>alert", "javascript:",
+                    "onclick", "<iframe"):
+        assert hostile not in page, hostile
+
+
+@pytest.mark.parametrize(
+    "meeting_url",
+    ["javascript:alert(document.domain)", " JavaScript:alert(1)", "data:text/html,<b>x</b>",
+     "vbscript:msgbox(1)", "https:no-host", "//attacker.example/join"],
+)
+def test_an_imported_meeting_link_that_is_not_http_is_shown_as_text(full, owner, meeting_url):
+    _, page = _imported_message_page(owner, safe_html="", meeting_url=meeting_url)
+
+    assert "Meeting link: " in page
+    assert f'href="{escape(meeting_url)}"' not in page
+    assert f"Meeting link: {escape(meeting_url)}</div>" in page
+
+
+@pytest.mark.parametrize("meeting_url", ["https://meet.example/abc-defg", "HTTP://zoom.example/j/1"])
+def test_an_http_meeting_link_is_a_link(full, owner, meeting_url):
+    _, page = _imported_message_page(owner, safe_html="", meeting_url=meeting_url)
+
+    assert f'Meeting link: <a href="{escape(meeting_url)}" rel="noopener noreferrer"' in page

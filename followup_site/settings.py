@@ -246,6 +246,11 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
     # server fails the email, to be retried, instead of outliving the claim. ?timeout=… in
     # EMAIL_URL overrides it.
     MAILERS["default"]["OPTIONS"].setdefault("timeout", 20)
+elif DEBUG and MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # `make run` shows each email decoded, every link whole on one line (Django's console
+    # prints quoted-printable, which cuts a long link in two): followup_site/console_mail.py.
+    # Not with DEBUG off, where Django's deploy check (mail.E001) refuses a console mailer.
+    MAILERS["default"]["BACKEND"] = "followup_site.console_mail.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Follow-up <followup@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

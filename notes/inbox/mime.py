@@ -172,18 +172,66 @@ def _check_header_block(raw: bytes) -> None:
         )
 
 
-_BOUNDARY = re.compile(rb'boundary\s*=\s*"?([^";\s]{1,200})', re.IGNORECASE)
+_MESSAGE_ID_HEADER = re.compile(
+    rb"^message-id[ \t]*:([^\n]*(?:\n[ \t][^\n]*)*)", re.IGNORECASE | re.MULTILINE
+)
+
+
+def header_message_id(raw: bytes) -> str:
+    """The Message-ID as ``parse_message`` reads it, from a bounded scan of the top-level
+    header block alone: how a message is known twice before anything reads it; "" if none."""
+    end = _HEADER_END.search(raw, 0, MAX_HEADER_BYTES + 4)
+    block = raw[: end.start() if end else MAX_HEADER_BYTES]
+    match = _MESSAGE_ID_HEADER.search(block)
+    if match is None:
+        return ""
+    value = match.group(1)[:MAX_HEADER_VALUE].decode("ascii", "surrogateescape")
+    return _clean_message_id(_decode_header(value).strip())
+
+
+# A MIME header anywhere in the message (the top level's or a part's), with its folded
+# continuation lines. The parser reads a header's parameters in time that grows with the
+# square of its length, and only the top-level header block is bounded above.
+_CONTENT_HEADER = re.compile(
+    rb"^content-[a-z0-9-]{0,40}[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*", re.IGNORECASE | re.MULTILINE
+)
 
 
 def _check_structure(raw: bytes) -> None:
     """Refuse, before parsing, what the parser would spend long on: it recurses once per level
-    of nesting and builds every part before any limit of ours could apply."""
-    lowered = raw.lower()
-    if lowered.count(b"boundary=") > MAX_BOUNDARIES or lowered.count(b"message/rfc822") > 50:
+    of nesting, builds every part before any limit of ours could apply, and reads a long
+    header's parameters slowly. Every Content-* header (of any part) is bounded, and the
+    parts are counted by each boundary as the parser will read it (``boundary*0=``, RFC 2231
+    continuations, are joined as the parser joins them)."""
+    if raw.lower().count(b"message/rfc822") > 50:
         raise MessageRefused("The message has too many nested parts to be read.")
-    parts = sum(raw.count(b"\n--" + b) for b in set(_BOUNDARY.findall(raw)))
+    boundaries: set[bytes] = set()
+    declared = 0
+    for match in _CONTENT_HEADER.finditer(raw):
+        header = match.group(0)
+        if len(header) > MAX_HEADER_VALUE:
+            name = header.split(b":", 1)[0].decode("ascii", "replace").strip().title()
+            raise MessageRefused(
+                f"A part's {name[:40]} header is over {MAX_HEADER_VALUE // 1024} KB; "
+                "that is not a real email."
+            )
+        if b"boundary" in header.lower():
+            declared += 1
+            if declared > MAX_BOUNDARIES:
+                raise MessageRefused("The message has too many nested parts to be read.")
+            boundaries.update(_boundary_of(header))
+    parts = sum(raw.count(b"\n--" + boundary) for boundary in boundaries)
     if parts > MAX_PARTS * 5:
         raise MessageRefused(f"The message has over {MAX_PARTS * 5} parts; it was not read.")
+
+
+def _boundary_of(header: bytes) -> tuple[bytes, ...]:
+    """The boundary a Content-Type header declares, read by the parser's own rules."""
+    try:
+        boundary = email.message_from_bytes(header + b"\n\n").get_boundary()
+        return (boundary.encode("utf-8", "surrogateescape"),) if boundary else ()
+    except Exception:  # a header the parser cannot read declares no boundary it would use
+        return ()
 
 
 def _looks_like_email(message: email.message.Message) -> bool:

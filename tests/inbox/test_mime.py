@@ -447,3 +447,55 @@ def test_a_forward_header_without_any_zone_to_go_by_gives_no_time_and_says_so(ou
     [problem] = message.problems
     assert "Thu, 3 Dec 2026 at 17:05" in problem
     assert "no time zone" in problem
+
+
+# --- Pre-parse bounds of issue 16, section 2 (a part's headers, split boundaries) -----------
+
+
+def test_a_parts_long_content_type_is_refused_before_parsing():
+    from tests.inbox import hostile
+
+    with pytest.raises(MessageRefused) as refused:
+        parse_message(hostile.long_content_type(20_000))  # 240 KB in one part's header
+    assert refused.value.reason == (
+        "A part's Content-Type header is over 8 KB; that is not a real email."
+    )
+
+
+def test_a_split_boundary_is_counted_as_the_parser_reads_it():
+    from tests.inbox import hostile
+
+    with pytest.raises(MessageRefused) as refused:
+        parse_message(hostile.split_boundary(1024 * 1024))  # boundary*0="x", 150,000 parts
+    assert refused.value.reason == "The message has over 1000 parts; it was not read."
+
+
+def test_a_genuine_split_boundary_is_still_read():
+    raw = (
+        b"From: hr@acme.example\r\nTo: owner@example.com\r\nSubject: Split\r\n"
+        b"Message-ID: <split-ok@acme.example>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/alternative;\r\n boundary*0="----=_Part_1";\r\n'
+        b' boundary*1="_42"\r\n\r\n'
+        b"------=_Part_1_42\r\nContent-Type: text/plain\r\n\r\nSee you on Tuesday.\r\n"
+        b"------=_Part_1_42--\r\n"
+    )
+    message = parse_message(raw)
+    assert message.text == "See you on Tuesday."
+    assert mime._boundary_of(b'Content-Type: multipart/mixed; boundary*0="a"; boundary*1="b"') == (
+        b"ab",
+    )
+
+
+def test_the_message_id_is_read_from_the_headers_alone_as_the_parser_reads_it():
+    for path in sorted(SAMPLES.glob("*.eml")):
+        raw = path.read_bytes()
+        parsed = parse_message(raw)
+        scanned = mime.header_message_id(raw)
+        assert scanned in (parsed.message_id, "")  # "" only where the header is missing
+        assert bool(scanned) == (
+            b"message-id:" in raw.split(b"\r\n\r\n")[0].split(b"\n\n")[0].lower()
+        )
+    folded = b"From: a@b.example\r\nMessage-Id:\r\n <x.1@b.example>\r\nSubject: s\r\n\r\nbody"
+    assert mime.header_message_id(folded) == "<x.1@b.example>"
+    in_body = b"From: a@b.example\r\nSubject: s\r\n\r\nMessage-ID: <not-this@b.example>"
+    assert mime.header_message_id(in_body) == ""

@@ -259,6 +259,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # keeps at most INBOX_QUOTA_BYTES of raw mail.
 INBOX_MAX_BYTES = env.int("INBOX_MAX_BYTES", default=10 * 1024 * 1024)
 INBOX_QUOTA_BYTES = env.int("INBOX_QUOTA_BYTES", default=200 * 1024 * 1024)
+# Each reading of a message runs in a child process (notes/inbox/budget.py) killed after
+# this many seconds, with at most this much address space: past either the message is kept
+# as "could not be read", with the reason. A real email is read in a few milliseconds.
+INBOX_PARSE_SECONDS = env.float("INBOX_PARSE_SECONDS", default=1.5)
+INBOX_PARSE_MEMORY_MB = env.int("INBOX_PARSE_MEMORY_MB", default=512)
 # Fernet keys for mailbox passwords, comma-separated: the first encrypts, all decrypt
 # (rotation: put a new key first, keep the old ones until `manage.py inbox rotate-keys`).
 INBOX_ENCRYPTION_KEYS = env.list("INBOX_ENCRYPTION_KEYS", default=[])
@@ -320,6 +325,11 @@ CELERY_BEAT_SCHEDULE = {
     "poll-mailboxes": {
         "task": "notes.inbox.tasks.poll_all_task",
         "schedule": timedelta(minutes=5),
+    },
+    # The safety net of forwarded mail: messages stored and not read yet (a lost task).
+    "parse-received-mail": {
+        "task": "notes.inbox.tasks.parse_pending_task",
+        "schedule": timedelta(minutes=1),
     },
     "clear-expired-sessions": {
         "task": "followup_site.tasks.clear_expired_sessions",

@@ -1,22 +1,26 @@
 """The Inbox's writes: receive a raw message, ingest it, match it, act on a suggestion.
 
-Three ways in (the upload view, ``manage.py inbound_smtpd``, the IMAP poller) call
-``receive``, which stores the raw bytes and runs ``ingest_one`` over them; ``manage.py
-inbox reparse`` runs ``ingest_one`` again over stored messages. Nothing here changes an
-application or an interview by itself: ``message_act`` does, when the user clicks, and
-always through ``interviews.services``.
+Three ways in: the upload view and the IMAP poller call ``receive``, which stores the raw
+bytes and runs ``ingest_one`` over them at once; ``manage.py inbound_smtpd`` only ``store``s
+them (it never reads a message in the SMTP session), and the worker's ``parse_one`` runs
+``ingest_one`` after (a task published after the commit, and a sweep every minute: the
+row is the truth). ``manage.py inbox reparse`` runs ``ingest_one`` again over stored
+messages. Every reading works within a CPU-time and memory budget (``budget.py``).
+Nothing here changes an application or an interview by itself: ``message_act`` does, when
+the user clicks, and always through ``interviews.services``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
@@ -30,13 +34,14 @@ from interviews.models import (
     InterviewFormat,
 )
 from notes import signals
-from notes.inbox import matching, mime, understanding
+from notes.inbox import budget, matching, mime, understanding
 from notes.inbox.models import (
     CalendarInvite,
     InboundAddress,
     InviteState,
     MailboxConnection,
     ReceivedMessage,
+    Source,
     State,
     new_token,
 )
@@ -125,6 +130,12 @@ def check_acceptable(*, owner: Candidate, size: int) -> None:
         raise Refused("Your Inbox is full: delete old messages to receive new ones.", smtp_code=452)
 
 
+def parse_budget() -> budget.Budget:
+    return budget.Budget(
+        seconds=settings.INBOX_PARSE_SECONDS, memory_mb=settings.INBOX_PARSE_MEMORY_MB
+    )
+
+
 def receive(
     *,
     owner: Candidate,
@@ -132,19 +143,75 @@ def receive(
     source: str,
     mailbox: MailboxConnection | None = None,
     at: datetime | None = None,
+    read_now: bool = True,
 ) -> Received:
-    """Store one raw message for ``owner`` and ingest it; the same message twice is kept once.
+    """Store one raw message for ``owner`` and read it; the same message twice is kept once.
 
-    1. Over the size cap or the quota → ``Refused``; unreadable → ``Refused``; nothing stored.
-    2. Parsed once; a message with a Message-ID already received returns the stored one.
-    3. Stored and ingested in one transaction, so a message is never half-taken.
+    1. Over the size cap or the quota → ``Refused``, nothing stored.
+    2. Stored (``store``); a Message-ID already received returns the stored one.
+    3. Read at once within the parse budget (``ingest_one``), unless ``read_now`` is False:
+       then the worker reads it. A message that cannot be read is kept with the reason
+       (``message.unreadable``), never refused.
     """
-    check_acceptable(owner=owner, size=len(raw))
+    result = store(owner=owner, raw=raw, source=source, mailbox=mailbox, at=at)
+    if not result.created:
+        return result
+    if read_now:
+        ingest_one(message=result.message)
+    else:
+        transaction.on_commit(lambda: publish_parse(result.message.pk))
+    return result
+
+
+def receive_calendar(
+    *, owner: Candidate, name: str, data: bytes, read_now: bool = True
+) -> Received:
+    """A dropped .ics: wrapped as a message from its organizer (read within the budget).
+
+    A file that cannot be read is kept, wrapped as it is, with the reason. Not read now, it
+    is wrapped as it is and the worker reads its invitation (matched without its people).
+    """
+    check_acceptable(owner=owner, size=len(data))
+    if not read_now:
+        raw = budget.unread_calendar_message(name, data)
+        return receive(owner=owner, raw=raw, source=Source.UPLOAD, read_now=False)
     try:
-        parsed = mime.parse_message(raw, max_bytes=settings.INBOX_MAX_BYTES)
-    except mime.MessageRefused as error:
-        raise Refused(error.reason) from error
-    message_id = parsed.message_id[:500]
+        raw = budget.calendar_message(name, data, budget=parse_budget())
+    except mime.MessageRefused as refused:
+        result = store(
+            owner=owner, raw=budget.unread_calendar_message(name, data), source=Source.UPLOAD
+        )
+        if result.created:
+            _keep_unread(result.message, refused.reason)
+        return result
+    return receive(owner=owner, raw=raw, source=Source.UPLOAD)
+
+
+def message_id_of(raw: bytes) -> str:
+    """The Message-ID header (a bounded scan of the header block), or one made of the bytes."""
+    return (mime.header_message_id(raw) or f"<{hashlib.sha256(raw).hexdigest()}@inbox.invalid>")[
+        :500
+    ]
+
+
+def store(
+    *,
+    owner: Candidate,
+    raw: bytes,
+    source: str,
+    mailbox: MailboxConnection | None = None,
+    at: datetime | None = None,
+) -> Received:
+    """Keep the raw bytes, unread (``parsed_at`` empty): a few queries, whatever the message.
+
+    Accepted or refused from the size and the quota alone; the same Message-ID twice is kept
+    once. The forwarding server calls this and answers at once; ``parse_one`` reads it.
+    """
+    raw = bytes(raw)
+    if not raw.strip():
+        raise Refused("The message is empty.")
+    check_acceptable(owner=owner, size=len(raw))
+    message_id = message_id_of(raw)
     existing = ReceivedMessage.objects.filter(owner=owner, message_id=message_id).first()
     if existing:
         return Received(existing, created=False)
@@ -159,7 +226,6 @@ def receive(
                 message_id=message_id,
                 received_at=at or timezone.now(),
             )
-            ingest_one(message=message, parsed=parsed)
     except IntegrityError:
         # The same message arrived twice at once (two ways in): the other one won.
         existing = ReceivedMessage.objects.filter(owner=owner, message_id=message_id).first()
@@ -167,6 +233,52 @@ def receive(
             raise
         return Received(existing, created=False)
     return Received(message, created=True)
+
+
+def publish_parse(message_id: int) -> None:
+    """The fast path to the worker (the sweep is the safety net); never reads here."""
+    from notes.inbox import tasks  # tasks call this module
+
+    tasks.publish_parse(message_id)
+
+
+# How long a worker holds a message it reads: past it, another may take it (a worker that
+# died). Far longer than the parse budget.
+PARSE_CLAIM = timedelta(minutes=5)
+
+
+def _unread(now: datetime):
+    return ReceivedMessage.objects.filter(parsed_at__isnull=True, size__gt=0).filter(
+        Q(parse_claimed_until__isnull=True) | Q(parse_claimed_until__lt=now)
+    )
+
+
+def parse_one(*, message_id: int | None = None, now: datetime | None = None) -> bool:
+    """Claim one stored, unread message (the oldest, or ``message_id``) and read it.
+
+    Returns whether there was one. The claim is a conditional UPDATE, so two workers never
+    read the same row at once; a worker that dies leaves it to the next after PARSE_CLAIM.
+    """
+    now = now or timezone.now()
+    pending = _unread(now)
+    if message_id is not None:
+        pending = pending.filter(pk=message_id)
+    pk = pending.order_by("received_at", "id").values_list("pk", flat=True).first()
+    if pk is None:
+        return False
+    claimed = _unread(now).filter(pk=pk).update(parse_claimed_until=now + PARSE_CLAIM)
+    if claimed:
+        ingest_one(message=ReceivedMessage.objects.select_related("owner").get(pk=pk))
+    return True
+
+
+def _keep_unread(message: ReceivedMessage, reason: str) -> ReceivedMessage:
+    message.unreadable = reason[:500]
+    message.problems = [reason]
+    message.parsed_at = timezone.now()
+    message.parse_claimed_until = None
+    message.save(update_fields=["unreadable", "problems", "parsed_at", "parse_claimed_until"])
+    return message
 
 
 def _application_facts(owner: Candidate) -> list[matching.ApplicationFacts]:
@@ -201,32 +313,46 @@ def _known_uid_application(owner: Candidate, invites) -> int | None:
     )
 
 
-@transaction.atomic
 def ingest_one(
     *, message: ReceivedMessage, parsed: mime.ParsedMessage | None = None
 ) -> ReceivedMessage:
-    """Parse (unless given the parse), understand, match and record one stored message.
+    """Read (unless given the parse), understand, match and record one stored message.
 
-    Idempotent: running it again over the same row (``inbox reparse``) refreshes what was
-    understood; invitations already seen (owner, UID, SEQUENCE, METHOD) are not added twice;
-    a message the user filed or acted on keeps its application and state.
+    The reading runs within the parse budget, outside any transaction; what cannot be read
+    is kept with the reason (``unreadable``). Idempotent: running it again over the same
+    row (``inbox reparse``) refreshes what was understood; invitations already seen (owner,
+    UID, SEQUENCE, METHOD) are not added twice; a message the user filed or acted on keeps
+    its application and state.
     """
-    owner = message.owner
-    problems: list[str] = []
     if parsed is None and not message.raw:
         return message  # imported from an export: nothing to parse again
-    if parsed is None:
-        try:
-            parsed = mime.parse_message(bytes(message.raw), max_bytes=settings.INBOX_MAX_BYTES)
-        except mime.MessageRefused as error:
-            message.problems = [error.reason]
-            message.parsed_at = timezone.now()
-            message.save(update_fields=["problems", "parsed_at"])
-            return message
-    own = own_addresses(owner)
+    own = own_addresses(message.owner)
+    try:
+        if parsed is None:
+            reading = budget.read(
+                bytes(message.raw),
+                budget=parse_budget(),
+                max_bytes=settings.INBOX_MAX_BYTES,
+                own_addresses=own,
+                now=message.received_at,
+            )
+        else:
+            reading = budget.Reading(
+                parsed,
+                understanding.understand(parsed, own_addresses=own, now=message.received_at),
+            )
+    except mime.MessageRefused as error:
+        return _keep_unread(message, error.reason)
+    with transaction.atomic():
+        _record(message, reading, own)
+    return message
+
+
+def _record(message: ReceivedMessage, reading: budget.Reading, own: set[str]) -> None:
+    owner = message.owner
+    parsed, suggestion = reading.parsed, reading.suggestion
     employer = mime.employer_message(parsed, own_addresses=own)
-    suggestion = understanding.understand(parsed, own_addresses=own, now=message.received_at)
-    problems.extend(parsed.problems)
+    problems: list[str] = list(parsed.problems)
     problems.extend(p for p in suggestion.problems if p not in problems)
 
     sender = employer.sender
@@ -243,7 +369,9 @@ def ingest_one(
     message.decision_date = suggestion.decision_date
     message.summary = suggestion.summary[:500]
     message.problems = problems[:20]
+    message.unreadable = ""
     message.parsed_at = timezone.now()
+    message.parse_claimed_until = None
 
     had_application = message.application_id
     if message.match_reason != FILED_BY_YOU and message.state in (State.NEW, State.FILED):
@@ -276,7 +404,6 @@ def ingest_one(
     _record_invites(message, suggestion.invites)
     if message.application_id and message.application_id != had_application:
         _announce_filed(message)
-    return message
 
 
 def _record_invites(message: ReceivedMessage, invites) -> None:

@@ -7,10 +7,13 @@ sender's server bounces it rather than the app dropping it silently:
 * RCPT beyond the address's hourly rate (``INBOUND_RATE_PER_HOUR``) or a full account: 451 /
   452, so well-behaved senders retry later;
 * a message over ``INBOX_MAX_BYTES``: 552, announced with the SIZE extension (MAIL FROM
-  ``SIZE=`` over the limit is refused before any data) and enforced at DATA;
-* unreadable mail: 554.
+  ``SIZE=`` over the limit is refused before any data) and enforced at DATA.
 
-Accepted mail is handed to ``services.receive``, the unit the other ways in use.
+It decides from the envelope and the size alone and never reads a message: accepted mail
+is stored raw (``services.store``) and the answer given at once; a worker reads it within
+the parse budget (``services.parse_one``, published after the store, swept every minute).
+A message that cannot be read is kept as "could not be read", with the reason, on its page.
+Only accepted messages count toward the hourly rate: RCPT checks it, DATA counts.
 """
 
 from __future__ import annotations
@@ -21,14 +24,15 @@ import re
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, connections
 
-from notes.inbox import services
+from notes.inbox import services, tasks
 from notes.inbox.models import InboundAddress, Source
 
 logger = logging.getLogger(__name__)
@@ -50,15 +54,33 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def allow(self, key: str, now: float | None = None) -> bool:
+        """Count one message if there is room for it (DATA, when it is accepted)."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
+            hits = self._recent(key, now)
             if len(hits) >= self.limit:
                 return False
             hits.append(now)
             return True
+
+    def has_room(self, key: str, now: float | None = None) -> bool:
+        """Whether one more message would be allowed, counting nothing (RCPT)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            return len(self._recent(key, now)) < self.limit
+
+    def forget_last(self, key: str) -> None:
+        """Un-count a message counted at DATA and then not kept (the account was full)."""
+        with self._lock:
+            hits = self._hits.get(key)
+            if hits:
+                hits.pop()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= now - self.window:
+            hits.popleft()
+        return hits
 
 
 def token_of(address: str, domain: str) -> str | None:
@@ -79,10 +101,12 @@ def _owner_for(token: str) -> tuple[int | None, bool]:
     return address.owner_id, has_room
 
 
-def _receive(owner_id: int, raw: bytes) -> bool:
+def _store(owner_id: int, raw: bytes) -> int | None:
+    """Keep the raw message unread; its id if it is new (to be read), None if known."""
     close_old_connections()
     owner = InboundAddress.objects.get(owner_id=owner_id).owner
-    return services.receive(owner=owner, raw=raw, source=Source.SMTP).created
+    result = services.store(owner=owner, raw=raw, source=Source.SMTP)
+    return result.message.pk if result.created else None
 
 
 @dataclass
@@ -91,6 +115,11 @@ class InboundHandler:
     limiter: RateLimiter
     accepted: int = 0
     refused: int = 0
+    # Publishing to the broker waits on the network (up to a second or so when it is
+    # down): off the event loop and off the database thread, and never awaited.
+    publisher: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="inbound-publish")
+    )
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         token = token_of(address, self.domain)
@@ -105,30 +134,38 @@ class InboundHandler:
             return "452 4.2.2 The recipient's Inbox is full"
         if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
             return "452 4.5.3 Too many recipients"
-        if not self.limiter.allow(token):
+        if not self.limiter.has_room(token):
             return "451 4.7.1 Too many messages for this address; try again later"
         envelope.rcpt_tos.append(address)
         # The envelope is this transaction's; aiosmtpd makes a new one after DATA or RSET.
-        envelope.inbox_owner_ids = [*getattr(envelope, "inbox_owner_ids", []), owner_id]
+        envelope.inbox_owners = {**getattr(envelope, "inbox_owners", {}), owner_id: token}
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        owner_ids = list(dict.fromkeys(getattr(envelope, "inbox_owner_ids", [])))
+        owners = getattr(envelope, "inbox_owners", {})
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
         if len(raw) > settings.INBOX_MAX_BYTES:
             return "552 5.3.4 Message too big"
         reply = "250 OK: received"
-        for owner_id in owner_ids:
+        for owner_id, token in owners.items():
+            if not self.limiter.allow(token):  # other sessions took the room since RCPT
+                reply = "451 4.7.1 Too many messages for this address; try again later"
+                continue
             try:
-                await sync_to_async(_receive)(owner_id, raw)
+                new_id = await sync_to_async(_store)(owner_id, raw)
             except services.Refused as error:
+                self.limiter.forget_last(token)
                 reason = re.sub(r"[\r\n]+", " ", error.reason)[:200]
                 code = {552: "552 5.3.4", 452: "452 4.2.2"}.get(error.smtp_code, "554 5.6.0")
                 reply = f"{code} {reason}"
                 continue
             self.accepted += 1
+            if new_id is not None:
+                asyncio.get_running_loop().run_in_executor(
+                    self.publisher, tasks.publish_parse, new_id
+                )
         return reply
 
 
@@ -153,9 +190,17 @@ def make_controller(
 
 
 def stop(controller: Controller) -> None:
-    """Close the database connection of the server's worker thread, then stop it."""
+    """Close the database connection of the server's worker thread, then stop it.
+
+    Promptly, whatever a session is doing: a connection that will not close in a few
+    seconds is left to the process's exit, and the server stops all the same.
+    """
     future = asyncio.run_coroutine_threadsafe(
         sync_to_async(connections.close_all)(), controller.loop
     )
-    future.result(timeout=10)
+    try:
+        future.result(timeout=3)
+    except Exception:  # stopping matters more than a tidy close
+        logger.warning("The database connection of the forwarding server did not close.")
     controller.stop()
+    controller.handler.publisher.shutdown(wait=False)

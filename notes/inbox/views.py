@@ -9,9 +9,8 @@ interviews. Nothing is changed by a page view: the user clicks each action.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC
-from email.message import EmailMessage
-from email.utils import formataddr
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from interviews.models import Application, ApplicationStatus
-from notes.inbox import calendars, crypto, mailbox, services
+from notes.inbox import crypto, mailbox, services
 from notes.inbox.forms import FileForm, MailboxForm, NewApplicationForm, UploadForm
 from notes.inbox.models import (
     InviteState,
@@ -76,45 +75,23 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return _inbox(request)
 
 
-def _calendar_as_message(name: str, data: bytes) -> bytes:
-    """Wrap a dropped .ics in a message whose people are the event's, for matching.
-
-    No Date or Message-ID is added: the same file dropped twice is the same message.
-    """
-    invites = calendars.parse_calendar(data)
-    first = invites[0]
-    message = EmailMessage()
-    if first.organizer:
-        message["From"] = formataddr((first.organizer.name, first.organizer.email))
-    if first.attendees:
-        message["To"] = ", ".join(formataddr((p.name, p.email)) for p in first.attendees[:30])
-    message["Subject"] = first.summary or name
-    message.set_content(first.description or f"Calendar file {name}")
-    message.add_attachment(data, maintype="text", subtype="calendar", filename=name or "invite.ics")
-    return message.as_bytes()
-
-
-def _raw_items(form: UploadForm):
+def _upload_items(form: UploadForm):
+    """(name, raw bytes, whether it is a calendar file) for each file and the pasted text."""
     for upload in form.cleaned_data["files"]:
         data = upload.read()
         name = upload.name or "upload"
-        if name.lower().endswith(".ics") or data.lstrip()[:15].upper() == b"BEGIN:VCALENDAR":
-            try:
-                data = _calendar_as_message(name, data)
-            except calendars.CalendarRefused as error:
-                yield name, None, error.reason
-                continue
-        yield name, data, ""
+        is_calendar = data.lstrip()[:15].upper() == b"BEGIN:VCALENDAR"
+        yield name, data, is_calendar or name.lower().endswith(".ics")
     pasted = (form.cleaned_data.get("pasted") or "").strip()
     if pasted:
         raw = pasted.replace("\r\n", "\n").encode("utf-8", "surrogateescape")
-        if raw.lstrip()[:15].upper() == b"BEGIN:VCALENDAR":
-            try:
-                raw = _calendar_as_message("pasted.ics", raw)
-            except calendars.CalendarRefused as error:
-                yield "The pasted text", None, error.reason
-                return
-        yield "The pasted message", raw, ""
+        is_calendar = raw.lstrip()[:15].upper() == b"BEGIN:VCALENDAR"
+        yield ("The pasted calendar" if is_calendar else "The pasted message"), raw, is_calendar
+
+
+# Each message is read within INBOX_PARSE_SECONDS; a drop of many is read here for at most
+# this long, well inside gunicorn's 30 s, and the rest by the worker a moment later.
+UPLOAD_READ_SECONDS = 10
 
 
 @login_required
@@ -124,21 +101,36 @@ def inbox_upload(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _inbox(request, form, HTTP_UNPROCESSABLE)
     received: list[ReceivedMessage] = []
-    for name, raw, refused in _raw_items(form):
-        if raw is None:
-            messages.error(request, f"{name}: {refused}")
-            continue
+    later = 0
+    deadline = time.monotonic() + UPLOAD_READ_SECONDS
+    for name, raw, is_calendar in _upload_items(form):
+        read_now = time.monotonic() < deadline
         try:
-            result = services.receive(owner=request.user, raw=raw, source=Source.UPLOAD)
+            if is_calendar:
+                result = services.receive_calendar(
+                    owner=request.user, name=name, data=raw, read_now=read_now
+                )
+            else:
+                result = services.receive(
+                    owner=request.user, raw=raw, source=Source.UPLOAD, read_now=read_now
+                )
         except services.Refused as error:
             messages.error(request, f"{name}: {error.reason}")
             continue
-        if result.created:
-            received.append(result.message)
-        else:
+        if not result.created:
             messages.info(request, f"{name}: already in your Inbox.")
-    if len(received) == 1:
-        messages.success(request, "Received. Here is what it looks like.")
+        elif result.message.unreadable:
+            messages.error(request, f"{name}: {result.message.unreadable} It is kept as it came.")
+            received.append(result.message)
+        elif result.message.parsed_at is None:
+            later += 1
+        else:
+            received.append(result.message)
+    if later:
+        messages.info(request, f"{later} more messages are being read; they appear in a minute.")
+    if len(received) == 1 and not later:
+        if not received[0].unreadable:
+            messages.success(request, "Received. Here is what it looks like.")
         return redirect(received[0])
     if received:
         messages.success(request, f"{len(received)} messages received.")

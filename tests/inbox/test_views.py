@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from interviews.models import ApplicationStatus, Interview
 from notes.inbox import services
@@ -73,9 +74,10 @@ def test_bad_input_is_a_clear_error_never_a_500(owner_client, settings):
     assert b"Choose a file or paste a message" in nothing.content
     broken = upload(owner_client, SimpleUploadedFile("x.ics", b"BEGIN:VCALENDAR\r\nnonsense"))
     assert broken.status_code == 302
-    page = owner_client.get(broken["Location"])
+    page = owner_client.get(broken["Location"], follow=True)
     assert b"x.ics:" in page.content
-    assert not ReceivedMessage.objects.exists()
+    kept = ReceivedMessage.objects.get()  # kept as it came, with the reason on its page
+    assert kept.unreadable and escape(kept.unreadable).encode() in page.content
 
 
 def test_html_mail_is_shown_sanitised_with_no_remote_images(owner_client, owner):

@@ -66,6 +66,8 @@ class Command(BaseCommand):
         except services.Refused as error:
             raise CommandError(error.reason) from error
         state = "received" if result.created else "already there"
+        if result.message.unreadable:
+            state += f", kept unread: {result.message.unreadable}"
         self.stdout.write(f"Message {result.message.pk}: {state}.")
 
     def _rotate_keys(self, **_) -> None:

@@ -115,6 +115,25 @@ def test_a_message_over_the_limit_is_recorded_as_too_large_and_never_downloaded(
     assert mailbox.poll_one(connection.pk) == 0  # recorded once
 
 
+def test_the_inbox_list_gives_each_message_its_reason_once(owner, owner_client):
+    """The list shows a message's first problem (a too-large one's sentence); an unreadable
+    message already says "Could not be read: …", so its reason is not repeated."""
+    from django.utils import timezone
+
+    reason = "The declared boundary never appears, so the parts were dropped."
+    ReceivedMessage.objects.create(
+        owner=owner, source=Source.UPLOAD, raw=b"x", size=1, message_id="<u@x>",
+        parsed_at=timezone.now(), unreadable=reason, problems=[reason], subject="Broken",
+    )
+    ReceivedMessage.objects.create(
+        owner=owner, source=Source.IMAP, message_id="<big@x>", parsed_at=timezone.now(),
+        problems=["This message is 300.0 MB, over the limit."], subject="Big",
+    )
+    page = owner_client.get(reverse("inbox")).content.decode()
+    assert page.count(reason) == 1
+    assert page.count("This message is 300.0 MB, over the limit.") == 1
+
+
 def test_a_server_that_sends_more_than_it_announced_is_cut_off_before_the_literal(
     owner, servers
 ):

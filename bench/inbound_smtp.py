@@ -15,8 +15,15 @@ Options: ``--connections 50 --messages 4 --keep``.
 3. ``--connections`` threads connect at once (a barrier), and each sends ``--messages``
    messages over its connection, one with a calendar invitation: every valid message must
    be accepted (target: 50 concurrent connections, none refused), stored once and filed.
+4. At the same time (issue 16): an attacker's connection delivers the hostile messages of
+   tests/inbox/hostile.py (a part's Content-Type over 200,000 parameters, a 10 MB split
+   boundary, a time-zone bomb) first, and the senders start once the first is in; a worker
+   thread reads what the server stored (``services.parse_one``, as the Celery worker
+   does), within the parse budget, while they send. ``--no-hostile`` leaves this out.
 Printed: connections opened and refused, messages accepted, deferred and refused, the wall
-time, messages per second, and the latency of each message (median, 95th percentile).
+time, messages per second, and the latency of each message (median, 95th percentile); the
+server's answer to each hostile message, when the worker had read it and how it ended; and
+the upload path (``services.receive``, what the upload page runs) on each hostile input.
 """
 
 from __future__ import annotations
@@ -59,6 +66,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--messages", type=int, default=4, help="per connection")
     parser.add_argument("--keep", action="store_true", help="Do not drop the database.")
+    parser.add_argument("--no-hostile", dest="hostile", action="store_false",
+                        help="No hostile messages and no worker during the run.")
     return parser.parse_args()
 
 
@@ -112,6 +121,113 @@ def _seed(count: int) -> list[str]:
     return addresses
 
 
+HOSTILE = ("Content-Type over 200,000 parameters", "split boundary, 10 MB", "time-zone bomb")
+
+
+class _Attack:
+    """One connection delivering the hostile messages, and a worker thread reading them."""
+
+    def __init__(self, port: int, rcpt: str) -> None:
+        from tests.inbox import hostile
+
+        self.port, self.rcpt = port, rcpt
+        self.messages = [hostile.long_content_type(), hostile.split_boundary(),
+                         hostile.time_zone_bomb()]
+        self.first_delivered = threading.Event()
+        self.done = threading.Event()
+        self.replies: list[tuple[int, float]] = []
+        self.read_at: dict[int, float] = {}
+        self.threads = [threading.Thread(target=self._send), threading.Thread(target=self._read)]
+
+    def start(self) -> None:
+        self.began = time.perf_counter()
+        for thread in self.threads:
+            thread.start()
+
+    def finish(self) -> None:
+        self.threads[0].join()
+        self.done.set()
+        self.threads[1].join()
+
+    def _send(self) -> None:
+        with smtplib.SMTP("127.0.0.1", self.port, timeout=120) as smtp:
+            smtp.ehlo("attacker.example")
+            for raw in self.messages:
+                smtp.mail("a@attacker.example")
+                smtp.rcpt(self.rcpt)
+                smtp.docmd("DATA")
+                smtp.send(raw + b".\r\n")  # the builders end every line with CRLF
+                sent = time.perf_counter()
+                self.first_delivered.set()
+                self.replies.append((smtp.getreply()[0], time.perf_counter() - sent))
+
+    def _read(self) -> None:
+        from django.db import connections
+
+        from notes.inbox import services
+        from notes.inbox.models import ReceivedMessage
+
+        try:
+            while not self.done.is_set() or ReceivedMessage.objects.filter(
+                parsed_at__isnull=True
+            ).exists():
+                unread = set(
+                    ReceivedMessage.objects.filter(parsed_at__isnull=True).values_list(
+                        "pk", flat=True
+                    )
+                )
+                if not services.parse_one():
+                    time.sleep(0.02)
+                    continue
+                now = time.perf_counter() - self.began
+                for pk in unread - set(
+                    ReceivedMessage.objects.filter(parsed_at__isnull=True).values_list(
+                        "pk", flat=True
+                    )
+                ):
+                    self.read_at.setdefault(pk, now)
+        finally:
+            connections.close_all()
+
+    def report(self) -> None:
+        from notes.inbox.models import ReceivedMessage
+
+        rows = ReceivedMessage.objects.filter(
+            message_id__in=["<long-ct@northwind.io>", "<split@northwind.io>",
+                            "<bomb@northwind.io>"]
+        ).order_by("id")
+        for name, (code, seconds), row in zip(HOSTILE, self.replies, rows, strict=False):
+            said = row.unreadable or "; ".join(row.problems) or f"read, kind {row.kind}"
+            print(f"hostile over SMTP, {name}: answered {code} in {seconds * 1000:.0f} ms; "
+                  f"read by the worker {self.read_at.get(row.pk, float('nan')):.2f} s after "
+                  f"the attack began: {said[:110]}")
+        unread = ReceivedMessage.objects.filter(parsed_at__isnull=True).count()
+        print(f"stored and not read at the end: {unread}")
+
+
+def _upload_path() -> None:
+    """What the upload page runs on each hostile input: store and read within the budget."""
+    from interviews.models import Candidate
+    from notes.inbox import services
+    from tests.inbox import hostile
+
+    owner = Candidate.objects.create(email="uploader@example.com", password=UNUSABLE)
+    raws = [hostile.long_content_type(), hostile.split_boundary(), hostile.time_zone_bomb()]
+    for name, raw in zip(HOSTILE, raws, strict=True):
+        began = time.perf_counter()
+        message = services.receive(owner=owner, raw=raw, source="upload").message
+        said = message.unreadable or "; ".join(message.problems) or f"read, kind {message.kind}"
+        print(f"hostile by upload, {name}: answered in {time.perf_counter() - began:.2f} s: "
+              f"{said[:110]}")
+    began = time.perf_counter()
+    message = services.receive_calendar(
+        owner=owner, name="bomb.ics", data=hostile.time_zone_bomb_ics()
+    ).message
+    said = message.unreadable or "; ".join(message.problems) or f"read, kind {message.kind}"
+    print(f"hostile by upload, the bomb as a dropped .ics: answered in "
+          f"{time.perf_counter() - began:.2f} s: {said[:110]}")
+
+
 def main() -> None:
     args = _arguments()
     url = os.environ.get("DATABASE_URL", "")
@@ -130,7 +246,7 @@ def main() -> None:
 
     try:
         call_command("migrate", verbosity=0)
-        settings.INBOUND_RATE_PER_HOUR = max(settings.INBOUND_RATE_PER_HOUR, args.messages)
+        settings.INBOUND_RATE_PER_HOUR = max(settings.INBOUND_RATE_PER_HOUR, args.messages + 10)
         addresses = _seed(args.connections)
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
@@ -168,13 +284,26 @@ def main() -> None:
                         counts[outcome] += 1
                         latencies.append(time.perf_counter() - started)
 
+        attack = _Attack(port, addresses[0]) if args.hostile else None
         threads = [threading.Thread(target=client, args=(n,)) for n in range(args.connections)]
+        if attack:
+            attack.start()
+            attack.first_delivered.wait(timeout=120)
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        drain = time.perf_counter()
+        if attack:
+            attack.finish()
+        else:
+            from notes.inbox import services
+
+            while services.parse_one():  # what the worker does after the server stored
+                pass
+        drain = time.perf_counter() - drain
         stop(controller)
 
         stored = ReceivedMessage.objects.count()
@@ -189,13 +318,19 @@ def main() -> None:
         print(f"stored: {stored} messages, {filed} filed to their application, "
               f"{invites} invitations")
         print(f"wall time: {elapsed:.2f} s, {counts['accepted'] / elapsed:.0f} messages/s")
+        print(f"the worker had read every stored message {drain:.2f} s after the last sender "
+              "was answered")
         if latencies:
             p95 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
             print(f"latency per message: median {statistics.median(latencies) * 1000:.0f} ms, "
                   f"95th percentile {p95 * 1000:.0f} ms")
+        stored -= len(attack.replies) if attack else 0
         ok = counts["opened"] == args.connections and counts["accepted"] == sent == stored
         print("target (every connection opened, every valid message accepted and stored once):",
               "met" if ok else "NOT met")
+        if attack:
+            attack.report()
+            _upload_path()
     finally:
         if not args.keep:
             from django.db import connections

@@ -37,6 +37,10 @@ TOO_SLOW = (
 )
 TOO_LARGE = "The message needed too much memory to read (over {megabytes:,} MB); it is kept unread."
 FAILED = "The message could not be read (the reader stopped unexpectedly)."
+DAEMONIC = (
+    "Mail is read in a child process, which this daemonic process may not start: run the "
+    "Celery worker with --pool threads (as the Procfile and docker-compose.yml do)."
+)
 
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(PRELOAD)
@@ -79,6 +83,10 @@ def run(function: Callable, *args, budget: Budget):
     Django, and may raise ``mime.MessageRefused`` or ``calendars.CalendarRefused`` (both are
     passed on as ``MessageRefused`` with their reason).
     """
+    if multiprocessing.current_process().daemon:
+        # A Celery prefork pool's process: multiprocessing refuses it children. Loud, since
+        # every message would stay unread; the worker runs with --pool threads.
+        raise RuntimeError(DAEMONIC)
     receiver, sender = _context.Pipe(duplex=False)
     child = _context.Process(target=_child, args=(sender, budget, function, args), daemon=True)
     with _starting:  # the first start launches the forkserver: once, not once per thread

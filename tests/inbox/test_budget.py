@@ -96,3 +96,13 @@ def test_the_hostile_messages_of_issue_16_end_within_the_default_budget(raw):
         outcome = " ".join(reading.suggestion.problems)
     assert outcome  # each says what happened in a sentence
     assert "unexpected" not in outcome
+
+
+def test_a_prefork_worker_is_told_to_run_with_threads(monkeypatch):
+    """Celery's prefork processes are daemonic, and multiprocessing refuses them children:
+    every message would stay unread. The error says what to do."""
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True)
+    with pytest.raises(RuntimeError, match="--pool threads"):
+        budget.read(make_email(), budget=ROOMY, max_bytes=mime.MAX_BYTES)

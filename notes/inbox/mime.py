@@ -172,21 +172,24 @@ def _check_header_block(raw: bytes) -> None:
         )
 
 
-_MESSAGE_ID_HEADER = re.compile(
-    rb"^message-id[ \t]*:([^\n]*(?:\n[ \t][^\n]*)*)", re.IGNORECASE | re.MULTILINE
-)
-
-
 def header_message_id(raw: bytes) -> str:
     """The Message-ID as ``parse_message`` reads it, from a bounded scan of the top-level
     header block alone: how a message is known twice before anything reads it; "" if none."""
+    return _clean_message_id(header_value(raw, "Message-ID").strip())
+
+
+def header_value(raw: bytes, name: str) -> str:
+    """One top-level header, decoded and unfolded, from a bounded scan of the header block
+    (at most MAX_HEADER_BYTES looked at, MAX_HEADER_VALUE kept): for a message that is not
+    parsed (stored unread, or that could not be read); "" if it is not there."""
     end = _HEADER_END.search(raw, 0, MAX_HEADER_BYTES + 4)
     block = raw[: end.start() if end else MAX_HEADER_BYTES]
-    match = _MESSAGE_ID_HEADER.search(block)
+    pattern = rb"^" + re.escape(name.encode("ascii")) + rb"[ \t]*:([^\n]*(?:\n[ \t][^\n]*)*)"
+    match = re.search(pattern, block, re.IGNORECASE | re.MULTILINE)
     if match is None:
         return ""
     value = match.group(1)[:MAX_HEADER_VALUE].decode("ascii", "surrogateescape")
-    return _clean_message_id(_decode_header(value).strip())
+    return _decode_header(value).strip()
 
 
 # A MIME header anywhere in the message (the top level's or a part's), with its folded

@@ -16,6 +16,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -273,11 +274,21 @@ def parse_one(*, message_id: int | None = None, now: datetime | None = None) -> 
 
 
 def _keep_unread(message: ReceivedMessage, reason: str) -> ReceivedMessage:
+    """Kept with the reason, and (unless read before) the subject and sender its header
+    block gives, so the user can tell which message it is."""
     message.unreadable = reason[:500]
     message.problems = [reason]
     message.parsed_at = timezone.now()
     message.parse_claimed_until = None
-    message.save(update_fields=["unreadable", "problems", "parsed_at", "parse_claimed_until"])
+    fields = ["unreadable", "problems", "parsed_at", "parse_claimed_until"]
+    if not message.subject and not message.sender_email:
+        raw = bytes(message.raw)
+        name, address = parseaddr(mime.header_value(raw, "From"))
+        message.subject = mime.header_value(raw, "Subject")[:500]
+        message.sender_name = name[:300]
+        message.sender_email = address.lower()[:320] if "@" in address else ""
+        fields += ["subject", "sender_name", "sender_email"]
+    message.save(update_fields=fields)
     return message
 
 

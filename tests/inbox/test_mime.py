@@ -499,3 +499,13 @@ def test_the_message_id_is_read_from_the_headers_alone_as_the_parser_reads_it():
     assert mime.header_message_id(folded) == "<x.1@b.example>"
     in_body = b"From: a@b.example\r\nSubject: s\r\n\r\nMessage-ID: <not-this@b.example>"
     assert mime.header_message_id(in_body) == ""
+
+
+def test_a_header_is_read_from_the_header_block_alone():
+    raw = (
+        b"From: =?utf-8?q?Ren=C3=A9e?= <renee@acme.example>\r\nSubject: Next\r\n steps\r\n"
+        b"\r\nSubject: not this one"
+    )
+    assert mime.header_value(raw, "Subject") == "Next steps"
+    assert mime.header_value(raw, "From") == "Renée <renee@acme.example>"
+    assert mime.header_value(raw, "Date") == ""

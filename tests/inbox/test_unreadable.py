@@ -47,6 +47,12 @@ def test_an_unreadable_upload_is_kept_with_its_reason(owner_client, owner, name,
     assert b"This message could not be read." in page.content  # its page
     listing = owner_client.get(reverse("inbox"))
     assert f"Could not be read: {escape(message.unreadable)}".encode() in listing.content
+    if raw.startswith(hostile.HEAD):  # which message it is, from its header block alone
+        assert (message.subject, message.sender_email) == (
+            "Interview",
+            "priya.raman@northwind.io",
+        )
+        assert b"Interview" in listing.content and b"Priya Raman" in listing.content
 
 
 def test_a_time_zone_bomb_upload_is_answered_with_a_reason(owner_client, owner):

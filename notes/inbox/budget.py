@@ -10,6 +10,10 @@ itself (``RLIMIT_CPU``, ``RLIMIT_AS``), runs ``mime.parse_message`` and
 most ``seconds`` of wall-clock time and kills the child past it. Whatever goes wrong in the
 child becomes ``mime.MessageRefused`` with a sentence the user can read.
 
+A deadline missed while the child had used little CPU says the machine was busy, not that
+the message was dear: that is ``Busy``, and the caller reads the message again later rather
+than keep a genuine email as unreadable.
+
 Pure: the caller passes the settings (``INBOX_PARSE_SECONDS``, ``INBOX_PARSE_MEMORY_MB``).
 """
 
@@ -19,6 +23,7 @@ import email.message
 import hashlib
 import math
 import multiprocessing
+import os
 import resource
 import threading
 import time
@@ -41,6 +46,15 @@ DAEMONIC = (
     "Mail is read in a child process, which this daemonic process may not start: run the "
     "Celery worker with --pool threads (as the Procfile and docker-compose.yml do)."
 )
+
+# Past the deadline, a child that had used less than this share of its CPU budget was
+# waiting for the processor, not working on the message.
+BUSY_SHARE = 0.25
+
+
+class Busy(Exception):
+    """The wall-clock deadline passed while the machine was busy; read the message later."""
+
 
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(PRELOAD)
@@ -77,7 +91,8 @@ def calendar_message(name: str, data: bytes, *, budget: Budget) -> bytes:
 
 
 def run(function: Callable, *args, budget: Budget):
-    """``function(*args)`` in a limited child; its result, or ``mime.MessageRefused``.
+    """``function(*args)`` in a limited child; its result, ``mime.MessageRefused``, or
+    ``Busy`` (the deadline passed while the child had hardly run: try again later).
 
     ``function`` must be a module-level function of a module the child can import without
     Django, and may raise ``mime.MessageRefused`` or ``calendars.CalendarRefused`` (both are
@@ -108,6 +123,9 @@ def _wait(receiver, child, budget: Budget):
     try:
         ready = receiver.poll(max(deadline - time.monotonic(), 0))
         if not ready:
+            used = _cpu_seconds(child.pid)
+            if used is not None and used < budget.seconds * BUSY_SHARE:
+                raise Busy(f"{used:.2f} s of CPU in {budget.seconds:g} s")
             raise mime.MessageRefused(TOO_SLOW.format(seconds=budget.seconds))
         status, value = receiver.recv()
     except (EOFError, OSError) as error:
@@ -122,6 +140,17 @@ def _wait(receiver, child, budget: Budget):
     if status == "memory":
         raise mime.MessageRefused(TOO_LARGE.format(megabytes=budget.memory_mb))
     raise mime.MessageRefused(value)
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    """The CPU time a running process has used (Linux's /proc), or None where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    # After the command's closing parenthesis: state is field 3, utime 14 and stime 15.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # --- in the child ----------------------------------------------------------------------

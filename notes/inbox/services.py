@@ -178,6 +178,8 @@ def receive_calendar(
         return receive(owner=owner, raw=raw, source=Source.UPLOAD, read_now=False)
     try:
         raw = budget.calendar_message(name, data, budget=parse_budget())
+    except budget.Busy:
+        return receive_calendar(owner=owner, name=name, data=data, read_now=False)
     except mime.MessageRefused as refused:
         result = store(
             owner=owner, raw=budget.unread_calendar_message(name, data), source=Source.UPLOAD
@@ -273,6 +275,22 @@ def parse_one(*, message_id: int | None = None, now: datetime | None = None) -> 
     return True
 
 
+# A message whose reading met a busy machine is read again this much later (the sweep takes
+# it), for up to BUSY_RETRY_FOR after it arrived; past that it is kept as too slow to read.
+BUSY_RETRY_AFTER = timedelta(minutes=1)
+BUSY_RETRY_FOR = timedelta(hours=1)
+
+
+def _after_busy(message: ReceivedMessage) -> ReceivedMessage:
+    """A reading that met a busy machine: a message read before keeps that reading; a new
+    one is read again later, unless it has waited BUSY_RETRY_FOR already."""
+    if message.parsed_at is not None:
+        return message
+    if timezone.now() - message.received_at > BUSY_RETRY_FOR:
+        return _keep_unread(message, budget.TOO_SLOW.format(seconds=parse_budget().seconds))
+    message.parse_claimed_until = timezone.now() + BUSY_RETRY_AFTER
+    message.save(update_fields=["parse_claimed_until"])
+    return message
 def _keep_unread(message: ReceivedMessage, reason: str) -> ReceivedMessage:
     """Kept with the reason, and (unless read before) the subject and sender its header
     block gives, so the user can tell which message it is."""
@@ -354,6 +372,8 @@ def ingest_one(
             )
     except mime.MessageRefused as error:
         return _keep_unread(message, error.reason)
+    except budget.Busy:
+        return _after_busy(message)
     with transaction.atomic():
         _record(message, reading, own)
     return message

@@ -127,7 +127,12 @@ def inbox_upload(request: HttpRequest) -> HttpResponse:
         else:
             received.append(result.message)
     if later:
-        messages.info(request, f"{later} more messages are being read; they appear in a minute.")
+        messages.info(
+            request,
+            "1 message is being read; it appears in a minute."
+            if later == 1
+            else f"{later} messages are being read; they appear in a minute.",
+        )
     if len(received) == 1 and not later:
         if not received[0].unreadable:
             messages.success(request, "Received. Here is what it looks like.")

@@ -74,6 +74,12 @@ def spin(seconds: float) -> str:
     return "done"
 
 
+def nap(seconds: float) -> str:
+    """A reader that does not get the processor: it waits, using no CPU (a busy machine)."""
+    time.sleep(seconds)
+    return "done"
+
+
 def hog(megabytes: int) -> int:
     chunks = [bytearray(1024 * 1024) for _ in range(megabytes)]
     return len(chunks)

@@ -28,6 +28,15 @@ def test_a_reading_past_its_seconds_is_stopped_with_a_reason():
     assert time.monotonic() - began < 30  # stopped, not waited for (60 s of spinning)
 
 
+def test_a_reading_that_waits_for_the_processor_is_tried_again_not_refused():
+    # Past the deadline, the child had used hardly any CPU: the machine was busy, not the
+    # message dear. A genuine email is then read again later, never kept as unreadable.
+    began = time.monotonic()
+    with pytest.raises(budget.Busy):
+        budget.run(hostile.nap, 60, budget=budget.Budget(seconds=0.5, memory_mb=512))
+    assert time.monotonic() - began < 30
+
+
 def test_a_reading_past_its_memory_is_stopped_with_a_reason():
     with pytest.raises(mime.MessageRefused) as refused:
         budget.run(hostile.hog, 400, budget=budget.Budget(seconds=10, memory_mb=200))

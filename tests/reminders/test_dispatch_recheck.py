@@ -93,7 +93,7 @@ def test_R2_snoozed_after_the_claim_is_not_emailed_and_comes_back_before_its_win
     assert (row.status, row.snoozed, row.due_at) == (
         Status.PENDING, True, datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     )
-    assert row.claim_token is None and row.accepted_at is None
+    assert row.claim_token is None
 
 
 def test_pausing_all_reminders_after_the_claim_sends_nothing_and_keeps_them_due(
@@ -214,10 +214,10 @@ def _right_before_the_email(monkeypatch, action):
     real = services._reread
     acted = []
 
-    def act_then_reread(token, ids, sent):
+    def act_then_reread(token, ids):
         if not acted:
             acted.append(action())
-        return real(token, ids, sent)
+        return real(token, ids)
 
     monkeypatch.setattr(services, "_reread", act_then_reread)
 

@@ -54,7 +54,7 @@ from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef
 from django.utils import timezone
 
 from followup_site import freshness
@@ -965,15 +965,11 @@ class Fresh(NamedTuple):
 def _reread(token: uuid.UUID, ids: list[int]) -> dict[int, Fresh]:
     """Row id → its ``Fresh`` state, for the rows among ``ids`` still pending with our
     token (a row the user closed, snoozed or deleted is not there), in one query."""
-    correspondence = (apps.get_model("notes", "Correspondence").objects
-                      .filter(application_id=OuterRef("application_id")).order_by()
-                      .values("application_id"))
     found = (
         FollowUp.objects.filter(id__in=ids, claim_token=token, status=Status.PENDING)
-        .annotate(
-            sent_count=Subquery(correspondence.annotate(n=Count("pk")).values("n")),
-            sent_last=Subquery(correspondence.annotate(last=Max("pk")).values("last")),
-        )
+        .order_by()
+        .annotate(sent_count=Count("application__correspondence"),
+                  sent_last=Max("application__correspondence"))
         .values_list("id", "owner__email", "owner__email_verified",
                      "owner__reminder_settings__paused",
                      "owner__reminder_settings__disabled_rules", "application__status",

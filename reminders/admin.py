@@ -10,7 +10,7 @@ class FollowUpAdmin(admin.ModelAdmin):
     search_fields = ["key", "application__company", "owner__email"]
     list_select_related = ["application", "interviewer"]
     raw_id_fields = ["owner", "application", "interview", "interviewer"]
-    readonly_fields = ["key", "claim_token", "claimed_until", "accepted_at", "created_at"]
+    readonly_fields = ["key", "claim_token", "claimed_until", "created_at"]
 
 
 @admin.register(ReminderSettings)

@@ -40,7 +40,7 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.PENDING, Status.REMINDED)
 # The columns a claim writes. No index may cover them (tests/reminders/test_claims.py):
 # that is what keeps a claim a HOT update.
-LEASE_COLUMNS = ("claim_token", "claimed_until", "attempts", "accepted_at")
+LEASE_COLUMNS = ("claim_token", "claimed_until", "attempts")
 
 
 class FollowUpQuerySet(models.QuerySet):
@@ -53,7 +53,6 @@ class FollowUpQuerySet(models.QuerySet):
         return self.filter(status=Status.PENDING, due_at__lte=now).filter(
             Q(retry_at__isnull=True) | Q(retry_at__lte=now),
             Q(claimed_until__isnull=True) | Q(claimed_until__lte=now),
-            accepted_at__isnull=True,
         )
 
     def held(self, now: datetime) -> FollowUpQuerySet:
@@ -97,11 +96,6 @@ class FollowUp(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     claim_token = models.UUIDField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    # When the SMTP server accepted this row's email, written by the dispatcher right after
-    # the server said so, before ``status`` follows (in one UPDATE per claim). A lease
-    # column: no index covers it, so the write per email is a HOT update; a dispatcher
-    # killed in between leaves rows that lease recovery records as sent, not sends again.
-    accepted_at = models.DateTimeField(null=True, blank=True)
     retry_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(

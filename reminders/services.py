@@ -9,37 +9,37 @@ Re-planning is asked for through an outbox (``plan_request``: a ``PlanRequest`` 
 in the transaction of the change); the minute tick plans every request (``plan_requested``)
 and the task enqueued on commit is only a fast path.
 
-Dispatching (``dispatch_one``) follows the "claim, then send, then record" pattern:
+Dispatching (``dispatch_one``) follows the "claim, then send, then record" pattern of
+healthchecks' ``sendalerts``:
 
 1. In a short durable transaction, lock up to ``CANDIDATES_PER_CLAIM`` candidates that no
-   other dispatcher holds, those with the most overdue reminders and a verified address,
-   and claim their due rows (``FOR UPDATE SKIP LOCKED``), stamping them with a lease and a
-   token (``claim_batch``, one statement). The claim writes only lease columns, which no
-   index covers, so that on PostgreSQL it is a cheap HOT update (``reminders.models``).
+   other dispatcher holds, those with the most overdue reminders and a verified address
+   (``select_for_update(skip_locked=True)``), and stamp their due rows with a lease and a
+   token in one conditional UPDATE (``claim_batch``). The claim writes only lease columns,
+   which no index covers, so that on PostgreSQL it is a cheap HOT update
+   (``reminders.models``).
 2. Re-check the whole claim against fresh facts, in a fixed number of queries
    (``_recheck``): a stale row is closed, not sent. Then, for each candidate, re-read what
    the user can change (``_send``: the rows' state, the pause, rules switched off, the
-   address and whether it is verified) and send one email over the caller's connection.
-3. Record the outcome on the rows that still carry our token: a failure at once (retried
-   with backoff after a temporary SMTP error, failed after a permanent one or an error of
-   our own, such as a template that does not render); an accepted email by the very next
-   statement (``accepted_at``, a HOT update); the status of the rows sent in one UPDATE at
-   least every ``MARK_EVERY`` (``record_sent``).
+   address and whether it is verified, the application's status and correspondence),
+   render the email from its templates and send it over the batch's one connection.
+3. Record the outcome on the rows that still carry our token: an accepted email by one
+   UPDATE straight after the server accepted it (``record_sent``); a failure at once
+   (retried with backoff after a temporary SMTP error, failed after a permanent one or an
+   error of our own, such as a template that does not render).
 
-A dispatcher killed before step 3 leaves rows claimed; once the lease runs out, rows
-recorded as accepted count as sent (``release_expired_leases``) and the others are claimable
-again. Only an email accepted by the server in the span of one statement before the kill can
-be sent a second time: we chose at-least-once over at-most-once, because a missed reminder
-can cost a job and a duplicate only costs a frown. After a database error the claim is
-settled at once (``_after_database_error``). A dispatcher that is still sending from a claim
-after ``SEND_BUDGET`` hands the rest back instead of sending on a lease that may be over.
+A dispatcher killed before step 3 leaves rows claimed, which are claimable again once the
+lease runs out. Only an email accepted by the server in the span of the one statement that
+records it can be sent a second time: we chose at-least-once over at-most-once, because a
+missed reminder can cost a job and a duplicate only costs a frown. After a database error
+the claim is settled at once (``_after_database_error``). A dispatcher that is still
+sending from a claim after ``SEND_BUDGET`` hands the rest back instead of sending on a
+lease that may be over.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import json
 import logging
 import smtplib
 import socket
@@ -47,14 +47,14 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
-from django.db.models import Count, DateTimeField, Exists, F, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, Max, OuterRef
 from django.utils import timezone
 
 from followup_site import freshness
@@ -69,13 +69,7 @@ from interviews.models import (
 )
 from notes.inbox.services import employer_last_wrote
 from reminders import rules, signals
-from reminders.emails import (
-    ReminderEmail,
-    build_reminder_email,
-    overlaps,
-    send_reminder_email,
-    unsent_drafts,
-)
+from reminders.emails import build_reminder_email, unsent_drafts
 from reminders.models import OPEN_STATUSES, FollowUp, PlanRequest, ReminderSettings, Status
 
 log = logging.getLogger(__name__)
@@ -83,19 +77,14 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 # How long a dispatcher sends from one claim before it hands the rest back.
 SEND_BUDGET = LEASE / 2
-# How often, at least, the rows of the emails sent are recorded (see _SentLog).
-MARK_EVERY = timedelta(seconds=1)
 MAX_ATTEMPTS = 5
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 MAX_ROWS_PER_EMAIL = 50
-# How many candidates one claim takes: one round trip serves this many emails. 200 rather
-# than 50: a claim and its mark of one-row candidates cost about 6 ms plus 0.11 ms a
-# candidate, so the worst claim-and-mark pass (10,000 candidates due at once,
-# bench/dispatch.py) takes a quarter as many; a claim of 200 emails is sent in about
-# 1.5 s, far inside its lease.
+# How many candidates one claim takes: one claim and one re-check serve this many emails,
+# and a claim this size is sent well inside its lease.
 CANDIDATES_PER_CLAIM = 200
 # How many of the most overdue rows claim_batch reads to find the candidates to claim,
-# past those that other dispatchers hold.
+# past those that other dispatchers hold (four times further at each further try).
 OWNER_WINDOW = 4 * CANDIDATES_PER_CLAIM
 CLAIM_TRIES = 3
 SNOOZE = timedelta(days=2)
@@ -420,7 +409,6 @@ def _user_close(followup: FollowUp, status: str, note: str, at: datetime | None)
     # Clearing the token wins over a dispatcher's record of an email in flight (``_send``).
     changed = FollowUp.objects.filter(pk=followup.pk, status__in=OPEN_STATUSES).update(
         status=status, status_note=note, closed_at=at, claimed_until=None, claim_token=None,
-        accepted_at=None,
     )
     if changed:
         # Closing one occurrence of a series (R8, R11) plans the next one.
@@ -501,7 +489,7 @@ def followup_snooze(*, followup: FollowUp, at: datetime | None = None) -> Snooze
     capped = until != at + SNOOZE
     changed = FollowUp.objects.filter(pk=followup.pk, status__in=OPEN_STATUSES).update(
         status=Status.PENDING, due_at=until, snoozed=True, retry_at=None,
-        claimed_until=None, claim_token=None, accepted_at=None,
+        claimed_until=None, claim_token=None,
         status_note=(
             f"Snoozed until {_local(until, zone)}: its window closes on "
             f"{_local(closes, zone)}." if capped else SNOOZED_NOTE
@@ -605,185 +593,102 @@ class Batch:
         return list(self.owners)
 
 
-def claim_batch(*, now: datetime, candidates: int | None = None) -> Batch | None:
-    """Claim the due rows of the candidates whose reminders are the most overdue.
-
-    One statement (``CLAIM``) in a short durable transaction; nothing is sent while its
-    locks are held. It takes up to ``MAX_ROWS_PER_EMAIL`` rows of each of up to
-    ``candidates`` candidates (default ``CANDIDATES_PER_CLAIM``), so that one round trip
-    serves many emails. A row whose lease ran out is claimable again as it is.
-
-    A dispatcher that looks while others are claiming may find every candidate in its
-    window locked; it tries again, looking further, up to ``CLAIM_TRIES`` times, while due
-    rows remain.
-    """
-    database = connections[DEFAULT_DB_ALIAS]
-    candidates = candidates or CANDIDATES_PER_CLAIM
-    for attempt in range(CLAIM_TRIES):
-        token = uuid.uuid4()
-        # Each try looks four times further, past the candidates being claimed meanwhile.
-        window = OWNER_WINDOW * 4**attempt
-        with transaction.atomic(durable=True), database.cursor() as cursor:
-            cursor.execute(
-                _claim_sql(database), _claim_params(database, now, token, candidates, window)
-            )
-            claimed = cursor.fetchall()
-        if claimed:
-            return Batch(token=token, owners=_by_owner(claimed))
-        # Nothing due at all (every tick's last claim): one step along the pending rows'
-        # index in due order. (A bare EXISTS may be planned as a bitmap scan of every due
-        # entry, about 0.3 s right after a pass of 10,000.) Only when rows are due, are
-        # they looked at for candidates who get emails.
-        due = FollowUp.objects.due(now).order_by("due_at")
-        if due.values_list("pk", flat=True).first() is None or not _sendable(due).exists():
-            return None
-    return None
+def _claimable(now: datetime):
+    """Rows a dispatcher may claim: due (``FollowUpQuerySet.due``: past any retry backoff,
+    not held by another dispatcher's running lease) and with attempts left (rows that used
+    them up are failed by ``release_expired_leases``)."""
+    return FollowUp.objects.due(now).filter(attempts__lt=MAX_ATTEMPTS)
 
 
 def _sendable(rows):
     """Rows of candidates who get reminder emails: not paused, with a verified address.
 
-    Written as the claim's ``overdue`` is (a correlated EXISTS for each candidate), so that
-    ``exists()`` walks the partial index of pending rows: as joins, the planner may hash
-    the whole candidate table with parallel workers first (about 0.1-0.25 s on the bench's
-    million rows, paid by every tick's last, empty, claim).
+    Correlated EXISTS rather than joins, so that the database walks the partial index of
+    pending rows instead of reading the whole candidate table first.
     """
     return rows.exclude(
         Exists(ReminderSettings.objects.filter(candidate_id=OuterRef("owner_id"), paused=True))
     ).filter(Exists(Candidate.objects.filter(pk=OuterRef("owner_id"), email_verified=True)))
 
 
-def _by_owner(claimed: list[tuple[int, int, datetime]]) -> dict[int, list[int]]:
-    """(id, owner id, due at) rows → owner → ids, owners by their most overdue row."""
-    owners: dict[int, list[int]] = {}
-    for pk, owner_id, _ in sorted(claimed, key=lambda row: (row[2], row[1], row[0])):
-        owners.setdefault(owner_id, []).append(pk)
-    return owners
+def claim_batch(*, now: datetime, candidates: int | None = None) -> Batch | None:
+    """Claim the due rows of the candidates whose reminders are the most overdue.
+
+    In a short durable transaction, nothing sent while it runs:
+
+    1. Read the owners of the ``OWNER_WINDOW`` most overdue sendable rows, in that order.
+    2. Lock up to ``candidates`` of them (default ``CANDIDATES_PER_CLAIM``), skipping those
+       another dispatcher holds (``select_for_update(skip_locked=True)``), so that two
+       dispatchers never split one candidate's reminders over two emails.
+    3. Stamp up to ``MAX_ROWS_PER_EMAIL`` claimable rows of each with a token and a lease,
+       in one conditional UPDATE: a row that stopped being claimable meanwhile is left out,
+       and the rows that carry the token are the claim.
+
+    A dispatcher that looks while others are claiming may find every candidate in its
+    window locked; it tries again, looking further, up to ``CLAIM_TRIES`` times. On SQLite,
+    which has one writer at a time, the lock does nothing and the UPDATE's condition alone
+    keeps two claims apart.
+    """
+    candidates = candidates or CANDIDATES_PER_CLAIM
+    for attempt in range(CLAIM_TRIES):
+        token = uuid.uuid4()
+        with transaction.atomic(durable=True):
+            overdue = (_sendable(_claimable(now)).order_by("due_at", "id")
+                       .values_list("owner_id", flat=True))
+            # Each try looks four times further, past the candidates being claimed meanwhile.
+            owner_ids = list(dict.fromkeys(overdue[: OWNER_WINDOW * 4**attempt]))
+            if not owner_ids:
+                return None  # nothing due for anyone who gets emails
+            owners = _lock_candidates(owner_ids, candidates)
+            rows = _claimable(now).filter(owner_id__in=owners).order_by("due_at", "id")
+            ids: list[int] = []
+            taken: dict[int, int] = defaultdict(int)
+            for pk, owner_id in rows.values_list("id", "owner_id"):
+                if taken[owner_id] < MAX_ROWS_PER_EMAIL:
+                    taken[owner_id] += 1
+                    ids.append(pk)
+            _claimable(now).filter(id__in=ids).update(
+                claim_token=token, claimed_until=now + LEASE, attempts=F("attempts") + 1
+            )
+        claimed = FollowUp.objects.filter(id__in=ids, claim_token=token).order_by("due_at", "id")
+        by_owner: dict[int, list[int]] = {}
+        for pk, owner_id in claimed.values_list("id", "owner_id"):
+            by_owner.setdefault(owner_id, []).append(pk)
+        if by_owner:
+            return Batch(token=token, owners=by_owner)
+    return None
 
 
-# Which rows a dispatcher may claim: pending, due, past any retry backoff, not held by
-# another dispatcher's running lease, and with attempts left. ``FollowUpQuerySet.due`` is
-# the same in the ORM, without the attempts (rows that used them up are failed by
-# ``release_expired_leases``).
-CLAIMABLE = """
-    {t}.status = %(pending)s AND {t}.due_at <= %(now)s
-    AND ({t}.retry_at IS NULL OR {t}.retry_at <= %(now)s)
-    AND ({t}.claimed_until IS NULL OR {t}.claimed_until <= %(now)s)
-    AND {t}.attempts < %(max_attempts)s AND {t}.accepted_at IS NULL
-"""
-
-# The claim, in one statement: the owners of the most overdue claimable rows of unpaused
-# candidates with a verified address; the first ``candidates`` of them (by their oldest due
-# row) that no other dispatcher holds; up to ``per_email`` claimable rows of each, stamped
-# with a lease and a token.
-#
-# On PostgreSQL the candidates' rows are locked (FOR NO KEY UPDATE … SKIP LOCKED) for the
-# transaction, so that concurrent dispatchers never split one candidate's reminders into two
-# emails, and the follow-ups are locked with SKIP LOCKED, so that the claim never waits for
-# (or deadlocks with) a planner changing them; the claimable test is repeated where a row
-# is locked and where it is written, on its newest version. SQLite has one writer at a time.
-#
-# The UPDATE writes only the lease columns (``LEASE_COLUMNS``), which no index covers: a HOT
-# update on PostgreSQL. See bench/dispatch.py for the figures.
-CLAIM = """
-WITH overdue AS (
-    SELECT f.owner_id, f.due_at FROM {followup} f
-    WHERE {claimable_f}
-      AND NOT EXISTS (
-          SELECT 1 FROM {settings} s WHERE s.candidate_id = f.owner_id AND s.paused
-      )
-      AND EXISTS (
-          SELECT 1 FROM {candidate} c WHERE c.id = f.owner_id AND c.email_verified
-      )
-    ORDER BY f.due_at
-    LIMIT %(window)s
-), owners AS (
-    SELECT o.owner_id AS id FROM (
-        SELECT owner_id, MIN(due_at) AS first_due FROM overdue
-        GROUP BY owner_id ORDER BY first_due, owner_id
-    ) o
-    {lock_owner}
-    ORDER BY o.first_due, o.owner_id
-    LIMIT %(candidates)s
-), ranked AS (
-    SELECT f.id, row_number() OVER (PARTITION BY f.owner_id ORDER BY f.due_at, f.id) AS n
-    FROM {followup} f JOIN owners ON f.owner_id = owners.id
-    WHERE {claimable_f}
-), mine AS (
-    SELECT f.id FROM {followup} f JOIN ranked ON ranked.id = f.id
-    WHERE ranked.n <= %(per_email)s AND {claimable_f}
-    {lock_rows}
-)
-UPDATE {followup}
-SET claimed_until = %(until)s, claim_token = %(token)s, attempts = attempts + 1
-WHERE id IN (SELECT id FROM mine) AND {claimable_table}
-RETURNING id, owner_id, due_at
-"""
-
-# Lock each candidate in turn, most overdue first, until ``candidates`` are locked: a
-# nested loop over the ordered owners, stopped by the LIMIT, so that no candidate is locked
-# that this claim does not take, and each lock is one primary-key lookup. (A plain join
-# would let the planner hash the whole candidate table first.)
-LOCK_OWNER = """
-    CROSS JOIN LATERAL (
-        SELECT c.id FROM {candidate} c WHERE c.id = o.owner_id
-        FOR NO KEY UPDATE SKIP LOCKED
-    ) locked
-"""
-
-
-def _claim_sql(database) -> str:
-    locking = database.features.has_select_for_update_skip_locked
-    table = FollowUp._meta.db_table
-    return CLAIM.format(
-        followup=table,
-        settings=ReminderSettings._meta.db_table,
-        candidate=Candidate._meta.db_table,
-        claimable_f=CLAIMABLE.format(t="f"),
-        claimable_table=CLAIMABLE.format(t=table),
-        lock_owner=LOCK_OWNER.format(candidate=Candidate._meta.db_table) if locking else "",
-        lock_rows="FOR UPDATE OF f SKIP LOCKED" if locking else "",
-    )
-
-
-def _claim_params(database, now: datetime, token: uuid.UUID, candidates: int,
-                  window: int) -> dict:
-    adapt = database.ops.adapt_datetimefield_value
-    return {
-        "pending": Status.PENDING.value,
-        "now": adapt(now),
-        "until": adapt(now + LEASE),
-        "token": FollowUp._meta.get_field("claim_token").get_db_prep_value(token, database),
-        "max_attempts": MAX_ATTEMPTS,
-        "window": window,
-        "candidates": candidates,
-        "per_email": MAX_ROWS_PER_EMAIL,
-    }
+def _lock_candidates(owner_ids: list[int], count: int) -> list[int]:
+    """Lock up to ``count`` of these candidates, in their order, skipping those another
+    transaction holds. Never locks more than it returns."""
+    locked: list[int] = []
+    rest = owner_ids
+    while rest and len(locked) < count:
+        chunk, rest = rest[: count - len(locked)], rest[count - len(locked):]
+        got = set(
+            Candidate.objects.filter(pk__in=chunk)
+            .select_for_update(skip_locked=True, no_key=True)
+            .values_list("pk", flat=True)
+        )
+        locked += [pk for pk in chunk if pk in got]
+    return locked
 
 
 def release_expired_leases(*, now: datetime) -> int:
     """Recover the rows of a dispatcher that died; fail those that keep killing it.
 
-    1. Rows whose email the SMTP server accepted (``accepted_at``) are recorded as sent:
-       a dispatcher killed between an email and the status of its rows sends nothing twice.
-    2. Rows that used up their attempts fail, where the user sees them.
-    3. The others are released: an expired lease does not stop a new claim, but clearing it
+    1. Rows that used up their attempts fail, where the user sees them.
+    2. The others are released: an expired lease does not stop a new claim, but clearing it
        lets the planner update the row again.
 
     Returns how many rows were released.
     """
     # A claimed row is due (planning leaves it alone, a snooze releases it): one range of
     # the partial index on pending rows.
-    due = FollowUp.objects.filter(status=Status.PENDING, due_at__lte=now)
-    accepted = due.filter(accepted_at__isnull=False).filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    )
-    expired = due.filter(claimed_until__lt=now, accepted_at__isnull=True)
-    freshness.bump(*(accepted | expired).values_list("owner_id", flat=True).distinct())
-    accepted.update(
-        status=Status.REMINDED, sent_at=F("accepted_at"), accepted_at=None, claim_token=None,
-        claimed_until=None, last_error="", retry_at=None,
-    )
+    expired = FollowUp.objects.filter(status=Status.PENDING, due_at__lte=now,
+                                      claimed_until__lt=now)
+    freshness.bump(*expired.values_list("owner_id", flat=True).distinct())
     expired.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Status.FAILED, claim_token=None, claimed_until=None, closed_at=now,
         last_error="The dispatcher stopped while sending this reminder, every time it tried.",
@@ -796,20 +701,19 @@ def record_sent(*, token: uuid.UUID, ids: list[int], now: datetime) -> int:
     """Mark rows reminded once the SMTP server accepted their email (one UPDATE).
 
     Only rows that still carry the claim's token: a row the user closed meanwhile keeps
-    what the user said. ``sent_at`` is when the server accepted the email, if recorded.
+    what the user said.
     """
     if not ids:
         return 0
     return FollowUp.objects.filter(id__in=ids, claim_token=token).update(
-        status=Status.REMINDED,
-        sent_at=Coalesce(F("accepted_at"), Value(now, output_field=DateTimeField())),
-        accepted_at=None, claim_token=None, claimed_until=None, last_error="", retry_at=None,
+        status=Status.REMINDED, sent_at=now, claim_token=None, claimed_until=None,
+        last_error="", retry_at=None,
     )
 
 
 def _release(token: uuid.UUID, ids: list[int]) -> None:
     """Hand back claimed rows that were not sent; their attempt does not count."""
-    FollowUp.objects.filter(id__in=ids, claim_token=token, accepted_at__isnull=True).update(
+    FollowUp.objects.filter(id__in=ids, claim_token=token).update(
         claim_token=None, claimed_until=None, attempts=F("attempts") - 1
     )
 
@@ -923,51 +827,47 @@ def _close_quietly(connection) -> None:
         log.info("Closing the mail connection failed: %s", error)
 
 
-class _SentLog:
-    """Rows whose email went out, marked reminded in one UPDATE at least every
-    ``MARK_EVERY``.
+def _reconnect(connection) -> None:
+    """Open the batch's connection afresh after an error left it in an unknown state.
 
-    Each email is recorded on its rows at once (``accepted_at``, a HOT update that changes
-    no index), which is what keeps a crash from sending it again; the status, which every
-    index of the table depends on, follows here in one statement for many emails. The ids
-    are also kept in memory, so that after a database error (``_after_database_error``)
-    even an email whose own record failed is recorded, not sent again.
+    If the server cannot be reached now, the next email's send reports it, on its rows.
     """
-
-    def __init__(self, token: uuid.UUID, now: datetime) -> None:
-        self.token, self.now = token, now
-        self.ids: list[int] = []
-        # Accepted, with ``accepted_at`` not written yet: it goes with the next statement.
-        self.unrecorded: list[int] = []
-        self.since = time.monotonic()
-
-    def add(self, ids: list[int]) -> None:
-        self.ids.extend(ids)
-        self.unrecorded.extend(ids)
-
-    def flush(self, *, unless_recent: bool = False) -> None:
-        if unless_recent and time.monotonic() - self.since < MARK_EVERY.total_seconds():
-            return
-        record_sent(token=self.token, ids=self.ids, now=self.now)
-        self.ids, self.unrecorded, self.since = [], [], time.monotonic()
+    _close_quietly(connection)
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError) as error:
+        log.info("Reopening the mail connection failed: %s", error)
 
 
 def dispatch_one(*, now: datetime | None = None, connection=None) -> int:
     """Claim, re-check, send and record the due reminders of a few candidates.
 
-    One claim (``claim_batch``), one re-check of all its rows (``_recheck``), then one
-    email per candidate over ``connection`` (an open mail backend shared by the caller's
-    loop), each re-checked once more against the candidate's own state (``_send``).
+    1. One claim (``claim_batch``) and one re-check of all its rows (``_recheck``): a
+       stale row is closed, not sent.
+    2. For each candidate, most overdue first: re-read what the user can change and send
+       one email over ``connection`` (``_send``; the open mail backend of the caller's
+       loop, else one opened for this claim); record it with one UPDATE as soon as the
+       server accepted it (``record_sent``), so that a crash from there on sends nothing
+       again. A failure is recorded on the rows at once.
+    3. A dispatcher still sending after ``SEND_BUDGET`` hands the rest back rather than
+       send on a lease that may be over; a database error settles the claim
+       (``_after_database_error``).
+
     Returns how many candidates were handled, 0 when nothing was due, so that loops (the
     beat task, the management command) run until nothing is due.
     """
+    if connection is None:
+        from django.core.mail import mailers
+
+        with mailers.default as opened:  # one connection for the claim
+            return dispatch_one(now=now, connection=opened)
     now = now or timezone.now()
     batch = claim_batch(now=now)
     if batch is None:
         return 0
-    sent = _SentLog(batch.token, now)
     started = time.monotonic()
     handled = 0
+    accepted: list[int] = []  # the rows of the email the server accepted, until recorded
     try:
         rows = _claimed_rows(batch)
         claimed = [row for owner in rows.values() for row in owner]
@@ -976,36 +876,22 @@ def dispatch_one(*, now: datetime | None = None, connection=None) -> int:
         drafts = unsent_drafts(claimed)  # the drafts the emails link to, for the whole claim
         for (status, note), ids in _grouped(stale).items():
             _close_claimed(batch.token, ids, status, note, now)
-        emails = [
-            (owner_id, [row for row in rows.get(owner_id, []) if row.id not in stale])
-            for owner_id in batch.owner_ids
-        ]
-        # Over Django's SMTP backend, the next email is re-read and written while the
-        # server answers this one (``_send``).
-        overlap = overlaps(connection)
-        ahead = None
-        for position, (owner_id, fresh) in enumerate(emails):
+        for owner_id in batch.owner_ids:
             if handled and time.monotonic() - started > SEND_BUDGET.total_seconds():
                 # Never send on a lease that may have run out: hand the rest back.
                 _release(batch.token, [pk for owner in batch.owner_ids[handled:]
                                        for pk in batch.owners[owner]])
                 break
-            sent.flush(unless_recent=True)
-            upcoming = next((email for email in emails[position + 1:] if email[1]), None)
-            ahead = _send(batch.token, owner_id, fresh, now, connection, sent, drafts,
-                          ahead=ahead, upcoming=upcoming if overlap else None, overlap=overlap,
-                          checked=checked)
+            fresh = [row for row in rows.get(owner_id, []) if row.id not in stale]
+            accepted = _send(batch.token, fresh, now, connection, drafts, checked)
+            record_sent(token=batch.token, ids=accepted, now=now)
+            accepted = []
             handled += 1
     except DatabaseError as error:
         log.warning("The database failed while dispatching (%s): recording what was sent "
                     "and handing the rest of the claim back.", error)
-        _after_database_error(batch, sent)
+        _after_database_error(batch, accepted, now)
         return max(handled, 1)  # the claim is settled: the caller's loop may go on
-    except BaseException:
-        sent.flush()  # a dispatcher stopped (SystemExit, a bug) records what it sent
-        raise
-    else:
-        sent.flush()
     finally:
         freshness.bump(*batch.owner_ids)  # their rows were changed with QuerySet.update()
     return handled
@@ -1023,19 +909,18 @@ def _grouped(stale: dict[int, tuple[str, str]]) -> dict[tuple[str, str], list[in
 RECONNECT_FOR = timedelta(seconds=60)
 
 
-def _after_database_error(batch: Batch, sent: _SentLog) -> None:
+def _after_database_error(batch: Batch, accepted: list[int], now: datetime) -> None:
     """Settle a claim after its database connection broke (a restart, a failover, a killed
     backend), without a restart of the worker.
 
     1. Drop the broken connection: the next query opens a new one.
-    2. As soon as the database answers (for up to ``RECONNECT_FOR``): mark reminded every
-       row whose email the SMTP server accepted, from memory, so that even the email whose
-       own record failed is not sent again; hand every other row back at once rather than
-       hold it for the rest of the lease.
+    2. As soon as the database answers (for up to ``RECONNECT_FOR``): mark reminded the
+       rows of the email the server accepted and whose record failed (``accepted``, kept
+       in memory), so that it is not sent again; hand every other row back at once rather
+       than hold it for the rest of the lease.
 
-    If the database stays away longer, the lease runs out and lease recovery counts the
-    rows recorded as accepted as sent: only an email accepted while the database was
-    already gone can be sent a second time.
+    If the database stays away longer, the lease runs out and the rows are claimed again:
+    only the email accepted while the database was already gone can be sent a second time.
     """
     deadline = time.monotonic() + RECONNECT_FOR.total_seconds()
     pause = 0.05
@@ -1043,7 +928,7 @@ def _after_database_error(batch: Batch, sent: _SentLog) -> None:
         with contextlib.suppress(DatabaseError):  # broken: closing it is all we want
             connections[DEFAULT_DB_ALIAS].close()
         try:
-            sent.flush()
+            record_sent(token=batch.token, ids=accepted, now=now)
             _release(batch.token, batch.ids)
             return
         except DatabaseError as error:
@@ -1067,261 +952,108 @@ def _claimed_rows(batch: Batch) -> dict[int, list[FollowUp]]:
     return rows
 
 
-# How long before its email the re-read done ahead (while the server answered the email
-# before) may be; an older one (a slow server) is done again right before the email.
-READ_AHEAD_AT_MOST = timedelta(milliseconds=250)
+class Fresh(NamedTuple):
+    """What the user can change about a claimed row, re-read right before its email."""
+
+    email: str
+    verified: bool
+    paused: bool
+    switched_off: frozenset[str]
+    application: AsChecked
 
 
-@dataclass
-class _Ahead:
-    """The next candidate's email, re-read and written while the SMTP server answered the
-    email before it (``_send``)."""
+def _reread(token: uuid.UUID, ids: list[int]) -> dict[int, Fresh]:
+    """Row id → its ``Fresh`` state, for the rows among ``ids`` still pending with our
+    token (a row the user closed, snoozed or deleted is not there), in one query."""
+    found = (
+        FollowUp.objects.filter(id__in=ids, claim_token=token, status=Status.PENDING)
+        .order_by()
+        .annotate(sent_count=Count("application__correspondence"),
+                  sent_last=Max("application__correspondence"))
+        .values_list("id", "owner__email", "owner__email_verified",
+                     "owner__reminder_settings__paused",
+                     "owner__reminder_settings__disabled_rules", "application__status",
+                     "sent_count", "sent_last")
+    )
+    return {
+        pk: Fresh(email, verified, bool(paused), frozenset(disabled or ()),
+                  (status, count or 0, last))
+        for pk, email, verified, paused, disabled, status, count, last in found
+    }
 
-    owner_id: int
-    fresh: dict[int, tuple] = field(default_factory=dict)
-    read_at: float | None = None  # time.monotonic() of the re-read; None: not done
-    message: ReminderEmail | None = None
-    made_for: tuple | None = None  # (address, row ids) the message was written for
 
-    def usable(self, owner_id: int) -> bool:
-        return (self.owner_id == owner_id and self.read_at is not None
-                and time.monotonic() - self.read_at <= READ_AHEAD_AT_MOST.total_seconds())
+def _send(token: uuid.UUID, rows: list[FollowUp], now: datetime, connection,
+          drafts: list, checked: dict[int, AsChecked]) -> list[int]:
+    """Email one candidate their claimed rows, if they still want them now; returns the
+    ids of the rows whose email the server accepted, for the caller to record at once.
 
-
-def _send(token: uuid.UUID, owner_id: int, rows: list[FollowUp], now: datetime, connection,
-          sent: _SentLog, drafts: list | None = None, *, ahead: _Ahead | None = None,
-          upcoming: tuple[int, list[FollowUp]] | None = None,
-          overlap: bool = False, checked: dict[int, AsChecked] | None = None) -> _Ahead | None:
-    """Email one candidate their claimed rows, if they still want them now.
-
-    1. Re-read, in one query, what the user can change: the rows' own state (Done,
-       Dismiss, Snooze), the candidate's pause and switched-off rules, whether their
-       address is verified and what it is now, and each application's status and
-       correspondence (``AsChecked``). A change committed before the re-read wins. One
-       that commits after it cannot recall the email, but wins over its record: the rows
-       are recorded only while they still carry the claim's token, which every user
-       action clears.
+    1. Re-read, in one query (``_reread``), what the user can change: the rows' own state
+       (Done, Dismiss, Snooze; a deleted interview takes its rows with it), the
+       candidate's pause and switched-off rules, whether their address is verified and
+       what it is now, and each application's status and correspondence. A change
+       committed before the re-read wins. One that commits after it cannot recall the
+       email, but wins over its record: the rows are recorded only while they still carry
+       the claim's token, which every user action clears.
     2. A paused or unverified candidate's rows are handed back: they stay due, shown in the
        app, and go out once reminders are on again. Switched-off rules are skipped. Rows
        of an application whose status or correspondence changed since the claim's
        re-check (``checked``) are re-checked against the rules (``_recheck``): a thank-you
        recorded meanwhile, or an application withdrawn, sends nothing.
-    3. Send; as soon as the server accepts, record it in memory, and on the rows
-       (``accepted_at``, a HOT update) by the very next statement, so that a crash from
-       there on sends nothing again.
-
-    When is the re-read? Without ``overlap`` (a backend other than Django's SMTP one),
-    right before the email: the same statement records the email before it (``_reread``).
-    With ``overlap``, the SMTP exchange of one email carries the work of the next one
-    (``upcoming``) in its waits for the server's replies (``send_reminder_email``'s
-    ``while_waiting``): at its first reply, the one statement that records the previous
-    email's acceptance (which must precede this email's: at most one email is ever
-    accepted and not recorded) and re-reads the next candidate's rows; at the reply to
-    the message itself, the next email is written and its bytes prepared. So the re-read
-    of an email happens while the email before it is being sent (at the reply to its MAIL
-    command): one SMTP exchange before its own, at most ``READ_AHEAD_AT_MOST`` before it
-    (else it is done again, right before), with nothing of that candidate's in between.
-    The window in which a user action cannot stop the email but only wins over its record
-    is that exchange plus its own. An email written ahead is used only if the re-read gave
-    the address and the rows it was written for.
-
-    Returns what was prepared for ``upcoming``, for the next call.
+    3. Render and send. A failure is recorded on the rows (``_record_failure``) and the
+       connection is opened afresh for the next email.
     """
     if not rows:
-        return None
-    if ahead is not None and ahead.usable(owner_id):
-        fresh = ahead.fresh  # the email before this one is recorded by the next statement
-    else:
-        ahead = None
-        fresh = _reread(token, [row.id for row in rows], sent)
+        return []
+    fresh = _reread(token, [row.id for row in rows])
     rows = [row for row in rows if row.id in fresh]
     if not rows:
-        return None
-    email, verified, paused, switched_off, _ = fresh[rows[0].id]
-    off = [row.id for row in rows if row.rule in switched_off]
-    moved = [row for row in rows if checked is not None
-             and fresh[row.id][4] != checked.get(row.application_id)]
-    if paused or not verified or off or not email or moved:
-        _record_accepted(token, sent)  # before anything else is written
-    if paused or not verified:
+        return []
+    state = fresh[rows[0].id]
+    if state.paused or not state.verified:
         _release(token, [row.id for row in rows])
-        return None
+        return []
+    off = [row.id for row in rows if row.rule in state.switched_off]
     if off:
         _close_claimed(token, off, Status.SKIPPED, "Skipped: you switched this rule off.", now)
-        rows = [row for row in rows if row.rule not in switched_off]
+        rows = [row for row in rows if row.rule not in state.switched_off]
+    moved = [row for row in rows if fresh[row.id].application != checked.get(row.application_id)]
     if moved:
         # The facts the claim was re-checked with changed: the same re-check, on these rows.
-        stale = _recheck([row for row in moved if row.rule not in switched_off], now)
+        stale = _recheck(moved, now)
         for (status, note), stale_ids in _grouped(stale).items():
             _close_claimed(token, stale_ids, status, note, now)
         rows = [row for row in rows if row.id not in stale]
     if not rows:
-        return None
+        return []
     ids = [row.id for row in rows]
-    if not email:
+    if not state.email:
         FollowUp.objects.filter(id__in=ids, claim_token=token).update(
             status=Status.FAILED, claim_token=None, claimed_until=None, closed_at=now,
             last_error="No email address on the account.",
             status_note="Not emailed: your account has no email address.",
         )
-        return None
+        return []
     owner = rows[0].owner
-    owner.email = email  # the address of now, not of the claim
-    following = _Ahead(owner_id=upcoming[0]) if upcoming else None
-    jobs = []
-    if overlap:
-        # The first job records the email before this one (the re-read of the next one
-        # does, in the same statement): it runs at the server's first reply, always before
-        # this email can be accepted.
-        jobs = (_jobs_ahead(following, upcoming[1], token, now, sent, drafts)
-                if following is not None else [functools.partial(_record_accepted, token, sent)])
+    owner.email = state.email  # the address of now, not of the claim
     try:
-        message = None
-        if ahead is not None and ahead.made_for == (email, tuple(ids)):
-            message = ahead.message
-        if message is None:
-            message = build_reminder_email(owner=owner, followups=rows, now=now,
-                                           drafts=drafts)
-        # The bytes themselves over SMTP; the next email's work while the server answers.
-        send_reminder_email(message, connection, while_waiting=jobs)
+        message = build_reminder_email(owner=owner, followups=rows, now=now, drafts=drafts)
+        connection.send_messages([message])
     except DatabaseError:
         raise  # the database, not the email: settled by dispatch_one
     except (smtplib.SMTPException, OSError) as error:
-        log.warning("Reminder email to candidate %s failed: %s", owner_id, error)
+        log.warning("Reminder email to candidate %s failed: %s", owner.pk, error)
         _record_failure(token, ids, error, now)
-        # The next message opens a fresh connection rather than reuse a broken one.
-        _close_quietly(connection)
-        return None
+        _reconnect(connection)
+        return []
     except Exception as error:
         # A bug or bad data (a template error, an address the mail library refuses):
         # record it on the rows, where the user sees it, instead of leaving them claimed
         # and stopping every other candidate's reminders with it.
-        log.exception("Reminder email to candidate %s could not be built or sent", owner_id)
+        log.exception("Reminder email to candidate %s could not be built or sent", owner.pk)
         _record_failure(token, ids, error, now)
-        _close_quietly(connection)
-        return None
-    # Recorded on the rows by the very next statement (the first job of the next email's
-    # exchange, ``_reread`` before the next email, or the claim's ``record_sent``): one
-    # round trip per email, not two.
-    sent.add(ids)
-    return following
-
-
-def _jobs_ahead(following: _Ahead, rows: list[FollowUp], token: uuid.UUID, now: datetime,
-                sent: _SentLog, drafts: list | None) -> list:
-    """The work of the next email, to do while the server answers this one, one job a
-    reply (``send_reminder_email``): re-read its rows (recording the emails accepted so
-    far), then write it and prepare its bytes."""
-
-    def reread() -> None:
-        following.fresh = _reread(token, [row.id for row in rows], sent)
-        following.read_at = time.monotonic()
-
-    def write() -> None:
-        mine = [row for row in rows if row.id in following.fresh]
-        if not mine:
-            return
-        email, verified, paused, switched_off, _ = following.fresh[mine[0].id]
-        mine = [row for row in mine if row.rule not in switched_off]
-        if paused or not verified or not email or not mine:
-            return  # _send settles these rows at their turn
-        owner = mine[0].owner
-        owner.email = email
-        try:
-            following.message = build_reminder_email(owner=owner, followups=mine, now=now,
-                                                     drafts=drafts)
-            following.made_for = (email, tuple(row.id for row in mine))
-            following.message.prepare()
-        except Exception:  # written again at its turn, where its error is recorded
-            following.message = following.made_for = None
-
-    # The re-read at the server's first reply (MAIL): it records the email before, which
-    # must precede this one's acceptance. Writing waits for the reply to the message itself,
-    # the server's longest step (about 1 ms for aiosmtpd, against 0.1-0.4 ms for MAIL,
-    # RCPT and DATA), which covers it.
-    return [reread, None, None, write]
-
-
-def _record_accepted(token: uuid.UUID, sent: _SentLog) -> None:
-    """Write ``accepted_at`` on the rows of the emails accepted and not yet recorded."""
-    if sent.unrecorded:
-        FollowUp.objects.filter(id__in=sent.unrecorded, claim_token=token).update(
-            accepted_at=sent.now
-        )
-        sent.unrecorded = []
-
-
-# One round trip before each email: write ``accepted_at`` on the rows of the email sent
-# just before (a HOT update: no index covers it) and re-read this email's rows and their
-# candidate. A data-modifying WITH runs once, to completion, whether or not it is read.
-REREAD = """
-WITH accepted AS (
-    UPDATE {followup} SET accepted_at = %(now)s
-    WHERE id = ANY(%(accepted)s) AND claim_token = %(token)s
-    RETURNING id
-)
-SELECT f.id, c.email, c.email_verified, s.paused, s.disabled_rules,
-       a.status, sent.count, sent.last
-FROM {followup} f
-JOIN {candidate} c ON c.id = f.owner_id
-JOIN {application} a ON a.id = f.application_id
-LEFT JOIN {settings} s ON s.candidate_id = f.owner_id
-CROSS JOIN LATERAL (
-    SELECT count(*) AS count, max(k.id) AS last FROM {correspondence} k
-    WHERE k.application_id = f.application_id
-) sent
-WHERE f.id = ANY(%(ids)s) AND f.claim_token = %(token)s AND f.status = %(pending)s
-"""
-
-
-def _reread(token: uuid.UUID, ids: list[int], sent: _SentLog) -> dict[int, tuple]:
-    """Row id → (email, verified, paused, switched-off rules, its application
-    ``AsChecked``), for the claimed rows among ``ids`` still pending with our token; also
-    records the emails ``sent`` holds."""
-    database = connections[DEFAULT_DB_ALIAS]
-    if database.vendor == "postgresql":
-        sql = REREAD.format(followup=FollowUp._meta.db_table,
-                            candidate=Candidate._meta.db_table,
-                            application=Application._meta.db_table,
-                            correspondence=apps.get_model("notes", "Correspondence")._meta.db_table,
-                            settings=ReminderSettings._meta.db_table)
-        with database.cursor() as cursor:
-            cursor.execute(sql, {"now": sent.now, "accepted": sent.unrecorded, "token": token,
-                                 "ids": ids, "pending": Status.PENDING.value})
-            found = cursor.fetchall()
-        sent.unrecorded = []
-    else:
-        if sent.unrecorded:
-            FollowUp.objects.filter(id__in=sent.unrecorded, claim_token=token).update(
-                accepted_at=sent.now
-            )
-            sent.unrecorded = []
-        found = FollowUp.objects.filter(
-            id__in=ids, claim_token=token, status=Status.PENDING
-        ).annotate(**_correspondence_of_application()).values_list(
-            "id", "owner__email", "owner__email_verified", "owner__reminder_settings__paused",
-            "owner__reminder_settings__disabled_rules", "application__status", "sent_count",
-            "sent_last",
-        )
-    return {
-        pk: (email, verified, bool(paused), set(_json(disabled) or ()),
-             (status, count or 0, last))
-        for pk, email, verified, paused, disabled, status, count, last in found
-    }
-
-
-def _correspondence_of_application() -> dict[str, Subquery]:
-    """REREAD's count and newest id of the row's application's correspondence, in the ORM."""
-    theirs = (apps.get_model("notes", "Correspondence").objects
-              .filter(application_id=OuterRef("application_id")).order_by()
-              .values("application_id"))
-    return {"sent_count": Subquery(theirs.annotate(n=Count("pk")).values("n")),
-            "sent_last": Subquery(theirs.annotate(last=Max("pk")).values("last"))}
-
-
-def _json(value):
-    # Django has psycopg hand JSON over as text, for JSONField to decode.
-    return json.loads(value) if isinstance(value, (str, bytes)) else value
+        _reconnect(connection)
+        return []
+    return ids
 
 
 def dispatch_due(*, now: datetime | None = None, connection=None, limit: int = 10_000) -> int:

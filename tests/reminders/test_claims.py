@@ -1,5 +1,5 @@
 """How dispatch claims, sends and records: a lease that rewrites no index, several
-candidates per claim, sent rows recorded about every ``MARK_EVERY``, a send budget.
+candidates per claim, each email's rows recorded straight after it is sent, a send budget.
 
 The dispatch behaviour a user sees (one email per candidate, retries, failures) is tested
 in ``test_services.py`` and, with the real servers, in ``test_integration.py``.
@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 
 from reminders import services
 from reminders.models import LEASE_COLUMNS, FollowUp, Status
@@ -76,12 +77,16 @@ def _due(candidate):
 # --- The lease ----------------------------------------------------------------------------
 
 
-def test_a_claim_writes_only_lease_columns_and_no_index_covers_them():
-    written = re.search(r"^SET (.+?)\nWHERE", services.CLAIM, re.M | re.S).group(1)
-    assert {part.split("=")[0].strip() for part in written.split(",")} <= set(LEASE_COLUMNS)
-    # accepted_at, written after each email, is a lease column too: outside every index and
-    # every index predicate, so that write is a HOT update as well.
-    assert "accepted_at" in LEASE_COLUMNS
+@pytest.mark.django_db
+def test_a_claim_writes_only_lease_columns_and_no_index_covers_them(two_candidates):
+    with CaptureQueriesContext(connection) as queries:
+        batch = services.claim_batch(now=EVENING)
+
+    assert len(batch.ids) == 2 * DUE_EACH
+    table = FollowUp._meta.db_table
+    (claim,) = [q["sql"] for q in queries if q["sql"].startswith(f'UPDATE "{table}"')]
+    written = re.search(r" SET (.+?) WHERE ", claim).group(1)
+    assert set(re.findall(r'(?:^|, )"(\w+)" = ', written)) == set(LEASE_COLUMNS)
     assert not _indexed_columns() & set(LEASE_COLUMNS)
 
 
@@ -107,39 +112,6 @@ def test_on_postgresql_a_claim_is_a_hot_update_in_pages_with_room(two_candidates
         cursor.execute("SELECT reloptions FROM pg_class WHERE oid = %s::regclass",
                        [FollowUp._meta.db_table])
         assert cursor.fetchone()[0] == ["fillfactor=80"]
-
-
-@pytest.mark.django_db
-def test_on_postgresql_recording_an_accepted_email_is_a_hot_update(owner):
-    _require_postgresql()
-    # Fresh pages: claim and record run in this test's one transaction here, so the page
-    # must hold the rows, their claimed versions and their recorded versions (between
-    # dispatcher transactions, pruning frees the old versions).
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {FollowUp._meta.db_table}")
-    logged = log_interview(owner)
-    services.plan_application(application_id=logged.application.pk, now=CURRENT_TIME)
-    batch = services.claim_batch(now=EVENING)
-    assert len(batch.ids) == DUE_EACH
-    sent = services._SentLog(batch.token, EVENING)
-    sent.add(batch.ids)  # their email was accepted
-
-    def updates() -> tuple[int, int]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables "
-                "WHERE relid = %s::regclass", [FollowUp._meta.db_table],
-            )
-            return cursor.fetchone()
-
-    before = updates()
-    # The re-read before the next email records them.
-    assert services._reread(batch.token, [], sent) == {}
-    after = updates()
-
-    assert (after[0] - before[0], after[1] - before[1]) == (DUE_EACH, DUE_EACH)
-    assert FollowUp.objects.filter(pk__in=batch.ids, accepted_at=EVENING).count() == DUE_EACH
-    assert sent.unrecorded == []
 
 
 @pytest.mark.django_db
@@ -177,14 +149,9 @@ def test_one_claim_serves_each_candidate_one_email_most_overdue_first(two_candid
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("mark_every", "seen"), [
-    (timedelta(0), [0, DUE_EACH]),  # the first email's rows recorded before the second
-    (timedelta(hours=1), [0, 0]),  # ... or together at the end of the claim
-])
-def test_sent_rows_are_recorded_at_least_every_mark_every(
-    two_candidates, mailoutbox, monkeypatch, mark_every, seen
+def test_each_emails_rows_are_recorded_before_the_next_email_is_built(
+    two_candidates, mailoutbox, monkeypatch
 ):
-    monkeypatch.setattr(services, "MARK_EVERY", mark_every)
     reminded_when_built = []
     real = services.build_reminder_email
 
@@ -196,7 +163,7 @@ def test_sent_rows_are_recorded_at_least_every_mark_every(
 
     services.dispatch_one(now=EVENING)
 
-    assert reminded_when_built == seen
+    assert reminded_when_built == [0, DUE_EACH]
     assert FollowUp.objects.filter(status=Status.REMINDED).count() == 2 * DUE_EACH
 
 

@@ -1,12 +1,11 @@
-"""Over Django's SMTP backend the dispatcher prepares the next email while the server
-answers the current one (``services._send``, ``emails.send_reminder_email``'s
-``while_waiting``): what the user does still wins, and a crash still repeats at most one
-email.
+"""Between the emails of one claim, over a real SMTP server (aiosmtpd, ``smtp_sink``): what
+the user does to the next candidate's reminders still wins, and a crash still repeats at
+most one email.
 
-Two candidates are due: A (the more overdue, emailed first) and B. B's rows are re-read
-while A's email is being sent, so a user action on B lands either before that re-read (the
-email leaves it out, or is not sent) or after it (the email cannot be recalled, but the
-row keeps what the user said). Real SMTP server: aiosmtpd (``smtp_sink``).
+Two candidates are due in one claim: A (the more overdue, emailed first) and B. B's rows are
+re-read right before B's email (``services._reread``), after A's was sent and recorded, so a
+user action on B lands either before that re-read (the email leaves it out, or is not sent)
+or after it (the email cannot be recalled, but the row keeps what the user said).
 """
 
 from __future__ import annotations
@@ -51,14 +50,13 @@ def _on_reread_of(monkeypatch, logged, *, before=None, after=None, log=None):
     theirs = set(FollowUp.objects.filter(owner=logged.owner).values_list("id", flat=True))
     real = services._reread
 
-    def reread(token, ids, sent):
+    def reread(token, ids):
         mine = bool(set(ids) & theirs)
         if log is not None:
-            log.append(("reread", logged.owner.email if mine else "other",
-                        tuple(sent.unrecorded)))
+            log.append(("reread", logged.owner.email if mine else "other"))
         if mine and before:
             before()
-        found = real(token, ids, sent)
+        found = real(token, ids)
         if mine and after:
             after()
         return found
@@ -77,7 +75,7 @@ ADA_THANKS = "Send a thank-you email — for Ada Lovelace"
     (services.followup_complete, Status.DONE),
     (services.followup_dismiss, Status.DISMISSED),
 ])
-def test_done_or_dismiss_before_the_reread_ahead_is_left_out_of_the_email(
+def test_done_or_dismiss_before_the_reread_is_left_out_of_the_email(
     two, smtp_sink, monkeypatch, act, status
 ):
     _, b = two
@@ -95,7 +93,7 @@ def test_done_or_dismiss_before_the_reread_ahead_is_left_out_of_the_email(
     assert (row.status, row.sent_at) == (status, None)
 
 
-def test_a_snooze_before_the_reread_ahead_is_left_out_and_comes_back(
+def test_a_snooze_before_the_reread_is_left_out_and_comes_back(
     two, smtp_sink, monkeypatch
 ):
     _, b = two
@@ -110,7 +108,7 @@ def test_a_snooze_before_the_reread_ahead_is_left_out_and_comes_back(
     assert (row.status, row.snoozed, row.claim_token) == (Status.PENDING, True, None)
 
 
-def test_a_pause_before_the_reread_ahead_sends_b_nothing_and_keeps_the_rows_due(
+def test_a_pause_before_the_reread_sends_b_nothing_and_keeps_the_rows_due(
     two, smtp_sink, monkeypatch
 ):
     _, b = two
@@ -126,7 +124,7 @@ def test_a_pause_before_the_reread_ahead_sends_b_nothing_and_keeps_the_rows_due(
     }
 
 
-def test_a_rule_switched_off_before_the_reread_ahead_is_skipped(two, smtp_sink, monkeypatch):
+def test_a_rule_switched_off_before_the_reread_is_skipped(two, smtp_sink, monkeypatch):
     _, b = two
     _on_reread_of(monkeypatch, b, before=lambda: services.settings_update(
         candidate=b.owner, paused=False, disabled_rules=["R2"]))
@@ -140,7 +138,7 @@ def test_a_rule_switched_off_before_the_reread_ahead_is_skipped(two, smtp_sink, 
     }
 
 
-def test_an_address_changed_before_the_reread_ahead_gets_the_email(
+def test_an_address_changed_before_the_reread_gets_the_email(
     two, smtp_sink, monkeypatch
 ):
     _, b = two
@@ -154,7 +152,7 @@ def test_an_address_changed_before_the_reread_ahead_gets_the_email(
     assert "as b-new@example.com" in bodies["b-new@example.com"]  # the footer too
 
 
-def test_a_verification_revoked_before_the_reread_ahead_holds_the_email_back(
+def test_a_verification_revoked_before_the_reread_holds_the_email_back(
     two, smtp_sink, monkeypatch
 ):
     _, b = two
@@ -167,7 +165,7 @@ def test_a_verification_revoked_before_the_reread_ahead_holds_the_email_back(
     assert not FollowUp.objects.filter(owner=b.owner, claim_token__isnull=False).exists()
 
 
-def test_a_thank_you_recorded_before_the_reread_ahead_is_left_out_of_the_email(
+def test_a_thank_you_recorded_before_the_reread_is_left_out_of_the_email(
     two, smtp_sink, monkeypatch
 ):
     _, b = two
@@ -186,7 +184,7 @@ def test_a_thank_you_recorded_before_the_reread_ahead_is_left_out_of_the_email(
     assert (row.status, row.sent_at) == (Status.DONE, None)
 
 
-def test_an_application_withdrawn_before_the_reread_ahead_sends_b_nothing(
+def test_an_application_withdrawn_before_the_reread_sends_b_nothing(
     two, smtp_sink, monkeypatch
 ):
     _, b = two
@@ -202,7 +200,7 @@ def test_an_application_withdrawn_before_the_reread_ahead_sends_b_nothing(
     }
 
 
-def test_done_after_the_reread_ahead_cannot_recall_the_email_but_wins_over_its_record(
+def test_done_after_the_reread_cannot_recall_the_email_but_wins_over_its_record(
     two, smtp_sink, monkeypatch
 ):
     _, b = two
@@ -224,21 +222,20 @@ def test_each_email_is_recorded_before_the_next_reaches_the_server(
 ):
     """The crash guarantee: at most one email is accepted and not recorded at any time.
 
-    B's re-read happens while A's email is being sent (before A's data reaches the
-    server: the work is done ahead), and the statement that records A comes before B's
-    data does."""
+    A's rows are recorded (one UPDATE) after A's data reached the server and before B's
+    re-read and B's data."""
     a, b = two
     events: list[tuple] = []
     lock = threading.Lock()
     _on_reread_of(monkeypatch, b, log=events)
-    real_record = services._record_accepted
+    real_record = services.record_sent
 
-    def record(token, sent):
+    def record(*, token, ids, now):
         with lock:
-            events.append(("record", tuple(sent.unrecorded)))
-        real_record(token, sent)
+            events.append(("record", tuple(sorted(ids))))
+        return real_record(token=token, ids=ids, now=now)
 
-    monkeypatch.setattr(services, "_record_accepted", record)
+    monkeypatch.setattr(services, "record_sent", record)
     received = smtp_sink.handle_DATA
 
     async def handle_DATA(server, session, envelope):
@@ -252,38 +249,11 @@ def test_each_email_is_recorded_before_the_next_reaches_the_server(
 
     assert services.dispatch_due(now=EVENING) == 2
 
-    kinds = [event[0] for event in events]
-    reread_b = events.index(("reread", "b@example.com", ()))
     data_a = events.index(("data", "owner@example.com"))
+    recorded_a = events.index(("record", a_rows))
+    reread_b = events.index(("reread", "b@example.com"))
     data_b = events.index(("data", "b@example.com"))
-    assert reread_b < data_a < data_b, events  # B was re-read while A was being sent
-    # A's rows recorded (by a statement of B's exchange) before B's data reached the server.
-    recorded_a = [i for i, event in enumerate(events)
-                  if event[0] == "record" and tuple(sorted(event[1])) == a_rows]
-    assert recorded_a and data_a < recorded_a[0] < data_b, events
-    assert kinds.count("data") == 2
+    assert data_a < recorded_a < reread_b < data_b, events
+    assert [event[0] for event in events].count("data") == 2
     assert FollowUp.objects.filter(owner=a.owner, due_at__lte=EVENING,
                                    status=Status.REMINDED).count() == len(a_rows)
-
-
-def test_a_reread_ahead_older_than_read_ahead_at_most_is_done_again_right_before(
-    two, smtp_sink, monkeypatch
-):
-    _, b = two
-    row = _r2_ada(b)
-    monkeypatch.setattr(services, "READ_AHEAD_AT_MOST", timedelta(0))
-    events: list[tuple] = []
-    acted = []
-
-    def act_once():
-        if not acted:
-            acted.append(services.followup_complete(followup=row, at=EVENING))
-
-    _on_reread_of(monkeypatch, b, after=act_once, log=events)
-
-    services.dispatch_due(now=EVENING)
-
-    assert len([e for e in events if e[1] == "b@example.com"]) == 2
-    assert ADA_THANKS not in _bodies(smtp_sink)["b@example.com"]  # the second read saw it
-    row.refresh_from_db()
-    assert row.status == Status.DONE

@@ -93,7 +93,7 @@ def test_R2_snoozed_after_the_claim_is_not_emailed_and_comes_back_before_its_win
     assert (row.status, row.snoozed, row.due_at) == (
         Status.PENDING, True, datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     )
-    assert row.claim_token is None and row.accepted_at is None
+    assert row.claim_token is None
 
 
 def test_pausing_all_reminders_after_the_claim_sends_nothing_and_keeps_them_due(
@@ -214,10 +214,10 @@ def _right_before_the_email(monkeypatch, action):
     real = services._reread
     acted = []
 
-    def act_then_reread(token, ids, sent):
+    def act_then_reread(token, ids):
         if not acted:
             acted.append(action())
-        return real(token, ids, sent)
+        return real(token, ids)
 
     monkeypatch.setattr(services, "_reread", act_then_reread)
 
@@ -348,3 +348,26 @@ def test_a_rejection_reply_recorded_right_before_the_email_leaves_r9_out(
     assert mailoutbox == []
     row = FollowUp.objects.get(application=rejected.application, rule="R9")
     assert (row.status, row.status_note) == (Status.DONE, "Done before the reminder went out.")
+
+
+def test_an_interview_deleted_after_the_claim_sends_none_of_its_rows(
+    owner, mailoutbox, monkeypatch
+):
+    kept = log_interview(owner, company="Bravo Ltd")
+    deleted = log_interview(owner)
+    for logged in (kept, deleted):
+        services.plan_application(application_id=logged.application.pk, now=CURRENT_TIME)
+    interview_id = deleted.interview.pk
+    assert FollowUp.objects.filter(interview_id=interview_id).exists()
+    _right_before_the_email(monkeypatch, lambda: interview_services.interview_delete(
+        interview=deleted.interview))
+
+    assert services.dispatch_due(now=EVENING) == 1
+
+    # The deleted interview's rows went with it: only Bravo's debrief and thank-yous go.
+    (message,) = mailoutbox
+    assert _items(message).count("Debrief while it is fresh") == 1
+    assert _items(message).count("Send a thank-you email — for Ada Lovelace") == 1
+    assert not FollowUp.objects.filter(interview_id=interview_id).exists()
+    assert FollowUp.objects.filter(application=kept.application, interview__isnull=False,
+                                   status=Status.REMINDED).count() == 5

@@ -1,169 +1,151 @@
-"""The reminder email's subject and bodies, written in Python (``emails.subject_of``,
-``text_body``, ``html_body``), are what the templates render, character for character.
-
-``templates/emails/reminder-{subject,body-text,body-html}.html`` stay the reference: emails
-of every shape are rendered both ways and compared (one item or several, late or not, a
-person or none, a window, a postponement, a draft with or without a subject, and text that
-needs escaping in every field the HTML body shows).
+"""What the reminder email says, rendered from
+``templates/emails/reminder-{subject,body-text,body-html}.html``: the subject, each item's
+what, for whom, why and links, late labels and windows in the candidate's zone, the
+candidate's draft, and user text escaped in the HTML body and kept as written in the text.
 """
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime
 
 import pytest
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
 
 from notes.models import Note
-from reminders import emails, services
+from reminders import services
+from reminders.emails import build_reminder_email
 from reminders.models import FollowUp
+from reminders.rules import WINDOWS
 from tests.reminders.conftest import log_interview
 
 pytestmark = pytest.mark.django_db
 
 CURRENT_TIME = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)
 EVENING = datetime(2026, 11, 18, 18, 5, tzinfo=UTC)
+SITE = "https://followup.example"
+R1_WINDOW = WINDOWS["R1"]
 HOSTILE = """<b>Tom & "Jerry's"</b> <script>alert(1)</script>"""
 
 
-def _context(owner, **changes) -> dict:
-    logged = log_interview(owner, company=changes.pop("company", "Acme Analytics"))
+@pytest.fixture(autouse=True)
+def _site(settings):
+    settings.SITE_URL = SITE
+
+
+def _due(logged, now=EVENING) -> list[FollowUp]:
     services.plan_application(application_id=logged.application.pk, now=CURRENT_TIME)
-    rows = list(FollowUp.objects.due(EVENING).filter(owner=owner).select_related(
+    return list(FollowUp.objects.due(now).filter(owner=logged.owner).select_related(
         "owner", "application", "interview", "interviewer"
     ).order_by("due_at", "id"))
-    assert len(rows) > 1
-    rows = rows[: changes.pop("count", len(rows))]
-    with timezone.override(owner.zone):
-        context = {
-            "owner": owner,
-            "items": emails.reminder_items(rows, EVENING, []),
-            "any_late": changes.pop("any_late", False),
-            "site_url": "https://followup.example",
-            "settings_url": "https://followup.example/reminders/settings/",
-            "unsubscribe_url": "https://followup.example/reminders/unsubscribe/x:y:z/",
-        }
-    for item in context["items"]:
-        item.update(changes)
-    return context
 
 
-def _both(context: dict) -> list[tuple[str, str]]:
-    return [
-        (render_to_string("emails/reminder-subject.html", context), emails.subject_of(context)),
-        (render_to_string("emails/reminder-body-text.html", context),
-         emails.text_body(context)),
-        (render_to_string("emails/reminder-body-html.html", context),
-         emails.html_body(context)),
-    ]
+def _html(message) -> str:
+    ((html, kind),) = message.alternatives
+    assert kind == "text/html"
+    return html
 
 
-DRAFTS = [
-    None,
-    Note(subject="", body="Thanks for today.\nBest, Sam"),
-    Note(subject="Thank you", body="Dear Ada,\n\nThank you.\n"),
-    Note(subject=HOSTILE, body=HOSTILE),
-]
+def test_one_follow_up_is_named_in_the_subject_with_its_person_and_company(owner):
+    logged = log_interview(owner)
+    row = next(r for r in _due(logged) if r.rule == "R2" and r.interviewer == logged.ada)
+
+    message = build_reminder_email(owner=owner, followups=[row], now=EVENING, drafts=[])
+
+    assert message.subject == "Send a thank-you email — Ada Lovelace (Acme Analytics)"
+    assert message.to == [owner.email]
+    assert message.body.startswith(f"Hello {owner},\n\n1. Send a thank-you email — for Ada")
+    assert "   Product Manager at Acme Analytics\n" in message.body
+    assert f"(R2, seed {row.definition.source})" in message.body
 
 
-@pytest.mark.parametrize(("late", "person", "closes", "postponed", "draft"), list(
-    itertools.product([False, True], ["", "Ada Lovelace"], ["", "Thu 19 Nov, 15:00"],
-                      ["", "Mon 23 Nov"], range(len(DRAFTS)))
-))
-def test_the_python_bodies_are_the_templates_to_the_character(
-    owner, late, person, closes, postponed, draft
+def test_several_follow_ups_are_counted_in_the_subject_and_each_has_its_links(owner):
+    logged = log_interview(owner)
+    rows = _due(logged)
+
+    message = build_reminder_email(owner=owner, followups=rows, now=EVENING, drafts=[])
+
+    # R1 (the debrief) fell due at 16:00: late by now.
+    assert message.subject == f"[Late] {len(rows)} follow-ups to do today"
+    for text in (message.body, _html(message)):
+        for row in rows:
+            assert row.definition.title in text
+        for action in ("done", "snooze", "dismiss"):
+            path = reverse("followup_link", args=[action, "TOKEN"]).removesuffix("TOKEN/")
+            assert text.count(f"{SITE}{path}") == len(rows)
+    assert message.body.count("   Done: ") == len(rows)
+    assert message.body.count("   Snooze 2 days: ") == len(rows)
+    assert _html(message).count(">Dismiss</a>") == len(rows)
+    # Where acting starts: the debrief for R1, the notes for a thank-you, the person's page
+    # for their missing details.
+    r1 = next(r for r in rows if r.rule == "R1")
+    r13 = next(r for r in rows if r.rule == "R13")
+    assert f"Open in the app: {SITE}{reverse('debrief', args=[r1.interview_id])}" in message.body
+    assert (f"Open in the app: {SITE}{reverse('interview_notes', args=[r1.interview_id])}"
+            in message.body)
+    assert (f"Open in the app: {SITE}{reverse('interviewer_edit', args=[r13.interviewer_id])}"
+            in message.body)
+    # The footer: why it came, the one-click pause and the settings.
+    assert f"as {owner.email}, and reminder emails are switched on" in message.body
+    assert f"Choose when and which reminders you get: {SITE}{reverse('reminder_settings')}" in (
+        message.body)
+    assert "Stop all reminder emails (one click, you can switch them back on): " in message.body
+
+
+def test_a_late_follow_up_says_so_with_its_due_time_and_window_in_the_candidates_zone(owner):
+    owner.time_zone = "America/New_York"
+    owner.save(update_fields=["time_zone"])
+    logged = log_interview(owner)
+    row = next(r for r in _due(logged) if r.rule == "R1")  # due an hour after the interview
+
+    message = build_reminder_email(owner=owner, followups=[row], now=EVENING, drafts=[])
+
+    local_due = row.due_at.astimezone(owner.zone)
+    assert local_due.hour == 11  # 16:00 UTC
+    assert message.subject == "[Late] Debrief while it is fresh (Acme Analytics)"
+    assert "Some of these were due earlier and are arriving late" in message.body
+    assert f"[late: was due {local_due:%a} {local_due.day} {local_due:%b, %H:%M}]" in (
+        message.body)
+    closes = (logged.interview.ends_at + R1_WINDOW).astimezone(owner.zone)
+    assert (f"Its window closes {closes:%a} {closes.day} {closes:%b, %H:%M}: do it before then."
+            in message.body)
+    assert "<strong>Its window closes" in _html(message)
+
+
+def test_a_draft_ready_to_send_is_in_the_email_and_its_link_opens_it(owner):
+    logged = log_interview(owner)
+    row = next(r for r in _due(logged) if r.rule == "R2" and r.interviewer == logged.ada)
+    draft = Note.objects.create(application=logged.application, interview=logged.interview,
+                                interviewer=logged.ada, kind="thank_you", channel="email",
+                                subject="Thank you", body="Dear Ada,\n\nThank you.")
+
+    message = build_reminder_email(owner=owner, followups=[row], now=EVENING, drafts=[draft])
+
+    assert ("Your draft, ready to check and send (subject: Thank you):\n   ----\n"
+            "Dear Ada,\n\nThank you.\n   ----\n") in message.body
+    assert f"Open in the app: {SITE}{draft.get_absolute_url()}" in message.body
+    assert f'<a href="{SITE}{draft.get_absolute_url()}">Open your draft</a>' in _html(message)
+
+
+def test_user_text_is_escaped_in_the_html_body_kept_in_the_text_and_the_subject_is_one_line(
+    owner
 ):
-    context = _context(
-        owner, any_late=late, late=late, late_since="Wed 18 Nov, 16:00" if late else "",
-        person=person, closes=closes, postponed_from=postponed, draft=DRAFTS[draft],
-    )
-    for template, python in _both(context):
-        assert python == template
-
-
-@pytest.mark.parametrize("count", [1, 2])
-@pytest.mark.parametrize("late", [False, True])
-def test_one_item_or_several_and_text_that_needs_escaping(owner, count, late):
     owner.display_name = HOSTILE
     owner.save(update_fields=["display_name"])
-    context = _context(
-        owner, company=HOSTILE, count=count, any_late=late, late=late,
-        late_since=HOSTILE if late else "", title=HOSTILE, person=HOSTILE, where=HOSTILE,
-        reason=HOSTILE, source=HOSTILE, rule_id=HOSTILE, closes=HOSTILE,
-        postponed_from=HOSTILE, open_url=f"https://x.example/?a=1&b={HOSTILE}",
-        links={"done": HOSTILE, "snooze": "a&b", "dismiss": '"'},
-        draft=DRAFTS[3],
-    )
-    context["site_url"] = context["settings_url"] = context["unsubscribe_url"] = HOSTILE
-    for template, python in _both(context):
-        assert python == template
-    assert "<script>" not in emails.html_body(context)
+    logged = log_interview(owner, company=f"Acme\r\nBcc: victim@example.com {HOSTILE}")
+    rows = _due(logged)
+    one = [next(r for r in rows if r.rule == "R2" and r.interviewer == logged.ada)]
+    draft = Note.objects.create(application=logged.application, interview=logged.interview,
+                                interviewer=logged.ada, kind="thank_you", channel="email",
+                                subject=HOSTILE, body=HOSTILE)
 
+    message = build_reminder_email(owner=owner, followups=one, now=EVENING, drafts=[draft])
 
-def test_the_email_built_carries_the_python_bodies(owner):
-    context = _context(owner)
-    rows = [item["followup"] for item in context["items"]]
-    context["any_late"] = any(EVENING - row.due_at > emails.LATE_AFTER for row in rows)
-    message = emails.build_reminder_email(owner=owner, followups=rows, now=EVENING, drafts=[])
-    # The links carry the signing time and the unsubscribe link differs: compare the shape.
-    assert message.subject == emails._one_line(emails.subject_of(context))
-    assert message.body.splitlines()[0] == f"Hello {owner},"
-    assert message.body.count("   Done: ") == len(rows)
-    assert message.alternatives[0][0].startswith("<!doctype html>")
-
-
-def _open_path_by_reverse(followup, draft) -> str:
-    # open_path as it was written with reverse() and the models' get_absolute_url.
-    from django.urls import reverse
-
-    if draft is not None:
-        return draft.get_absolute_url()
-    if followup.rule == "R1" and followup.interview_id:
-        return reverse("debrief", args=[followup.interview_id])
-    if followup.rule in ("R2", "R3") and followup.interview_id:
-        return reverse("interview_notes", args=[followup.interview_id])
-    if followup.rule == "R13" and followup.interviewer_id:
-        return reverse("interviewer_edit", args=[followup.interviewer_id])
-    return followup.get_absolute_url()
-
-
-@pytest.mark.parametrize("prefix", ["/", "/sub/"])
-def test_open_path_reverses_each_path_once_to_the_same_urls(owner, prefix):
-    from django.urls import get_script_prefix, set_script_prefix
-
-    logged = log_interview(owner)
-    services.plan_application(application_id=logged.application.pk, now=CURRENT_TIME)
-    rows = list(FollowUp.objects.filter(owner=owner))
-    rows.append(FollowUp(rule="R9", application_id=logged.application.pk))  # no interview
-    assert {"R1", "R2", "R3", "R13"} <= {row.rule for row in rows}
-    note = Note.objects.create(application=logged.application, kind="thank_you",
-                               channel="email", body="Hi", interviewer=logged.ada)
-    before = get_script_prefix()
-    set_script_prefix(prefix)
-    try:
-        for row in rows:
-            for draft in (None, note):
-                assert emails.open_path(row, draft) == _open_path_by_reverse(row, draft)
-        assert emails.open_path(rows[0], None).startswith(prefix)
-    finally:
-        set_script_prefix(before)
-
-
-@pytest.mark.parametrize("language", ["en-us", "fr", "de"])
-@pytest.mark.parametrize("zone", ["UTC", "Europe/London", "America/New_York", "Asia/Kolkata"])
-def test_dates_are_written_as_the_date_filter_writes_them(language, zone):
-    from datetime import timedelta
-    from zoneinfo import ZoneInfo
-
-    from django.utils import formats, translation
-
-    moments = [datetime(2026, 1, 1, 0, 0, tzinfo=UTC) + timedelta(hours=7 * n, minutes=n)
-               for n in range(0, 1300, 7)]
-    with translation.override(language), timezone.override(ZoneInfo(zone)):
-        for moment in moments:
-            for fmt in (emails.WHEN, emails.DAY, "l j F Y"):
-                assert emails._date(moment, fmt) == formats.date_format(
-                    timezone.localtime(moment), fmt)
-        assert emails._date(None, emails.WHEN) == ""
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert message.subject.endswith(f"(Acme Bcc: victim@example.com {HOSTILE})")
+    assert f"Hello {HOSTILE}," in message.body
+    assert HOSTILE in message.body
+    html = _html(message)
+    assert "<script>" not in html and "<b>Tom" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Tom &amp; &quot;Jerry&#x27;s&quot;" in html
+    message.message()  # Django accepts its headers

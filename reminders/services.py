@@ -57,7 +57,6 @@ from django.db.models import Count, DateTimeField, Exists, F, Max, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from followup_site import freshness
 from interviews.models import (
     Application,
     Attendance,
@@ -287,7 +286,6 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
     if new_rows:
         FollowUp.objects.bulk_create(new_rows, ignore_conflicts=True)
         result.created = len(new_rows)
-        freshness.bump(application.owner_id)  # bulk_create sends no post_save
 
     for key, row in existing.items():
         item = planned.get(key)
@@ -425,7 +423,6 @@ def _user_close(followup: FollowUp, status: str, note: str, at: datetime | None)
     if changed:
         # Closing one occurrence of a series (R8, R11) plans the next one.
         plan_request(application_ids=[followup.application_id], now=at)
-    freshness.bump(followup.owner_id)
     followup.refresh_from_db()
     return bool(changed)
 
@@ -509,7 +506,6 @@ def followup_snooze(*, followup: FollowUp, at: datetime | None = None) -> Snooze
         # A new occasion: earlier delivery trouble must not count against it.
         attempts=0, last_error="",
     )
-    freshness.bump(followup.owner_id)
     followup.refresh_from_db()
     if not changed:
         return Snoozed(False, ALREADY_CLOSED)
@@ -779,7 +775,6 @@ def release_expired_leases(*, now: datetime) -> int:
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     )
     expired = due.filter(claimed_until__lt=now, accepted_at__isnull=True)
-    freshness.bump(*(accepted | expired).values_list("owner_id", flat=True).distinct())
     accepted.update(
         status=Status.REMINDED, sent_at=F("accepted_at"), accepted_at=None, claim_token=None,
         claimed_until=None, last_error="", retry_at=None,
@@ -1006,8 +1001,6 @@ def dispatch_one(*, now: datetime | None = None, connection=None) -> int:
         raise
     else:
         sent.flush()
-    finally:
-        freshness.bump(*batch.owner_ids)  # their rows were changed with QuerySet.update()
     return handled
 
 

@@ -8,9 +8,11 @@ The move control is a small form per card (a status select and a button): it wor
 without JavaScript (POST, then redirect back), with htmx the board is swapped in place,
 and ``static/js/board.js`` adds drag and drop on top of the same form.
 
-Its cost does not grow with the number of applications: the open columns show their
-latest ``CARDS_PER_COLUMN`` cards and a count with a link to the rest (the filtered,
-paginated applications list); the closed columns show only their counts.
+Its queries do not grow in number or in rows returned with the number of applications: the
+open columns show their latest ``CARDS_PER_COLUMN`` cards and a count with a link to the
+rest (the filtered, paginated applications list); the closed columns show only their
+counts. The database's work still grows: the window function numbers every open
+application (``bench/README.md``, "Page cost").
 """
 
 from __future__ import annotations

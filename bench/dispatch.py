@@ -55,10 +55,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "followup_site.settings")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
-# Dispatch retires the dashboards of the candidates it emailed (followup_site/freshness.py):
-# with the default file cache each of those writes scans the cache folder, which would
-# dominate the figures; deployments share Redis (CACHE_URL=redis://…), as this may too.
-os.environ.setdefault("CACHE_URL", "locmemcache://")
 
 # The fixed "now" of the benchmark: a Wednesday evening, after an afternoon of interviews.
 NOW = datetime(2026, 11, 18, 18, 5, tzinfo=UTC)

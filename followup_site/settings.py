@@ -89,8 +89,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # {% freshcache %}: content cached per candidate, never stale.
-            "libraries": {"fresh_cache": "followup_site.fresh_cache"},
         },
     },
 ]
@@ -115,9 +113,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
-# Holds the dashboard's cards per candidate (see followup_site/freshness.py). Web, worker
-# and beat must share it, since the worker's writes retire cached dashboards: by default
-# files in DATA_DIR (one machine); redis://host:6379/1 across machines (docker-compose).
+# Holds allauth's rate-limit counters; web processes must share it so that a limit holds
+# across them: by default files in DATA_DIR (one machine); redis://host:6379/1 across
+# machines (docker-compose). No page is cached.
 CACHES = {
     "default": env.cache_url(
         "CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}?max_entries=10000"

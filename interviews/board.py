@@ -8,18 +8,17 @@ The move control is a small form per card (a status select and a button): it wor
 without JavaScript (POST, then redirect back), with htmx the board is swapped in place,
 and ``static/js/board.js`` adds drag and drop on top of the same form.
 
-Its cost does not grow with the number of applications: the open columns show their
-latest ``CARDS_PER_COLUMN`` cards and a count with a link to the rest (the filtered,
-paginated applications list); the closed columns show only their counts. The cards are
-built in Python with ``format_html`` (every value escaped), not in the template: a card's
-status menu, URLs and CSRF field through the template engine cost about 0.25 ms a card,
-more than the page's queries (profiled with 1,000 applications, ``bench/profile_pages.py``).
+Its queries do not grow in number or in rows returned with the number of applications: the
+open columns show their latest ``CARDS_PER_COLUMN`` cards and a count with a link to the
+rest (the filtered, paginated applications list); the closed columns show only their
+counts. The database's work still grows: the window function numbers every open
+application (``bench/README.md``, "Page cost").
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,12 +26,10 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
-from followup_site import fresh_cache
 from followup_site.redirects import safe_next
 from interviews import services
 from interviews.access import get_application_for_user
@@ -51,7 +48,6 @@ class Column:
     label: str
     cards: list[Application]
     total: int
-    html: tuple[SafeString, ...] = ()  # the cards' markup (card_html), in the same order
 
     @property
     def hidden(self) -> int:
@@ -92,92 +88,35 @@ def board_columns(user) -> tuple[list[Column], list[Column]]:
     return [column(s) for s in OPEN_COLUMNS], [column(s) for s in CLOSED_COLUMNS]
 
 
-def _placeholder_url(name: str) -> str:
-    """A URL reversed once with a placeholder id, filled in per card (``str.replace``)."""
-    return reverse(name, args=[999999999])
-
-
 # Lines other apps add to each card without this app importing them (notes adds who wrote
 # last): each is called once with the ids of the cards shown and returns {id: safe HTML}.
 # Appended to in the other app's AppConfig.ready().
 CARD_EXTRAS: list[Callable[[list[int]], dict[int, SafeString]]] = []
 
 
-def card_html(columns: list[Column]) -> dict[int, SafeString]:
-    """The markup of every card shown, by application id: a link, the facts, the move form.
-
-    The URLs are reversed once and the status menu is built once per status, then filled
-    in per card; ``format_html`` escapes the user's values.
-    """
-    detail_url, move_url = _placeholder_url("application_detail"), _placeholder_url(
-        "application_move"
-    )
-    # The page's content is cached per candidate: the token goes in on output.
-    csrf = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', fresh_cache.placeholder()
-    )
-    menus = {
-        status: format_html_join(
-            "", '<option value="{}"{}>{}</option>',
-            ((value, " selected" if value == status else "", label)
-             for value, label in S.choices),
-        )
-        for status in S.values
-    }
-    shown = [card.pk for column in columns for card in column.cards]
-    extras = [extra(shown) for extra in CARD_EXTRAS] if shown else []
-    html = {}
-    for column in columns:
-        for card in column.cards:
-            pk = str(card.pk)
-            move = move_url.replace("999999999", pk)
-            decision = (
-                format_html('<div class="small text-body-secondary">Decision expected {}</div>',
-                            f"{card.decision_date.day} {card.decision_date:%b}")
-                if card.decision_date else ""
-            )
-            extra = format_html_join("", "{}", ((e.get(card.pk, ""),) for e in extras))
-            html[card.pk] = format_html(
-                '<li class="card board-card mb-2" draggable="true" data-application="{pk}" '
-                'id="card-{pk}"><div class="card-body p-2">'
-                '<a class="fw-semibold" href="{detail}">{company}</a>'
-                '<div class="small">{role}</div>{decision}{extra}'
-                '<form class="board-move d-flex gap-1 mt-2" method="post" action="{move}" '
-                'data-hx-post="{move}">{csrf}'
-                '<label class="visually-hidden" for="move-{pk}">Move {company} to</label>'
-                '<select class="form-select form-select-sm" name="status" id="move-{pk}">'
-                '{menu}</select>'
-                '<button class="btn btn-sm btn-outline-primary" type="submit">Move</button>'
-                "</form></div></li>",
-                pk=pk, detail=detail_url.replace("999999999", pk), company=card.company,
-                role=card.role_title, decision=decision, extra=extra, move=move, csrf=csrf,
-                menu=menus[card.status],
-            )
-    return html
+def _add_extras(columns: list[Column]) -> None:
+    """Each card shown gets ``extras``: the lines other apps add (``CARD_EXTRAS``)."""
+    shown = [card for column in columns for card in column.cards]
+    found = [extra([card.pk for card in shown]) for extra in CARD_EXTRAS] if shown else []
+    for card in shown:
+        card.extras = format_html_join("", "{}", ((lines.get(card.pk, ""),) for lines in found))
 
 
 def _context(request: HttpRequest, moved: Application | None = None) -> dict:
     open_columns, closed_columns = board_columns(request.user)
-    cards = card_html(open_columns)
-    open_columns = [
-        replace(column, html=tuple(cards[card.pk] for card in column.cards))
-        for column in open_columns
-    ]
+    _add_extras(open_columns)
     return {
         "open_columns": open_columns,
         "closed_columns": closed_columns,
         "closed_total": sum(c.total for c in closed_columns),
         "moved": moved,
+        "statuses": S.choices,
     }
 
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    # Lazy: the board's content is cached per candidate ({% freshcache %} in _board.html),
-    # and a cached board runs none of its queries.
-    return render(request, "interviews/board.html", fresh_cache.lazy_context(
-        lambda: _context(request), "open_columns", "closed_columns", "closed_total", "moved"
-    ))
+    return render(request, "interviews/board.html", _context(request))
 
 
 @login_required

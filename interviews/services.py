@@ -12,7 +12,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from followup_site import freshness
 from interviews import signals
 from interviews.models import (
     DEBRIEF_ANSWER_FIELDS,
@@ -324,10 +323,9 @@ def candidate_sync_email_verified(*, candidate: Candidate) -> bool:
     verified = bool(email) and EmailAddress.objects.filter(
         user_id=candidate.pk, email__iexact=email, verified=True
     ).exists()
-    if Candidate.objects.filter(pk=candidate.pk).exclude(email_verified=verified).update(
+    Candidate.objects.filter(pk=candidate.pk).exclude(email_verified=verified).update(
         email_verified=verified
-    ):
-        freshness.bump(candidate.pk)  # update() sends no post_save
+    )
     candidate.email_verified = verified
     return verified
 

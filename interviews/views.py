@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import StepsHelper, WizardView
 
-from followup_site.fresh_cache import lazy_context, lazy_value
 from interviews import drafts, services
 from interviews.access import (
     get_application_for_user,
@@ -113,13 +112,11 @@ def application_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for_user(request, pk)
-    # Lazy: the page's content is cached per candidate ({% freshcache %}), and a cached
-    # page reads none of these rows.
     context = {
         "application": application,
-        "interviews": lazy_value(_interviews_with_people, application),
-        "interviewers": lazy_value(list, application.interviewers.all()),
-        "status_form": lazy_value(StatusForm, instance=application),
+        "interviews": _interviews_with_people(application),
+        "interviewers": list(application.interviewers.all()),
+        "status_form": StatusForm(instance=application),
     }
     return render(request, "interviews/application_detail.html", context)
 
@@ -206,18 +203,16 @@ def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _interview_page_context(request: HttpRequest, interview: Interview, **forms) -> dict:
-    # Lazy: the page's content is cached per candidate ({% freshcache %}), and a cached
-    # page reads none of these rows.
     return {
         "interview": interview,
         "application": interview.application,
-        "attendances": lazy_value(list, interview.attendances.select_related("interviewer")),
+        "attendances": list(interview.attendances.select_related("interviewer")),
         "new_attendee_form": forms.get("new_attendee_form")
-        or lazy_value(NewAttendeeForm, region=_region(request)),
-        "link_form": lazy_value(LinkInterviewerForm, interview=interview),
-        "interview_answers": lazy_value(interview.question_answers),
-        "debrief": lazy_value(Debrief.objects.filter(interview=interview).first),
-        "debrief_draft": lazy_value(drafts.has_draft, interview),
+        or NewAttendeeForm(region=_region(request)),
+        "link_form": LinkInterviewerForm(interview=interview),
+        "interview_answers": interview.question_answers(),
+        "debrief": Debrief.objects.filter(interview=interview).first(),
+        "debrief_draft": drafts.has_draft(interview),
     }
 
 
@@ -591,12 +586,7 @@ def compare(request: HttpRequest) -> HttpResponse:
        at most ``COMPARE_MAX``; without a choice made, the first choices.
     3. The open applications still to debrief, with a link to do it.
     """
-    # Lazy: the page's content is cached per candidate ({% freshcache %}), and a cached
-    # page runs none of these queries.
-    names = ("applications", "sort", "choices", "more_choices", "shown_ids", "too_many",
-             "compare_max", "to_debrief")
-    return render(request, "interviews/compare.html",
-                  lazy_context(lambda: _compare_context(request), *names))
+    return render(request, "interviews/compare.html", _compare_context(request))
 
 
 def _compare_context(request: HttpRequest) -> dict:

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from followup_site import freshness
 from interviews.models import Application, Attendance, Candidate, Interview, Interviewer
 from interviews.services import assign_changed
 from notes import selectors, signals, starters
@@ -135,9 +134,7 @@ def thank_you_notes_start(*, interview: Interview, candidate: Candidate) -> list
         )
         for attendance in attendances
     ]
-    created = Note.objects.bulk_create(notes)
-    freshness.bump(candidate.pk)  # bulk_create sends no post_save
-    return created
+    return Note.objects.bulk_create(notes)
 
 
 def _discussed(interviewer: Interviewer, interview: Interview | None) -> tuple[str, str]:
@@ -235,7 +232,6 @@ def _save_text(*, note: Note, expected_version: int, editor: str, fields: dict[s
     )
     if not written:
         raise NoteConflict(Note.objects.get(pk=note.pk))
-    freshness.bump(freshness.owner_of(current))  # a conditional UPDATE sends no post_save
     for name, value in fields.items():
         setattr(current, name, value)
     current.version += 1
@@ -287,7 +283,6 @@ def note_mark_sent(
         body=saved.body,
     )
     Note.objects.filter(pk=note.pk).update(correspondence=correspondence)
-    freshness.bump(freshness.owner_of(saved))
     note.refresh_from_db()
     return correspondence
 

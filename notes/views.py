@@ -24,7 +24,6 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from followup_site.fresh_cache import lazy_value
 from followup_site.redirects import safe_next
 from interviews.access import get_application_for_user, get_interview_for_user
 from interviews.models import Interview
@@ -112,18 +111,6 @@ def _editor_url(note: Note) -> str:
     return reverse("note_edit", args=[note.pk])
 
 
-EDITOR_MARK = "editor-token-of-this-page-load"  # fits the field's 32 characters
-
-
-def _render_editor(request: HttpRequest, template: str, context: dict, status: int = 200):
-    """Render a page of note editors, each page load with its own editor token."""
-    response = render(request, template, context, status=status)
-    response.content = response.content.replace(
-        EDITOR_MARK.encode(), secrets.token_urlsafe(12).encode()
-    )
-    return response
-
-
 def _unbound_form(note: Note) -> NoteForm:
     return NoteForm(
         auto_id=f"n{note.pk}-%s",
@@ -134,9 +121,7 @@ def _unbound_form(note: Note) -> NoteForm:
             "attachment_description": note.attachment_description,
             "version": note.version,
             # A token per page load: this tab's own saves never conflict with each other.
-            # Written as a mark that _render_editor replaces on every response, so that a
-            # page served from the cache ({% freshcache %}) still gets a token of its own.
-            "editor": EDITOR_MARK,
+            "editor": secrets.token_urlsafe(12),
         },
     )
 
@@ -179,9 +164,9 @@ def _pane(
 
 def _editor_context(sheet: selectors.Sheet, panes: list[Pane], **extra) -> dict:
     return {
-        "application": lazy_value(lambda: sheet.application),
+        "application": sheet.application,
         "panes": panes,
-        "library": lazy_value(lambda: sheet.library),
+        "library": sheet.library,
         "mailto_max": MAILTO_MAX_CHARS,
         "default_sent_at": default_sent_at(),
         "channel_form": ChannelForm(),
@@ -243,7 +228,7 @@ def interview_notes(request: HttpRequest, pk: int) -> HttpResponse:
         waiting=waiting,
         clock=_clock(interview),
     )
-    return _render_editor(request, "notes/interview_notes.html", context)
+    return render(request, "notes/interview_notes.html", context)
 
 
 def _clock(interview: Interview) -> dict:
@@ -266,12 +251,10 @@ def _render_single(
     message: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    # Lazy: the page's content is cached per candidate ({% freshcache %}), and a cached
-    # page neither reads the sheet nor runs the coach.
-    sheet = lazy_value(_sheet_for, request, note)
-    pane = lazy_value(_pane, sheet, note, form, message)
+    sheet = _sheet_for(request, note)
+    pane = _pane(sheet, note, form, message)
     context = _editor_context(sheet, [pane], note=note, active=note.pk)
-    return _render_editor(request, "notes/note_edit.html", context, status=status)
+    return render(request, "notes/note_edit.html", context, status=status)
 
 
 def _conflict_form(request: HttpRequest, note: Note, current: Note, form_class=NoteForm):

@@ -57,7 +57,6 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef
 from django.utils import timezone
 
-from followup_site import freshness
 from interviews.models import (
     Application,
     Attendance,
@@ -276,7 +275,6 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
     if new_rows:
         FollowUp.objects.bulk_create(new_rows, ignore_conflicts=True)
         result.created = len(new_rows)
-        freshness.bump(application.owner_id)  # bulk_create sends no post_save
 
     for key, row in existing.items():
         item = planned.get(key)
@@ -413,7 +411,6 @@ def _user_close(followup: FollowUp, status: str, note: str, at: datetime | None)
     if changed:
         # Closing one occurrence of a series (R8, R11) plans the next one.
         plan_request(application_ids=[followup.application_id], now=at)
-    freshness.bump(followup.owner_id)
     followup.refresh_from_db()
     return bool(changed)
 
@@ -497,7 +494,6 @@ def followup_snooze(*, followup: FollowUp, at: datetime | None = None) -> Snooze
         # A new occasion: earlier delivery trouble must not count against it.
         attempts=0, last_error="",
     )
-    freshness.bump(followup.owner_id)
     followup.refresh_from_db()
     if not changed:
         return Snoozed(False, ALREADY_CLOSED)
@@ -688,7 +684,6 @@ def release_expired_leases(*, now: datetime) -> int:
     # the partial index on pending rows.
     expired = FollowUp.objects.filter(status=Status.PENDING, due_at__lte=now,
                                       claimed_until__lt=now)
-    freshness.bump(*expired.values_list("owner_id", flat=True).distinct())
     expired.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Status.FAILED, claim_token=None, claimed_until=None, closed_at=now,
         last_error="The dispatcher stopped while sending this reminder, every time it tried.",
@@ -892,8 +887,6 @@ def dispatch_one(*, now: datetime | None = None, connection=None) -> int:
                     "and handing the rest of the claim back.", error)
         _after_database_error(batch, accepted, now)
         return max(handled, 1)  # the claim is settled: the caller's loop may go on
-    finally:
-        freshness.bump(*batch.owner_ids)  # their rows were changed with QuerySet.update()
     return handled
 
 

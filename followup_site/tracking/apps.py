@@ -7,14 +7,8 @@ class TrackingConfig(AppConfig):
     Dashboard, applications list, timeline, insights, the calendar feed and "Your data"
     (export, import), and the demo data. It reads ``interviews``, ``notes`` and
     ``reminders``; none of them imports it (``interviews`` ← ``notes`` ← ``reminders`` ←
-    ``tracking``). It connects the receivers that keep the dashboard's cache fresh
-    (``followup_site/freshness.py``).
+    ``tracking``).
     """
 
     name = "followup_site.tracking"
     label = "tracking"
-
-    def ready(self) -> None:
-        from followup_site import freshness
-
-        freshness.connect()

@@ -43,6 +43,15 @@ AWAITING_DECISION = (
 )
 # The debrief has its own section (from the facts), so its follow-up (R1) is not repeated.
 DEBRIEF_RULE = "R1"
+KIND_LABELS = {
+    "followup": "Follow-up", "draft": "Note not sent", "debrief": "Debrief",
+    "interview": "Interview", "decision": "Decision",
+}
+# What a decision can turn out to be, offered on an overdue decision.
+OUTCOMES = (
+    ApplicationStatus.OFFER, ApplicationStatus.REJECTED, ApplicationStatus.ON_HOLD,
+    ApplicationStatus.FILLED, ApplicationStatus.WITHDRAWN,
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,10 @@ class Action:
     due_at: datetime
     application: Application
     obj: object  # the FollowUp, Note, Interview or Application acted on
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
 
 
 @dataclass

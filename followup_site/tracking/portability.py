@@ -36,7 +36,6 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from nameparser import HumanName
 
-from followup_site import freshness
 from interviews import services as interview_services
 from interviews.models import (
     Application,
@@ -704,7 +703,6 @@ def import_export(*, owner: Candidate, data: bytes) -> ImportReport:
     try:
         with transaction.atomic():
             _write(plan, owner, report)
-            freshness.bump(owner.pk)  # bulk_create sends no post_save
     except DatabaseError as error:
         report.imported = {}
         report.profile_updated = False

@@ -15,22 +15,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, OuterRef, Subquery, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from followup_site import freshness
-from followup_site.fresh_cache import lazy_context, lazy_value
-from followup_site.tracking import calendar, cards, portability
+from followup_site.tracking import calendar, portability
 from followup_site.tracking import insights as insights_module
-from followup_site.tracking.dashboard import LIMIT, dashboard_for, needs_action_q
+from followup_site.tracking.dashboard import LIMIT, OUTCOMES, dashboard_for, needs_action_q
 from followup_site.tracking.forms import ApplicationFilterForm, ImportForm
 from followup_site.tracking.models import CalendarFeed
 from followup_site.tracking.timeline import timeline_for
@@ -42,55 +38,19 @@ SESSION_FEED_TOKEN = "tracking:new_calendar_token"  # noqa: S105 — a session k
 SESSION_IMPORT_REPORT = "tracking:import_report"
 # The multipart envelope around the file: boundaries and the CSRF field.
 UPLOAD_SLACK = 64 * 1024
-DASHBOARD_KEY = "dashboard:cards:{user}:{version}:{minute}"
-DASHBOARD_SECONDS = 120  # its minute and the next: the key changes every minute anyway
-INSIGHTS_KEY = "insights:{user}:{version}:{day}"
-INSIGHTS_SECONDS = 24 * 3600  # the key changes with the candidate's day anyway
 
 
 # --- Dashboard ----------------------------------------------------------------------------
 
 
-def _dashboard_cards(user) -> dict:
-    """The dashboard's cards, from the cache when nothing changed this minute.
-
-    Keyed by the candidate, their data version (renewed by every change they can see,
-    ``followup_site/freshness.py``) and the current minute in their zone, so buckets and
-    "coming up" roll over with the clock. Cached without CSRF tokens (``cards.CSRF_MARK``).
-    """
-    now = timezone.now()
-    minute = now.astimezone(user.zone).isoformat(timespec="minutes")
-    key = DASHBOARD_KEY.format(user=user.pk, version=freshness.version(user.pk), minute=minute)
-    content = cache.get(key)
-    if content is None:
-        board = dashboard_for(user, now)
-        render_card = cards.CardRenderer(zone=user.zone)
-        content = {
-            "empty": board.empty,
-            "more": bool(board.more),
-            # Each bucket's cards as one string: one CSRF substitution per bucket.
-            "buckets": [
-                (bucket, label, len(actions), "".join(render_card(a) for a in actions))
-                for bucket, label, actions in board.buckets()
-            ],
-        }
-        cache.set(key, content, DASHBOARD_SECONDS)
-    return content
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The next actions: overdue, today and this week."""
-    content = _dashboard_cards(request.user)
-    token = get_token(request)
-    buckets = [
-        (bucket, label, count, cards.with_csrf(html, token))
-        for bucket, label, count, html in content["buckets"]
-    ]
-    board = {"empty": content["empty"], "more": content["more"]}
-    return render(
-        request, "tracking/dashboard.html", {"board": board, "buckets": buckets, "limit": LIMIT}
-    )
+    board = dashboard_for(request.user)
+    return render(request, "tracking/dashboard.html", {
+        "board": board, "buckets": board.buckets(), "limit": LIMIT,
+        "outcomes": [(status.value, status.label) for status in OUTCOMES],
+    })
 
 
 @login_required
@@ -128,17 +88,11 @@ def application_list(request: HttpRequest) -> HttpResponse:
     if form.values().get("needs_action"):
         applications = applications.filter(needs_action)
     applications = applications.order_by(*form.order_by())
-
-    def rows() -> dict:
-        page = Paginator(applications, APPLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
-        return {"page": page, "rows": cards.list_rows(page.object_list, zone)}
-
-    # Lazy: the page's content is cached per candidate ({% freshcache %}), and a cached
-    # page runs neither the count nor the page's query.
+    page = Paginator(applications, APPLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "tracking/application_list.html",
-        {**lazy_context(rows, "page", "rows"), "form": form, "filtered": form.is_filtered},
+        {"page": page, "form": form, "filtered": form.is_filtered},
     )
 
 
@@ -151,35 +105,17 @@ def application_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "tracking/timeline.html",
-        {"application": application, "timeline": lazy_value(timeline_for, application)},
+        {"application": application, "timeline": timeline_for(application)},
     )
 
 
 # --- Insights -----------------------------------------------------------------------------
 
 
-def _insights(user) -> insights_module.Insights:
-    """The insights, from the cache when nothing changed today.
-
-    They aggregate every application, so their queries grow with the account; the cache
-    makes the page's cost constant. Keyed like the dashboard by the candidate's data
-    version, which every change to what they count renews (applications, status history,
-    interviews, notes sent, the candidate's zone: ``followup_site/freshness.py``), and by
-    the candidate's local day, on which "interviews per week" depends.
-    """
-    now = timezone.now()
-    day = now.astimezone(user.zone).date().isoformat()
-    key = INSIGHTS_KEY.format(user=user.pk, version=freshness.version(user.pk), day=day)
-    found = cache.get(key)
-    if found is None:
-        found = insights_module.insights_for(user, now)
-        cache.set(key, found, INSIGHTS_SECONDS)
-    return found
-
-
 @login_required
 def insights(request: HttpRequest) -> HttpResponse:
-    return render(request, "tracking/insights.html", {"insights": _insights(request.user)})
+    found = insights_module.insights_for(request.user, timezone.now())
+    return render(request, "tracking/insights.html", {"insights": found})
 
 
 # --- Your data: calendar feed, export, import -----------------------------------------------

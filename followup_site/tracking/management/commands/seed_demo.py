@@ -24,7 +24,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from followup_site import freshness
 from interviews import services
 from interviews.models import (
     Application,
@@ -141,7 +140,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _fill(self, owner: Candidate, count: int, rng: random.Random, *, plan: bool) -> None:
-        freshness.bump(owner.pk)  # bulk_create and update() send no post_save
         now = timezone.now()
         statuses = [s for s, _ in ApplicationStatus.choices]
         apps = Application.objects.bulk_create(

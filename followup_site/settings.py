@@ -212,6 +212,9 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Follow-up"
+# A code from the 30-second step just ended is still accepted: a person who types the code
+# as their app turns it over is not refused (RFC 6238 allows one step of drift).
+MFA_TOTP_TOLERANCE = 1
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import global_settings
 from django.contrib.auth.hashers import get_hasher
 from django.test import Client
@@ -21,7 +22,7 @@ from interviews import services
 from interviews.models import Candidate, Interview
 from tests.factories import ApplicationFactory, CandidateFactory
 from tests.reminders.conftest import Sink
-from tests.totp import totp
+from tests.totp import SECRET, totp
 
 CURRENT_TIME = datetime(2026, 3, 20, 10, 0, tzinfo=UTC)
 NEW_PASSWORD = "a brand new passphrase 2026"
@@ -694,6 +695,21 @@ def test_totp_set_up_from_the_profile_is_then_asked_at_every_sign_in(client, own
         assert accepted.status_code == 302
         assert accepted.url == reverse("home")
         assert _signed_in_email(client) == "owner@example.com"
+
+
+@pytest.mark.parametrize(("steps_ago", "accepted"), [(1, True), (2, False)])
+def test_a_code_from_the_step_just_ended_is_still_accepted(
+    client, owner, password, steps_ago, accepted
+):
+    """A person who types the code as the app turns it over is let in; an older code is not."""
+    TOTP.activate(owner, SECRET)
+    with time_machine.travel(CURRENT_TIME, tick=False):
+        _sign_in(client, owner.email, password)
+        code = totp(SECRET, CURRENT_TIME - timedelta(seconds=30 * steps_ago))
+        response = client.post(reverse("mfa_authenticate"), {"code": code})
+
+        assert response.status_code == (302 if accepted else 200)
+        assert (_signed_in_email(client) == owner.email) is accepted
 
 
 def test_without_totp_sign_in_asks_no_code(client, owner, password):

@@ -180,11 +180,6 @@ def _waits(decisions: list[tuple[datetime, datetime | None]]) -> list[float]:
     ]
 
 
-def days_to_decision(user) -> list[float]:
-    """For each decided application: days from its last interview to the first decision."""
-    return _waits(_decisions(user))
-
-
 def thank_you_share(user) -> Share:
     """Thank-you notes sent within 24 hours of the interview's end, of all sent for one."""
     counts = Correspondence.objects.owned_by(user).filter(

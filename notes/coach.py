@@ -275,15 +275,12 @@ def c2_not_duplicate(ctx: Context) -> Result:
     make = _result("C2", "Not the same note as another", ("001",))
     if not ctx.core:
         return make(Status.NOT_APPLICABLE, "Write the note to compare it with the others.")
-    cores = [(text.core(text.without_placeholders(other.body)), other) for other in ctx.others]
-    cores = [(core, other) for core, other in cores if core]
-    if not cores:
+    written = [(text.without_placeholders(other.body), other) for other in ctx.others]
+    written = [(body, other) for body, other in written if text.core(body)]
+    if not written:
         return make(Status.NOT_APPLICABLE, "No other note for this application yet.")
     scored = sorted(
-        (
-            (fuzz.token_set_ratio(ctx.core, core, processor=utils.default_process), other)
-            for core, other in cores
-        ),
+        ((similarity(ctx.written, body), other) for body, other in written),
         key=lambda pair: -pair[0],
     )
     close = [(score, other) for score, other in scored if score >= DUPLICATE_THRESHOLD]

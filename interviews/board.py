@@ -36,9 +36,18 @@ from interviews.access import get_application_for_user
 from interviews.forms import StatusForm
 from interviews.models import Application, ApplicationStatus
 
-S = ApplicationStatus
-OPEN_COLUMNS = (S.APPLIED, S.INTERVIEWING, S.OFFER, S.ON_HOLD)
-CLOSED_COLUMNS = (S.ACCEPTED, S.REJECTED, S.WITHDRAWN, S.FILLED)
+OPEN_COLUMNS = (
+    ApplicationStatus.APPLIED,
+    ApplicationStatus.INTERVIEWING,
+    ApplicationStatus.OFFER,
+    ApplicationStatus.ON_HOLD,
+)
+CLOSED_COLUMNS = (
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.REJECTED,
+    ApplicationStatus.WITHDRAWN,
+    ApplicationStatus.FILLED,
+)
 CARDS_PER_COLUMN = 12  # the rest are one click away in the filtered applications list
 
 
@@ -80,7 +89,7 @@ def board_columns(user) -> tuple[list[Column], list[Column]]:
     by_status: dict[str, list[Application]] = {}
     for card in cards:
         by_status.setdefault(card.status, []).append(card)
-    labels = dict(S.choices)
+    labels = dict(ApplicationStatus.choices)
 
     def column(status: str) -> Column:
         return Column(status, labels[status], by_status.get(status, []), totals.get(status, 0))
@@ -110,7 +119,7 @@ def _context(request: HttpRequest, moved: Application | None = None) -> dict:
         "closed_columns": closed_columns,
         "closed_total": sum(c.total for c in closed_columns),
         "moved": moved,
-        "statuses": S.choices,
+        "statuses": ApplicationStatus.choices,
     }
 
 

@@ -149,14 +149,6 @@ class ApplicationQuerySet(models.QuerySet):
             last_debriefed_at__isnull=False
         )
 
-    def with_next_interview(self, now=None) -> ApplicationQuerySet:
-        now = now or timezone.now()
-        return self.annotate(
-            next_interview_at=models.Min(
-                "interviews__starts_at", filter=Q(interviews__starts_at__gte=now)
-            )
-        )
-
     def with_rounds_done(self, now=None) -> ApplicationQuerySet:
         """``rounds_done``: how many of its interviews have ended."""
         now = now or timezone.now()

@@ -1,7 +1,8 @@
 """Writes with side effects: status history, derived updates and domain announcements.
 
 Views and admin actions call these rather than saving models directly, so the history is
-never skipped and every change is announced exactly once, after the rows are written.
+never skipped and every change the follow-up plan depends on is announced
+(``signals.facts_changed``) inside the transaction that writes it.
 """
 
 from __future__ import annotations
@@ -75,12 +76,6 @@ def application_update(
         _record_status_change(application, old_status, at)
     if "status" in changed or "decision_date" in changed:
         _facts_changed(application.pk)
-    if "decision_date" in changed:
-        transaction.on_commit(
-            lambda: signals.application_decision_date_changed.send(
-                sender=Application, application=application
-            )
-        )
     return changed
 
 
@@ -97,25 +92,16 @@ def _record_status_change(application: Application, old_status: str, at: datetim
         to_status=application.status,
         changed_at=at,
     )
-    transaction.on_commit(
-        lambda: signals.application_status_changed.send(
-            sender=Application,
-            application=application,
-            from_status=old_status,
-            to_status=application.status,
-            at=at,
-        )
-    )
 
 
 def application_delete(*, application: Application) -> None:
     application.delete()
 
 
-def _after_interview_saved(interview: Interview, *, created: bool) -> None:
+def _after_interview_saved(interview: Interview) -> None:
     """1. A logged interview means the application is being interviewed for.
     2. A decision date given in the interview becomes the application's decision date.
-    3. Announce the interview once the transaction commits.
+    3. Announce that the application's facts changed.
     """
     application = interview.application
     updates: dict[str, Any] = {}
@@ -126,15 +112,12 @@ def _after_interview_saved(interview: Interview, *, created: bool) -> None:
     if updates:
         application_update(application=application, **updates)
     _facts_changed(interview.application_id)
-    transaction.on_commit(
-        lambda: signals.interview_saved.send(sender=Interview, interview=interview, created=created)
-    )
 
 
 @transaction.atomic
 def interview_create(*, application: Application, **fields) -> Interview:
     interview = Interview.objects.create(application=application, **fields)
-    _after_interview_saved(interview, created=True)
+    _after_interview_saved(interview)
     return interview
 
 
@@ -143,7 +126,7 @@ def interview_update(*, interview: Interview, **fields) -> list[str]:
     changed = assign_changed(interview, fields)
     if changed:
         interview.save(update_fields=[*changed, "updated_at"])
-        _after_interview_saved(interview, created=False)
+        _after_interview_saved(interview)
     return changed
 
 
@@ -164,17 +147,7 @@ def interview_cancel(*, interview: Interview, at: datetime | None = None) -> boo
     interview.cancelled_at = at or timezone.now()
     interview.save(update_fields=["cancelled_at", "updated_at"])
     _facts_changed(interview.application_id)
-    transaction.on_commit(
-        lambda: signals.interview_saved.send(sender=Interview, interview=interview, created=False)
-    )
     return True
-
-
-def _announce_interviewer(interviewer: Interviewer) -> None:
-    _facts_changed(interviewer.application_id)
-    transaction.on_commit(
-        lambda: signals.interviewer_saved.send(sender=Interviewer, interviewer=interviewer)
-    )
 
 
 @transaction.atomic
@@ -186,7 +159,7 @@ def interviewer_add(
     attendance = Attendance.objects.create(
         interview=interview, interviewer=interviewer, topics=topics, concerns=concerns
     )
-    _announce_interviewer(interviewer)
+    _facts_changed(interviewer.application_id)
     return attendance
 
 
@@ -195,7 +168,7 @@ def interviewer_update(*, interviewer: Interviewer, **fields) -> list[str]:
     changed = assign_changed(interviewer, fields)
     if changed:
         interviewer.save(update_fields=changed)
-        _announce_interviewer(interviewer)
+        _facts_changed(interviewer.application_id)
     return changed
 
 
@@ -217,15 +190,8 @@ def attendance_link(*, interview: Interview, interviewer: Interviewer) -> Attend
         interview=interview, interviewer=interviewer
     )
     if created:
-        _announce_attendance(interview)
+        _facts_changed(interview.application_id)
     return attendance
-
-
-def _announce_attendance(interview: Interview) -> None:
-    _facts_changed(interview.application_id)
-    transaction.on_commit(
-        lambda: signals.attendance_changed.send(sender=Attendance, interview=interview)
-    )
 
 
 def attendance_update(*, attendance: Attendance, topics: str, concerns: str) -> list[str]:
@@ -238,7 +204,7 @@ def attendance_update(*, attendance: Attendance, topics: str, concerns: str) -> 
 @transaction.atomic
 def attendance_remove(*, attendance: Attendance) -> None:
     attendance.delete()
-    _announce_attendance(attendance.interview)
+    _facts_changed(attendance.interview.application_id)
 
 
 @transaction.atomic
@@ -259,7 +225,7 @@ def debrief_save(
        date reaches the application.
     3. The debrief is created, or updated when edited later; the first save completes it,
        and the draft the wizard kept (``DebriefDraft``) is deleted with it.
-    4. ``debrief_saved`` is announced once the transaction commits.
+    4. The application's facts changed: its plan is re-made.
     """
     unknown = set(answers) - DEBRIEF_FIELDS
     if unknown:
@@ -285,7 +251,6 @@ def debrief_save(
             debrief.save(update_fields=[*changed, "updated_at"])
     DebriefDraft.objects.filter(interview=interview).delete()
     _facts_changed(interview.application_id)
-    transaction.on_commit(lambda: signals.debrief_saved.send(sender=Debrief, debrief=debrief))
     return debrief
 
 

@@ -7,23 +7,10 @@ subscribing app's ``AppConfig.ready()``.
 
 from django.dispatch import Signal
 
-# kwargs: application, from_status, to_status, at
-application_status_changed = Signal()
-# kwargs: application
-application_decision_date_changed = Signal()
-# kwargs: interview, created
-interview_saved = Signal()
-# kwargs: interviewer
-interviewer_saved = Signal()
-# kwargs: debrief (sent when the debrief wizard is finished, and on later edits)
-debrief_saved = Signal()
-# kwargs: interview — someone was linked to or removed from the interview
-attendance_changed = Signal()
-
 # kwargs: application_id — something the application's follow-up plan depends on changed
-# (status, decision date, an interview, its people, a debrief). Unlike the announcements
-# above, sent INSIDE the writer's transaction, so that a receiver can record the work the
-# change calls for in the same transaction (reminders' re-planning outbox): the change and
-# that record commit or roll back together. A receiver must not talk to the outside world
-# here; it defers that with ``transaction.on_commit``.
+# (status, decision date, an interview, its people, a debrief). Sent INSIDE the writer's
+# transaction, so that a receiver can record the work the change calls for in the same
+# transaction (reminders' re-planning outbox): the change and that record commit or roll
+# back together. A receiver must not talk to the outside world here; it defers that with
+# ``transaction.on_commit``.
 facts_changed = Signal()

@@ -2,9 +2,10 @@ from django.apps import AppConfig
 
 
 class NotesConfig(AppConfig):
-    """Correspondence: notes per interviewer, the coach, brag book, value-add library.
+    """Correspondence: notes per interviewer, the coach, brag book, value-add library,
+    and the Inbox (``notes.inbox``) for what the employer sends.
 
-    Reads ``interviews``; never imported by it. Empty until the note editor lands.
+    Reads ``interviews``; never imported by it.
     """
 
     name = "notes"

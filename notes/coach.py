@@ -217,9 +217,6 @@ class Context:
         return self._memo[key]
 
 
-K = starters  # the kind, role and channel values
-
-
 def _result(check: str, title: str, sources: tuple[str, ...]):
     def make(status: Status, advice: str, **extra) -> Result:
         return Result(check, title, status, advice, sources, **extra)
@@ -244,7 +241,9 @@ def c1_specific(ctx: Context) -> Result:
     if blanks:
         more = f" and {len(blanks) - 1} more" if len(blanks) > 1 else ""
         return make(Status.WARN, f"Replace the blank {blanks[0]}{more} with your own words.")
-    if _not_for({K.THANK_YOU, K.VALUE_ADD, K.WORK_PRODUCT, K.STAY_IN_TOUCH}, ctx):
+    if _not_for(
+        {starters.THANK_YOU, starters.VALUE_ADD, starters.WORK_PRODUCT, starters.STAY_IN_TOUCH}, ctx
+    ):
         return make(Status.NOT_APPLICABLE, "Short notes of this kind need no specific point.")
     who = _first(ctx.recipient.name)
     recorded = text.items(ctx.recipient.topics) + text.items(ctx.recipient.concerns)
@@ -275,15 +274,12 @@ def c2_not_duplicate(ctx: Context) -> Result:
     make = _result("C2", "Not the same note as another", ("001",))
     if not ctx.core:
         return make(Status.NOT_APPLICABLE, "Write the note to compare it with the others.")
-    cores = [(text.core(text.without_placeholders(other.body)), other) for other in ctx.others]
-    cores = [(core, other) for core, other in cores if core]
-    if not cores:
+    written = [(text.without_placeholders(other.body), other) for other in ctx.others]
+    written = [(body, other) for body, other in written if text.core(body)]
+    if not written:
         return make(Status.NOT_APPLICABLE, "No other note for this application yet.")
     scored = sorted(
-        (
-            (fuzz.token_set_ratio(ctx.core, core, processor=utils.default_process), other)
-            for core, other in cores
-        ),
+        ((similarity(ctx.written, body), other) for body, other in written),
         key=lambda pair: -pair[0],
     )
     close = [(score, other) for score, other in scored if score >= DUPLICATE_THRESHOLD]
@@ -367,7 +363,7 @@ def c3_greets_by_recorded_name(ctx: Context) -> Result:
 
 def c4_mirrors_listing(ctx: Context) -> Result:
     make = _result("C4", "Mirrors the job listing", ("003",))
-    if _not_for({K.THANK_YOU, K.WORK_PRODUCT}, ctx):
+    if _not_for({starters.THANK_YOU, starters.WORK_PRODUCT}, ctx):
         return make(Status.NOT_APPLICABLE, "Mirroring the listing matters in thank-you notes.")
     if not ctx.listing.strip():
         return make(
@@ -407,14 +403,14 @@ def _detail(body: str) -> int:
 
 def c5_hiring_manager_most_detailed(ctx: Context) -> Result:
     make = _result("C5", "Hiring manager's note is the most detailed", ("001",))
-    if _not_for({K.THANK_YOU}, ctx):
+    if _not_for({starters.THANK_YOU}, ctx):
         return make(Status.NOT_APPLICABLE, "Compares the thank-you notes of one interview.")
     peers = [(_detail(other.body), other) for other in ctx.others if other.same_set]
     if not peers:
         return make(Status.NOT_APPLICABLE, "No other thank-you note for this interview.")
     mine = text.word_count(ctx.core)
-    if ctx.recipient.role == K.HIRING_MANAGER:
-        rivals = [(words, other) for words, other in peers if other.role != K.HIRING_MANAGER]
+    if ctx.recipient.role == starters.HIRING_MANAGER:
+        rivals = [(words, other) for words, other in peers if other.role != starters.HIRING_MANAGER]
         longest = max(rivals, key=lambda pair: pair[0], default=None)
         if longest is None or mine > longest[0]:
             return make(Status.PASS, f"The most detailed note of the set ({mine} words).")
@@ -423,7 +419,7 @@ def c5_hiring_manager_most_detailed(ctx: Context) -> Result:
             f"Make this the most detailed note: your note to {longest[1].interviewer_name} has "
             f"{longest[0]} words, this one {mine}.",
         )
-    managers = [(words, other) for words, other in peers if other.role == K.HIRING_MANAGER]
+    managers = [(words, other) for words, other in peers if other.role == starters.HIRING_MANAGER]
     if not managers:
         return make(Status.NOT_APPLICABLE, "No note to a hiring manager in this set.")
     shortest = min(managers, key=lambda pair: pair[0])
@@ -451,14 +447,14 @@ def c6_fits_channel(ctx: Context) -> Result:
     make = _result("C6", "Length fits the channel", ("002", "003"))
     channel, body = ctx.draft.channel, ctx.draft.body
     count = text.word_count(body)
-    if channel == K.CARD:
+    if channel == starters.CARD:
         if count > CARD_MAX_WORDS:
             return make(
                 Status.WARN,
                 f"{count} words: cut to {CARD_MAX_WORDS} or fewer, a card is brief.",
             )
         return make(Status.PASS, f"{count} words: fits a card (at most {CARD_MAX_WORDS}).")
-    if channel == K.LETTER:
+    if channel == starters.LETTER:
         lines = letter_lines(body, ctx.letter_header_lines)
         if lines > LETTER_MAX_LINES:
             return make(
@@ -466,9 +462,9 @@ def c6_fits_channel(ctx: Context) -> Result:
                 f"About {lines} lines: cut about {lines - LETTER_MAX_LINES} to fit one page.",
             )
         return make(Status.PASS, f"About {lines} of {LETTER_MAX_LINES} lines: fits one page.")
-    if channel == K.EMAIL and not ctx.draft.subject.strip():
+    if channel == starters.EMAIL and not ctx.draft.subject.strip():
         return make(Status.WARN, "Add a subject line.")
-    if channel == K.EMAIL and len(ctx.draft.subject) > SUBJECT_MAX_CHARS:
+    if channel == starters.EMAIL and len(ctx.draft.subject) > SUBJECT_MAX_CHARS:
         return make(Status.WARN, f"Shorten the subject to {SUBJECT_MAX_CHARS} characters or fewer.")
     if count > EMAIL_MAX_WORDS:
         return make(
@@ -485,7 +481,7 @@ def c6_fits_channel(ctx: Context) -> Result:
 
 def c7_addresses_concerns(ctx: Context) -> Result:
     make = _result("C7", "Addresses their concerns", ("001",))
-    if _not_for({K.THANK_YOU, K.WORK_PRODUCT}, ctx):
+    if _not_for({starters.THANK_YOU, starters.WORK_PRODUCT}, ctx):
         return make(Status.NOT_APPLICABLE, "Concerns are answered in the thank-you note.")
     concerns = text.items(ctx.recipient.concerns)
     if not concerns:
@@ -513,7 +509,10 @@ def _quotes(quote: str, ctx: Context) -> bool:
 
 def c8_testimonial(ctx: Context) -> Result:
     make = _result("C8", "Quotes a testimonial (optional)", ("003",))
-    if _not_for({K.THANK_YOU, K.WORK_PRODUCT}, ctx) or ctx.draft.channel == K.CARD:
+    if (
+        _not_for({starters.THANK_YOU, starters.WORK_PRODUCT}, ctx)
+        or ctx.draft.channel == starters.CARD
+    ):
         return make(Status.NOT_APPLICABLE, "A testimonial belongs in a letter or email.")
     for item in ctx.testimonials:
         if _quotes(item.quote, ctx):
@@ -531,7 +530,7 @@ def c8_testimonial(ctx: Context) -> Result:
 
 def c9_repairs_weak_moment(ctx: Context) -> Result:
     make = _result("C9", "Repairs a weak moment (optional)", ("004",))
-    if _not_for({K.THANK_YOU}, ctx):
+    if _not_for({starters.THANK_YOU}, ctx):
         return make(Status.NOT_APPLICABLE, "A thank-you note is the place to repair a moment.")
     if not ctx.weak_moments:
         return make(
@@ -555,17 +554,23 @@ def c9_repairs_weak_moment(ctx: Context) -> Result:
 def c10_expresses_interest(ctx: Context) -> Result:
     make = _result("C10", "Expresses interest (and culture fit)", ("001", "004"))
     kind, body = ctx.draft.kind, ctx.written
-    if kind == K.REJECTION_REPLY:
+    if kind == starters.REJECTION_REPLY:
         if _OTHER_ROLES.search(body):
             return make(Status.PASS, "Asks to be considered for other roles.")
         return make(Status.WARN, "Ask to be kept in mind for other roles (seed 000).")
-    if kind not in {K.THANK_YOU, K.STATUS_CHECK, K.CHECK_IN, K.OPENINGS_INQUIRY, K.STAY_IN_TOUCH}:
+    if kind not in {
+        starters.THANK_YOU,
+        starters.STATUS_CHECK,
+        starters.CHECK_IN,
+        starters.OPENINGS_INQUIRY,
+        starters.STAY_IN_TOUCH,
+    }:
         return make(Status.NOT_APPLICABLE, "Interest is stated in the thank-you and check-ins.")
     if not _INTEREST.search(body):
         return make(Status.WARN, "Say that you want the job: \u201cI am very interested…\u201d.")
-    wants_culture = kind == K.THANK_YOU and ctx.recipient.role in {
-        K.HIRING_MANAGER,
-        K.MANAGERS_BOSS,
+    wants_culture = kind == starters.THANK_YOU and ctx.recipient.role in {
+        starters.HIRING_MANAGER,
+        starters.MANAGERS_BOSS,
     }
     if wants_culture and not _CULTURE.search(body):
         return make(
@@ -610,12 +615,12 @@ def c11_no_confidential_markers(ctx: Context) -> Result:
         f"{draft.subject}\n{draft.body}\n{draft.attachment}", ctx.confidential_terms
     )
     if hits:
-        where = " or what you attach" if draft.kind == K.WORK_PRODUCT else ""
+        where = " or what you attach" if draft.kind == starters.WORK_PRODUCT else ""
         quoted = ", ".join(f"\u201c{hit}\u201d" for hit in hits[:3])
         return make(
             Status.WARN, f"Remove {quoted} from the note{where}: redact and hide what is private."
         )
-    if draft.kind == K.WORK_PRODUCT and not draft.attachment.strip():
+    if draft.kind == starters.WORK_PRODUCT and not draft.attachment.strip():
         return make(Status.WARN, "Describe what you attach, so it can be checked for markers.")
     return make(Status.PASS, "No confidential markers or words from your list.")
 
@@ -625,7 +630,7 @@ def c11_no_confidential_markers(ctx: Context) -> Result:
 
 def c12_adds_value(ctx: Context) -> Result:
     make = _result("C12", "Adds value on a topic discussed", ("000",))
-    if _not_for({K.VALUE_ADD, K.STAY_IN_TOUCH}, ctx):
+    if _not_for({starters.VALUE_ADD, starters.STAY_IN_TOUCH}, ctx):
         return make(Status.NOT_APPLICABLE, "Applies to value-add and stay-in-touch notes.")
     body = ctx.written
     names_resource = bool(text.urls(body)) or any(
@@ -682,7 +687,7 @@ def _hours(delta) -> int:
 
 def c13_within_48_hours(ctx: Context) -> Result:
     make = _result("C13", "Sent within 48 hours", ("000", "001"))
-    if _not_for({K.THANK_YOU, K.VALUE_ADD}, ctx):
+    if _not_for({starters.THANK_YOU, starters.VALUE_ADD}, ctx):
         return make(Status.NOT_APPLICABLE, "The 48-hour clock applies to the first follow-ups.")
     ended = ctx.interview_ended_at
     if ended is None:

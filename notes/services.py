@@ -1,4 +1,4 @@
-"""Writes of the notes app, each announcing what changed (see notes/signals.py).
+"""Writes of the notes app; recording what was sent announces it (notes/signals.py).
 
 Saving a draft is optimistic: the client names the ``version`` it started from and the
 row is written by a conditional UPDATE on that version, so two tabs never silently
@@ -53,11 +53,6 @@ def correspondence_record(**fields) -> Correspondence:
     """Record something the candidate sent; reminders about it stop once this commits."""
     correspondence = Correspondence.objects.create(**fields)
     signals.facts_changed.send(sender=Correspondence, application_id=correspondence.application_id)
-    transaction.on_commit(
-        lambda: signals.correspondence_recorded.send(
-            sender=Correspondence, correspondence=correspondence
-        )
-    )
     return correspondence
 
 
@@ -258,8 +253,9 @@ def note_mark_sent(
 ) -> Correspondence:
     """Save the text as shown, mark the note sent and record it on the application.
 
-    Recording the Correspondence announces it (``correspondence_recorded``), which stops the
-    reminders about it. The note stays, read-only, as sent.
+    Recording the Correspondence announces it (``signals.facts_changed``), so the
+    application is planned again and the reminders about it stop. The note stays,
+    read-only, as sent.
     """
     saved = _save_text(
         note=note,

@@ -2,11 +2,7 @@
 
 from django.dispatch import Signal
 
-# kwargs: correspondence — sent after a Correspondence row is recorded (a note marked sent).
-correspondence_recorded = Signal()
-# kwargs: application_id — sent INSIDE the transaction that records a Correspondence, like
+# kwargs: application_id — sent INSIDE the transaction that records a Correspondence (a
+# note marked sent) or files a received message to an application, like
 # interviews.signals.facts_changed (see there), for the re-planning outbox.
 facts_changed = Signal()
-# kwargs: message — a received message was filed to an application (the employer wrote):
-# sent after the transaction commits, by notes.inbox.services.
-employer_message_received = Signal()

@@ -1,9 +1,8 @@
 """Views of the note editor, the brag book, the value-add library and the coach settings.
 
 Every object is fetched through an owner-scoped helper (``interviews.access`` for the
-interviews app's objects, ``_get_<model>_for_user`` below for this app's), so another
-candidate's object is a 404. Every state change
-is a POST with CSRF and goes through ``notes.services``.
+interviews app's objects, ``notes.access`` for this app's), so another candidate's object
+is a 404. Every state change is a POST with CSRF and goes through ``notes.services``.
 
 The editor works without JavaScript (Save and Mark sent are plain form posts that redirect,
 or re-show the page with the typed text kept); with htmx the same form autosaves in the
@@ -19,7 +18,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,6 +27,12 @@ from followup_site.redirects import safe_next
 from interviews.access import get_application_for_user, get_interview_for_user
 from interviews.models import Interview
 from notes import coach, selectors, services
+from notes.access import (
+    get_achievement_for_user,
+    get_note_for_user,
+    get_resource_for_user,
+    get_testimonial_for_user,
+)
 from notes.forms import (
     AchievementForm,
     ChannelForm,
@@ -51,31 +56,6 @@ from notes.models import (
 
 HTTP_CONFLICT = 409
 HTTP_UNPROCESSABLE = 422
-
-
-
-
-
-
-def _get_note_for_user(request: HttpRequest, pk: int) -> Note:
-    return get_object_or_404(
-        Note.objects.owned_by(request.user).select_related(
-            "application", "interview", "interviewer"
-        ),
-        pk=pk,
-    )
-
-
-def _get_testimonial_for_user(request: HttpRequest, pk: int) -> Testimonial:
-    return get_object_or_404(Testimonial.objects.owned_by(request.user), pk=pk)
-
-
-def _get_achievement_for_user(request: HttpRequest, pk: int) -> Achievement:
-    return get_object_or_404(Achievement.objects.owned_by(request.user), pk=pk)
-
-
-def _get_resource_for_user(request: HttpRequest, pk: int) -> Resource:
-    return get_object_or_404(Resource.objects.owned_by(request.user), pk=pk)
 
 
 # --- The editor ---------------------------------------------------------------------------
@@ -277,7 +257,7 @@ def _conflict_message(current: Note) -> str:
 @require_http_methods(["GET", "POST"])
 def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """One note. POST saves it: an htmx autosave answers with its status line only."""
-    note = _get_note_for_user(request, pk)
+    note = get_note_for_user(request, pk)
     if request.method == "GET":
         return _render_single(request, note)
     form = NoteForm(request.POST, auto_id=f"n{note.pk}-%s")
@@ -334,7 +314,7 @@ def _autosave(request: HttpRequest, note: Note, form: NoteForm) -> HttpResponse:
 @require_POST
 def note_coach(request: HttpRequest, pk: int) -> HttpResponse:
     """The coach's results for the text as typed. Reads only; saves nothing."""
-    note = _get_note_for_user(request, pk)
+    note = get_note_for_user(request, pk)
     sheet = _sheet_for(request, note)
     form = NoteForm(request.POST, auto_id=f"n{note.pk}-%s")
     pane = _pane(sheet, note, form)
@@ -345,7 +325,7 @@ def note_coach(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def note_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the text as shown and record it as sent: the note is read-only from then on."""
-    note = _get_note_for_user(request, pk)
+    note = get_note_for_user(request, pk)
     form = MarkSentForm(request.POST, auto_id=f"n{note.pk}-%s")
     if not form.is_valid():
         return _render_single(request, note, form, status=HTTP_UNPROCESSABLE)
@@ -382,7 +362,7 @@ def note_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def note_send_another(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a new draft of the same kind to the same person, on the channel chosen."""
-    note = _get_note_for_user(request, pk)
+    note = get_note_for_user(request, pk)
     form = ChannelForm(request.POST)
     channel = form.cleaned_data["channel"] if form.is_valid() else note.channel
     new = services.note_send_another(note=note, candidate=request.user, channel=channel)
@@ -412,7 +392,7 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    note = _get_note_for_user(request, pk)
+    note = get_note_for_user(request, pk)
     back = _editor_url(note)
     if note.is_sent:
         messages.error(request, "A sent note is kept as sent; it cannot be deleted.")
@@ -437,7 +417,7 @@ def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def note_print(request: HttpRequest, pk: int) -> HttpResponse:
     """A card or a one-page business letter, laid out for printing."""
-    note = _get_note_for_user(request, pk)
+    note = get_note_for_user(request, pk)
     dated = timezone.localtime(note.sent_at or timezone.now())
     return render(
         request,
@@ -523,7 +503,7 @@ def _edit_owned(request, instance, form_class, update, *, heading: str, saved: s
 @require_http_methods(["GET", "POST"])
 def testimonial_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit_owned(
-        request, _get_testimonial_for_user(request, pk), TestimonialForm,
+        request, get_testimonial_for_user(request, pk), TestimonialForm,
         lambda item, **fields: services.testimonial_update(testimonial=item, **fields),
         heading="Edit testimonial", saved="Testimonial saved.", back="brag_book",
     )
@@ -533,7 +513,7 @@ def testimonial_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit_owned(
-        request, _get_achievement_for_user(request, pk), AchievementForm,
+        request, get_achievement_for_user(request, pk), AchievementForm,
         lambda item, **fields: services.achievement_update(achievement=item, **fields),
         heading="Edit achievement", saved="Achievement saved.", back="brag_book",
     )
@@ -542,7 +522,7 @@ def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def testimonial_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    services.testimonial_delete(testimonial=_get_testimonial_for_user(request, pk))
+    services.testimonial_delete(testimonial=get_testimonial_for_user(request, pk))
     messages.success(request, "Testimonial deleted.")
     return redirect("brag_book")
 
@@ -550,7 +530,7 @@ def testimonial_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def achievement_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    services.achievement_delete(achievement=_get_achievement_for_user(request, pk))
+    services.achievement_delete(achievement=get_achievement_for_user(request, pk))
     messages.success(request, "Achievement deleted.")
     return redirect("brag_book")
 
@@ -587,7 +567,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit_owned(
-        request, _get_resource_for_user(request, pk), ResourceForm,
+        request, get_resource_for_user(request, pk), ResourceForm,
         lambda item, **fields: services.resource_update(resource=item, **fields),
         heading="Edit library item", saved="Saved.", back="library",
     )
@@ -596,7 +576,7 @@ def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resource_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    services.resource_delete(resource=_get_resource_for_user(request, pk))
+    services.resource_delete(resource=get_resource_for_user(request, pk))
     messages.success(request, "Deleted from your library.")
     return redirect("library")
 

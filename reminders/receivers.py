@@ -32,9 +32,3 @@ def on_plans_requested(sender, application_ids: list[int], **kwargs) -> None:
             log.warning("Could not enqueue planning (%s: %s); the minute tick will plan "
                         "applications %s.", type(error).__name__, error, application_ids)
             return
-
-
-def _plan(application_id: int) -> None:
-    # For announcements sent after their transaction committed: the request is recorded
-    # on its own, right away.
-    services.plan_request(application_ids=[application_id])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from followup_site.redirects import safe_next
 from interviews.models import Candidate
 from reminders import links, services
+from reminders.access import get_followup_for_user
 from reminders.forms import ReminderSettingsForm
 from reminders.models import FollowUp, ReminderSettings
 from reminders.rules import RULES
@@ -30,16 +31,10 @@ ACTIONS = {
 }
 
 
-def _get_followup_for_user(request: HttpRequest, pk: int) -> FollowUp:
-    return get_object_or_404(
-        FollowUp.objects.owned_by(request.user).select_related("application"), pk=pk
-    )
-
-
 @login_required
 @require_POST
 def followup_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    followup = _get_followup_for_user(request, pk)
+    followup = get_followup_for_user(request, pk)
     act, message = ACTIONS[action]
     result = act(followup=followup)
     if result:

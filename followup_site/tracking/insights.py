@@ -4,8 +4,8 @@ It reads applications, interviews, status history and the notes sent, so it live
 tracking room, which composes the apps; it only reads.
 
 Four aggregate queries, whatever the number of applications. The chart geometry is
-computed by pure functions (``bar_chart``, ``share_bar``) and the templates only draw
-the rectangles they are given; colours come from classes in ``static/css/tracking.css``.
+computed by pure code (``bar_chart``, ``day_histogram``, ``Share``) and the templates only
+draw the rectangles they are given; colours come from classes in ``static/css/tracking.css``.
 """
 
 from __future__ import annotations
@@ -178,11 +178,6 @@ def _waits(decisions: list[tuple[datetime, datetime | None]]) -> list[float]:
         for decided, interviewed in decisions
         if interviewed is not None
     ]
-
-
-def days_to_decision(user) -> list[float]:
-    """For each decided application: days from its last interview to the first decision."""
-    return _waits(_decisions(user))
 
 
 def thank_you_share(user) -> Share:

@@ -158,7 +158,6 @@ def employer_message(
 # --- header block ------------------------------------------------------------------------
 
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
-_HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:", re.MULTILINE)
 _FORWARD_SUBJECT = re.compile(r"^\s*(fwd?|fw|tr|wg|rv|enc)\s*:", re.IGNORECASE)
 
 

@@ -471,9 +471,6 @@ def _announce_filed(message: ReceivedMessage) -> None:
     # Inside the transaction: reminders records its re-planning request (the outbox) with
     # the filing, so R6/R7 hear of the news even if the broker is down.
     signals.facts_changed.send(sender=ReceivedMessage, application_id=message.application_id)
-    transaction.on_commit(
-        lambda: signals.employer_message_received.send(sender=ReceivedMessage, message=message)
-    )
 
 
 # --- The user's decisions -----------------------------------------------------------------

@@ -1,9 +1,10 @@
 """The Inbox pages: drop or paste, the list, one message with its suggestion, the setup.
 
-Every object is fetched through an owner-scoped helper below (another candidate's message
-or mailbox is a 404); every change is a POST with CSRF that calls ``notes.inbox.services``
-or ``notes.inbox.mailbox``, which go through ``interviews.services`` for applications and
-interviews. Nothing is changed by a page view: the user clicks each action.
+Every object is fetched through an owner-scoped helper (``notes.inbox.access``: another
+candidate's message or mailbox is a 404); every change is a POST with CSRF that calls
+``notes.inbox.services`` or ``notes.inbox.mailbox``, which go through
+``interviews.services`` for applications and interviews. Nothing is changed by a page
+view: the user clicks each action.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from interviews.models import Application, ApplicationStatus
 from notes.inbox import crypto, mailbox, services
+from notes.inbox.access import get_mailbox_for_user, get_message_for_user
 from notes.inbox.forms import FileForm, MailboxForm, NewApplicationForm, UploadForm
 from notes.inbox.models import (
     InviteState,
@@ -35,16 +37,6 @@ logger = logging.getLogger(__name__)
 
 HTTP_UNPROCESSABLE = 422
 PAGE_SIZE = 25
-
-
-def _get_message_for_user(request: HttpRequest, pk: int) -> ReceivedMessage:
-    return get_object_or_404(
-        ReceivedMessage.objects.owned_by(request.user).select_related("application"), pk=pk
-    )
-
-
-def _get_mailbox_for_user(request: HttpRequest, pk: int) -> MailboxConnection:
-    return get_object_or_404(MailboxConnection.objects.owned_by(request.user), pk=pk)
 
 
 # --- The list, drop and paste ---------------------------------------------------------------
@@ -201,13 +193,13 @@ def _message_page(request: HttpRequest, message: ReceivedMessage, status: int = 
 
 @login_required
 def inbox_message(request: HttpRequest, pk: int) -> HttpResponse:
-    return _message_page(request, _get_message_for_user(request, pk))
+    return _message_page(request, get_message_for_user(request, pk))
 
 
 @login_required
 @require_POST
 def inbox_message_act(request: HttpRequest, pk: int) -> HttpResponse:
-    message = _get_message_for_user(request, pk)
+    message = get_message_for_user(request, pk)
     action = request.POST.get("action", "")
     try:
         result = services.message_act(message=message, action=action)
@@ -224,7 +216,7 @@ def inbox_message_act(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def inbox_message_file(request: HttpRequest, pk: int) -> HttpResponse:
-    message = _get_message_for_user(request, pk)
+    message = get_message_for_user(request, pk)
     form = FileForm(request.POST, owner=request.user)
     if not form.is_valid():
         return _message_page(request, message, HTTP_UNPROCESSABLE, file_form=form)
@@ -236,7 +228,7 @@ def inbox_message_file(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def inbox_message_new_application(request: HttpRequest, pk: int) -> HttpResponse:
-    message = _get_message_for_user(request, pk)
+    message = get_message_for_user(request, pk)
     form = NewApplicationForm(request.POST)
     if not form.is_valid():
         return _message_page(request, message, HTTP_UNPROCESSABLE, new_form=form)
@@ -248,7 +240,7 @@ def inbox_message_new_application(request: HttpRequest, pk: int) -> HttpResponse
 @login_required
 @require_POST
 def inbox_message_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    services.message_delete(message=_get_message_for_user(request, pk))
+    services.message_delete(message=get_message_for_user(request, pk))
     messages.success(request, "Deleted from your Inbox.")
     return redirect("inbox")
 
@@ -315,7 +307,7 @@ def inbox_mailbox_connect(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def inbox_mailbox_test(request: HttpRequest, pk: int) -> HttpResponse:
-    connection = _get_mailbox_for_user(request, pk)
+    connection = get_mailbox_for_user(request, pk)
     try:
         count = mailbox.test_connection(
             mailbox.settings_of(connection), crypto.decrypt(connection.password_encrypted)
@@ -330,7 +322,7 @@ def inbox_mailbox_test(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def inbox_mailbox_poll(request: HttpRequest, pk: int) -> HttpResponse:
-    connection = _get_mailbox_for_user(request, pk)
+    connection = get_mailbox_for_user(request, pk)
     # In a web request: the shorter deadline, well before the worker's timeout.
     stored = mailbox.poll_one(connection.pk, seconds=settings.INBOX_IMAP_WEB_DEADLINE)
     connection.refresh_from_db()
@@ -346,7 +338,7 @@ def inbox_mailbox_poll(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def inbox_mailbox_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    mailbox.mailbox_delete(connection=_get_mailbox_for_user(request, pk))
+    mailbox.mailbox_delete(connection=get_mailbox_for_user(request, pk))
     messages.success(request, "Disconnected; its password is deleted.")
     return redirect("inbox_setup")
 

@@ -218,25 +218,6 @@ def test_employer_last_wrote_counts_filed_mail_and_not_future_dates(owner, appli
     assert last[application.pk] == CURRENT_TIME  # the future Date is not believed
 
 
-def test_filed_mail_is_announced_for_the_reminders(
-    owner, application, django_capture_on_commit_callbacks
-):
-    from notes import signals
-
-    heard = []
-
-    def listener(sender, message, **kwargs):
-        heard.append(message.pk)
-
-    signals.employer_message_received.connect(listener)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            message = receive(owner, make_email()).message
-    finally:
-        signals.employer_message_received.disconnect(listener)
-    assert heard == [message.pk]
-
-
 def test_reparse_command_is_idempotent(owner, application):
     receive(owner, make_email(ics=make_ics()))
     ReceivedMessage.objects.update(kind="other", summary="")

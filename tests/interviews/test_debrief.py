@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from interviews import services, signals
+from interviews import services
 from interviews.models import TEXT_MAX_CHARS, Attendance, Debrief, Interview
 from tests.factories import AttendanceFactory, InterviewFactory
 from tests.interviews.factories import DebriefFactory
@@ -433,25 +433,6 @@ def test_review_shows_every_step_before_saving(owner_client, debrief_interview, 
         assertContains(response, text)
     assertContains(response, "Not asked — ask it in your follow-up note.")
     assert not Debrief.objects.exists()
-
-
-def test_finishing_announces_the_debrief_after_commit(
-    owner_client, debrief_interview, django_capture_on_commit_callbacks
-):
-    received = []
-
-    def receiver(sender, debrief, **kwargs):
-        received.append(debrief)
-
-    signals.debrief_saved.connect(receiver)
-    try:
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            _complete(owner_client, debrief_interview)
-    finally:
-        signals.debrief_saved.disconnect(receiver)
-
-    assert callbacks, "sent on commit, not straight away"
-    assert received == [Debrief.objects.get()]
 
 
 def test_attendance_notes_are_saved_back_to_each_attendance(

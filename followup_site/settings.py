@@ -15,7 +15,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from followup_site.env import filesystem_broker_options, mailers_from_url
+from core.env import filesystem_broker_options, mailers_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -122,9 +122,9 @@ CACHES = {
     ),
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # A Redis that is down is a cache miss, never an error (followup_site/cache.py), and
+    # A Redis that is down is a cache miss, never an error (core/cache.py), and
     # costs a request at most these timeouts, in seconds.
-    CACHES["default"]["BACKEND"] = "followup_site.cache.SafeRedisCache"
+    CACHES["default"]["BACKEND"] = "core.cache.SafeRedisCache"
     CACHES["default"].setdefault("OPTIONS", {})
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.5)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
@@ -249,9 +249,9 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"].setdefault("timeout", 20)
 elif DEBUG and MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend":
     # `make run` shows each email decoded, every link whole on one line (Django's console
-    # prints quoted-printable, which cuts a long link in two): followup_site/console_mail.py.
+    # prints quoted-printable, which cuts a long link in two): core/console_mail.py.
     # Not with DEBUG off, where Django's deploy check (mail.E001) refuses a console mailer.
-    MAILERS["default"]["BACKEND"] = "followup_site.console_mail.EmailBackend"
+    MAILERS["default"]["BACKEND"] = "core.console_mail.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Follow-up <followup@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -312,7 +312,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_IMPORTS = ["followup_site.tasks", "notes.inbox.tasks"]
+CELERY_IMPORTS = ["core.tasks", "notes.inbox.tasks"]
 # Beat only ticks; the schedule of reminders lives in database rows, never in beat.
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-followups": {
@@ -333,7 +333,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=1),
     },
     "clear-expired-sessions": {
-        "task": "followup_site.tasks.clear_expired_sessions",
+        "task": "core.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),
     },
 }
@@ -375,4 +375,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
-CSRF_FAILURE_VIEW = "followup_site.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"

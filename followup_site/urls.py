@@ -30,4 +30,4 @@ urlpatterns = [
 ]
 
 # A body over Django's upload limits gets a page saying what was too large (not a bare 400).
-handler400 = "followup_site.views.bad_request"
+handler400 = "core.views.bad_request"

@@ -30,7 +30,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
-from followup_site.redirects import safe_next
+from core.redirects import safe_next
 from interviews import services
 from interviews.access import get_application_for_user
 from interviews.forms import StatusForm

@@ -12,7 +12,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from followup_site.env import filesystem_broker_options, mailers_from_url
+from core.env import filesystem_broker_options, mailers_from_url
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -138,7 +138,7 @@ def test_a_redis_cache_fails_as_a_miss_and_smtp_gives_up_well_inside_the_lease()
     assert result.returncode == 0, result.stderr
     backend, cache_options, mail_options = json.loads(result.stdout.strip().splitlines()[-1])
 
-    assert backend == "followup_site.cache.SafeRedisCache"
+    assert backend == "core.cache.SafeRedisCache"
     assert cache_options["socket_connect_timeout"] <= 1
     assert cache_options["socket_timeout"] <= 1
     assert 0 < mail_options["timeout"] <= LEASE.total_seconds() / 10

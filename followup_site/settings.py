@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "interviews",
     "notes",
     "reminders",
-    "followup_site.tracking",
+    "tracking",
 ]
 
 MIDDLEWARE = [

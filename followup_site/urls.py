@@ -26,7 +26,7 @@ urlpatterns = [
     path("", include("interviews.urls")),
     path("", include("notes.urls")),
     path("", include("reminders.urls")),
-    path("", include("followup_site.tracking.urls")),
+    path("", include("tracking.urls")),
 ]
 
 # A body over Django's upload limits gets a page saying what was too large (not a bare 400).

@@ -3,7 +3,7 @@ from django.urls import path
 from interviews import board, views
 
 # The home page (the dashboard) and the applications list are in the tracking room
-# (followup_site/tracking/urls.py): they read follow-ups and notes, which this app knows
+# (tracking/urls.py): they read follow-ups and notes, which this app knows
 # nothing of.
 urlpatterns = [
     path("profile/", views.profile, name="profile"),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from followup_site.tracking.models import CalendarFeed
+from tracking.models import CalendarFeed
 
 
 @admin.register(CalendarFeed)

@@ -10,5 +10,5 @@ class TrackingConfig(AppConfig):
     ``tracking``).
     """
 
-    name = "followup_site.tracking"
+    name = "tracking"
     label = "tracking"

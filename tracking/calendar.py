@@ -28,9 +28,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from followup_site.tracking.models import CalendarFeed
 from interviews.models import Candidate, Interview
 from reminders.models import OPEN_STATUSES, FollowUp
+from tracking.models import CalendarFeed
 
 TOKEN_BYTES = 32
 # Past interviews stay in the calendar for a while; older ones only clutter it.

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.db.models import F, Q
 
-from followup_site.tracking.dashboard import ENDED_STATUSES
 from interviews.models import ApplicationStatus
+from tracking.dashboard import ENDED_STATUSES
 
 # Sort keys of the list: (label, ORDER BY). Every order ends with the id, so pages are stable.
 SORTS = {

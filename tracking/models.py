@@ -9,7 +9,7 @@ from interviews.models import Candidate
 
 
 class CalendarFeed(models.Model):
-    """A candidate's secret calendar address (``followup_site/tracking/calendar.py``).
+    """A candidate's secret calendar address (``tracking/calendar.py``).
 
     Only the SHA-256 of the URL's token is stored: a leaked database does not leak working
     feed URLs. Regenerating replaces the hash, which revokes the old URL at once.

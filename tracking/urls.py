@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from followup_site.tracking import views
+from tracking import views
 
 urlpatterns = [
     path("", views.home, name="home"),

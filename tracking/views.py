@@ -4,11 +4,11 @@ filters, the timeline, insights, the calendar feed, and export and import ("Your
 These pages read every app (applications, notes, follow-ups), so they live in the
 tracking room, which composes the apps and which none of them imports. The follow-up
 actions and settings stay in ``reminders/views.py``, with the cadence engine; these
-pages' URLs are in ``followup_site/tracking/urls.py``.
+pages' URLs are in ``tracking/urls.py``.
 
 Every object is fetched through an owner-scoped helper (another candidate's is a 404);
 every state change is a POST with CSRF. The calendar feed is the one page without
-sign-in: its secret token is the credential (see ``followup_site/tracking/calendar.py``).
+sign-in: its secret token is the credential (see ``tracking/calendar.py``).
 """
 
 from __future__ import annotations
@@ -24,14 +24,14 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from followup_site.tracking import calendar, portability
-from followup_site.tracking import insights as insights_module
-from followup_site.tracking.dashboard import LIMIT, OUTCOMES, dashboard_for, needs_action_q
-from followup_site.tracking.forms import ApplicationFilterForm, ImportForm
-from followup_site.tracking.models import CalendarFeed
-from followup_site.tracking.timeline import timeline_for
 from interviews.access import get_application_for_user
 from interviews.models import Application, Interview
+from tracking import calendar, portability
+from tracking import insights as insights_module
+from tracking.dashboard import LIMIT, OUTCOMES, dashboard_for, needs_action_q
+from tracking.forms import ApplicationFilterForm, ImportForm
+from tracking.models import CalendarFeed
+from tracking.timeline import timeline_for
 
 APPLICATIONS_PER_PAGE = 25  # at most 50, so a page stays one screenful and one fast query
 SESSION_FEED_TOKEN = "tracking:new_calendar_token"  # noqa: S105 — a session key

@@ -28,7 +28,6 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
 
-from followup_site.tracking.calendar import feed_regenerate
 from interviews import services
 from interviews.models import Candidate, Debrief
 from notes import models as notes_models
@@ -38,6 +37,7 @@ from reminders import services as reminder_services
 from reminders.models import FollowUp
 from tests.conftest import PASSWORD
 from tests.factories import AttendanceFactory, CandidateFactory
+from tracking.calendar import feed_regenerate
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 

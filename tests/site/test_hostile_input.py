@@ -546,7 +546,7 @@ FORM_MODULES = (
     "notes.forms",
     "notes.inbox.forms",
     "reminders.forms",
-    "followup_site.tracking.forms",
+    "tracking.forms",
 )
 
 

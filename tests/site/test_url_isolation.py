@@ -40,8 +40,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from followup_site.tracking.calendar import feed_regenerate
-from followup_site.tracking.models import CalendarFeed
 from interviews.models import (
     Application,
     Attendance,
@@ -65,6 +63,8 @@ from tests.factories import (
     InterviewFactory,
 )
 from tests.totp import SECRET, totp
+from tracking.calendar import feed_regenerate
+from tracking.models import CalendarFeed
 
 NEW_PASSWORD = "a different horse, battery and staple"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -405,7 +405,7 @@ ROUTES: dict[str, Route] = {
     "reminder_settings": _signed_in(
         "reminder_settings", post=lambda w: {"paused": "on", "enabled_rules": ["R1", "R2"]}
     ),
-    # Tracking across applications (followup_site/tracking/urls.py, interviews/board.py).
+    # Tracking across applications (tracking/urls.py, interviews/board.py).
     "application_list": _signed_in("application_list"),
     "board": _signed_in("board"),
     "application_move": _action("application_move", "application", lambda w: {"status": "offer"}),

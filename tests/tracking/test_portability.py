@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.html import escape
 from pytest_django.asserts import assertContains
 
-from followup_site.tracking import portability
 from interviews.models import Application, ApplicationStatus, Candidate, DebriefDraft
 from notes import models as notes_models
 from notes.inbox import mime
@@ -37,6 +36,7 @@ from tests.tracking.tracking_fixtures import (
     lived_in,
     signed_in,
 )
+from tracking import portability
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import template
 
-from followup_site.tracking.timeline import timeline_for
+from tracking.timeline import timeline_for
 
 register = template.Library()
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "interviews",
     "notes",
+    "inbox",
     "reminders",
     "tracking",
 ]
@@ -255,12 +256,12 @@ elif DEBUG and MAILERS["default"]["BACKEND"] == "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Follow-up <followup@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Inbox (notes/inbox/) ---------------------------------------------------------------
+# --- Inbox (inbox/) -------------------------------------------------------------------
 # A received message larger than this is refused (SMTP 552, upload error); each account
 # keeps at most INBOX_QUOTA_BYTES of raw mail.
 INBOX_MAX_BYTES = env.int("INBOX_MAX_BYTES", default=10 * 1024 * 1024)
 INBOX_QUOTA_BYTES = env.int("INBOX_QUOTA_BYTES", default=200 * 1024 * 1024)
-# Each reading of a message runs in a child process (notes/inbox/budget.py) killed after
+# Each reading of a message runs in a child process (inbox/budget.py) killed after
 # this many seconds, with at most this much address space: past either the message is kept
 # as "could not be read", with the reason. A real email is read in a few milliseconds.
 INBOX_PARSE_SECONDS = env.float("INBOX_PARSE_SECONDS", default=1.5)
@@ -312,7 +313,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_IMPORTS = ["core.tasks", "notes.inbox.tasks"]
+CELERY_IMPORTS = ["core.tasks", "inbox.tasks"]
 # Beat only ticks; the schedule of reminders lives in database rows, never in beat.
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-followups": {
@@ -324,12 +325,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
     },
     "poll-mailboxes": {
-        "task": "notes.inbox.tasks.poll_all_task",
+        "task": "inbox.tasks.poll_all_task",
         "schedule": timedelta(minutes=5),
     },
     # The safety net of forwarded mail: messages stored and not read yet (a lost task).
     "parse-received-mail": {
-        "task": "notes.inbox.tasks.parse_pending_task",
+        "task": "inbox.tasks.parse_pending_task",
         "schedule": timedelta(minutes=1),
     },
     "clear-expired-sessions": {

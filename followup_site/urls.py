@@ -25,6 +25,8 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("", include("interviews.urls")),
     path("", include("notes.urls")),
+    # The Inbox: received mail and invitations.
+    path("inbox/", include("inbox.urls")),
     path("", include("reminders.urls")),
     path("", include("tracking.urls")),
 ]

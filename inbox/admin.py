@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from notes.inbox.models import CalendarInvite, InboundAddress, MailboxConnection, ReceivedMessage
+from inbox.models import CalendarInvite, InboundAddress, MailboxConnection, ReceivedMessage
 
 
 @admin.register(InboundAddress)

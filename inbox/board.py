@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from notes.inbox.services import clocks_for
+from inbox.services import clocks_for
 
 
 def _days(days: int | None) -> str:

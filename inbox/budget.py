@@ -32,10 +32,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import formataddr
 
-from notes.inbox import calendars, mime, understanding
+from inbox import calendars, mime, understanding
 
 # What the forkserver imports once, so that each child starts with them loaded.
-PRELOAD = ["notes.inbox.budget", "notes.inbox.budget_warmup"]
+PRELOAD = ["inbox.budget", "inbox.budget_warmup"]
 TOO_SLOW = (
     "The message took too long to read (over {seconds:g} seconds); it is kept unread. "
     "A real email is read in a fraction of that."

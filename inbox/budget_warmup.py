@@ -6,7 +6,7 @@ server process, so every child forked from it starts warm: about 25 ms less per 
 
 from __future__ import annotations
 
-from notes.inbox import budget
+from inbox import budget
 
 _WARM = (
     b"From: Priya <priya@example.com>\r\nTo: you@example.com\r\nSubject: Next steps\r\n"

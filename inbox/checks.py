@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
-from notes.inbox import crypto
+from inbox import crypto
 
 
 def encryption_keys_configured(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
@@ -22,6 +22,6 @@ def encryption_keys_configured(app_configs=None, **kwargs) -> list[checks.CheckM
             hint="Set INBOX_ENCRYPTION_KEYS to a key made by "
                  "`python -c 'from cryptography.fernet import Fernet; "
                  "print(Fernet.generate_key().decode())'` (comma-separated, newest first).",
-            id="notes.W001",
+            id="inbox.W001",
         )]
     return []

@@ -8,8 +8,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from inbox.models import Security
 from interviews.models import Application
-from notes.inbox.models import Security
 
 MAX_FILES = 20
 PASTE_MAX_CHARS = 2_000_000

@@ -53,9 +53,9 @@ from imap_tools.errors import (
 from imap_tools.message import MailMessage
 from imap_tools.utils import check_command_status
 
+from inbox import crypto, mime, services
+from inbox.models import MailboxConnection, ReceivedMessage, Security, Source
 from interviews.models import Candidate
-from notes.inbox import crypto, mime, services
-from notes.inbox.models import MailboxConnection, ReceivedMessage, Security, Source
 
 logger = logging.getLogger(__name__)
 

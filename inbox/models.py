@@ -46,6 +46,7 @@ class InboundAddress(models.Model):
     objects = OwnedQuerySet.as_manager()
 
     class Meta:
+        db_table = "notes_inboundaddress"  # created by the notes app (its migration 0003)
         verbose_name_plural = "inbound addresses"
 
     def __str__(self) -> str:
@@ -66,7 +67,7 @@ class State(models.TextChoices):
 
 
 class Kind(models.TextChoices):
-    """What a message looks like (``notes.inbox.understanding.KINDS``), in the user's words."""
+    """What a message looks like (``inbox.understanding.KINDS``), in the user's words."""
 
     INVITATION = "invitation", "Interview invitation"
     SCHEDULING = "scheduling", "Scheduling request"
@@ -93,7 +94,7 @@ class ReceivedMessage(models.Model):
     owner = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="received_messages")
     source = models.CharField(max_length=10, choices=Source)
     mailbox = models.ForeignKey(
-        "notes.MailboxConnection",
+        "inbox.MailboxConnection",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -120,12 +121,12 @@ class ReceivedMessage(models.Model):
     full_text = models.TextField(blank=True)
     safe_html = models.TextField(blank=True)
     problems = models.JSONField(default=list, blank=True)
-    # The suggestion (notes/inbox/understanding.py).
+    # The suggestion (inbox/understanding.py).
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
     phrases = models.JSONField(default=list, blank=True)
     decision_date = models.DateField(null=True, blank=True)
     summary = models.CharField(max_length=500, blank=True)
-    # Matching (notes/inbox/matching.py): the application, or the tied candidates.
+    # Matching (inbox/matching.py): the application, or the tied candidates.
     application = models.ForeignKey(
         Application,
         on_delete=models.SET_NULL,
@@ -142,6 +143,7 @@ class ReceivedMessage(models.Model):
     objects = ReceivedMessageQuerySet.as_manager()
 
     class Meta:
+        db_table = "notes_receivedmessage"
         ordering = ["-received_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -202,6 +204,7 @@ class CalendarInvite(models.Model):
     objects = OwnedQuerySet.as_manager()
 
     class Meta:
+        db_table = "notes_calendarinvite"
         ordering = ["uid", "sequence", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -223,7 +226,7 @@ class Security(models.TextChoices):
 class MailboxConnection(models.Model):
     """An IMAP folder the poller reads; each message is taken once (UIDVALIDITY + UID).
 
-    The password is stored encrypted (notes/inbox/crypto.py) and never shown again.
+    The password is stored encrypted (inbox/crypto.py) and never shown again.
     """
 
     owner = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="mailboxes")
@@ -245,6 +248,7 @@ class MailboxConnection(models.Model):
     objects = OwnedQuerySet.as_manager()
 
     class Meta:
+        db_table = "notes_mailboxconnection"
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

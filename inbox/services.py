@@ -25,6 +25,17 @@ from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
+from inbox import budget, matching, mime, understanding
+from inbox.models import (
+    CalendarInvite,
+    InboundAddress,
+    InviteState,
+    MailboxConnection,
+    ReceivedMessage,
+    Source,
+    State,
+    new_token,
+)
 from interviews import services as interview_services
 from interviews.models import (
     Application,
@@ -35,17 +46,6 @@ from interviews.models import (
     InterviewFormat,
 )
 from notes import signals
-from notes.inbox import budget, matching, mime, understanding
-from notes.inbox.models import (
-    CalendarInvite,
-    InboundAddress,
-    InviteState,
-    MailboxConnection,
-    ReceivedMessage,
-    Source,
-    State,
-    new_token,
-)
 from notes.models import Correspondence
 
 logger = logging.getLogger(__name__)
@@ -240,7 +240,7 @@ def store(
 
 def publish_parse(message_id: int) -> None:
     """The fast path to the worker (the sweep is the safety net); never reads here."""
-    from notes.inbox import tasks  # tasks call this module
+    from inbox import tasks  # tasks call this module
 
     tasks.publish_parse(message_id)
 

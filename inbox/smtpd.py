@@ -32,8 +32,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, connections
 
-from notes.inbox import services, tasks
-from notes.inbox.models import InboundAddress, Source
+from inbox import services, tasks
+from inbox.models import InboundAddress, Source
 
 logger = logging.getLogger(__name__)
 

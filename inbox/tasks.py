@@ -10,7 +10,7 @@ import logging
 
 from celery import current_app, shared_task
 
-from notes.inbox import mailbox, services
+from inbox import mailbox, services
 
 logger = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """The Inbox pages: drop or paste, the list, one message with its suggestion, the setup.
 
 Every object is fetched through an owner-scoped helper below (another candidate's message
-or mailbox is a 404); every change is a POST with CSRF that calls ``notes.inbox.services``
-or ``notes.inbox.mailbox``, which go through ``interviews.services`` for applications and
+or mailbox is a 404); every change is a POST with CSRF that calls ``inbox.services``
+or ``inbox.mailbox``, which go through ``interviews.services`` for applications and
 interviews. Nothing is changed by a page view: the user clicks each action.
 """
 
@@ -20,16 +20,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from interviews.models import Application, ApplicationStatus
-from notes.inbox import crypto, mailbox, services
-from notes.inbox.forms import FileForm, MailboxForm, NewApplicationForm, UploadForm
-from notes.inbox.models import (
+from inbox import crypto, mailbox, services
+from inbox.forms import FileForm, MailboxForm, NewApplicationForm, UploadForm
+from inbox.models import (
     InviteState,
     MailboxConnection,
     ReceivedMessage,
     Source,
     State,
 )
+from interviews.models import Application, ApplicationStatus
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def _inbox(request: HttpRequest, form: UploadForm | None = None, status: int = 2
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "notes/inbox/inbox.html",
+        "inbox/inbox.html",
         {
             "form": form or UploadForm(),
             "page": page,
@@ -178,7 +178,7 @@ def _message_page(request: HttpRequest, message: ReceivedMessage, status: int = 
     zone = request.user.zone
     return render(
         request,
-        "notes/inbox/message.html",
+        "inbox/message.html",
         {
             "message": message,
             "invite": invite,
@@ -260,7 +260,7 @@ def _setup(request: HttpRequest, form: MailboxForm | None = None, status: int = 
     address = services.inbound_address_for(request.user)
     return render(
         request,
-        "notes/inbox/setup.html",
+        "inbox/setup.html",
         {
             "address": services.full_address(address),
             "mailboxes": MailboxConnection.objects.owned_by(request.user),
@@ -367,7 +367,7 @@ def inbox_clocks(request: HttpRequest) -> HttpResponse:
     clocks = services.clocks_for(a.pk for a in applications)
     return render(
         request,
-        "notes/inbox/_dashboard_clocks.html",
+        "inbox/_dashboard_clocks.html",
         {
             "waiting": ReceivedMessage.objects.owned_by(request.user).waiting().count(),
             "rows": [(a, clocks[a.pk]) for a in applications],

@@ -8,5 +8,5 @@ correspondence_recorded = Signal()
 # interviews.signals.facts_changed (see there), for the re-planning outbox.
 facts_changed = Signal()
 # kwargs: message — a received message was filed to an application (the employer wrote):
-# sent after the transaction commits, by notes.inbox.services.
+# sent after the transaction commits, by inbox.services.
 employer_message_received = Signal()

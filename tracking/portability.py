@@ -36,6 +36,8 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from nameparser import HumanName
 
+from inbox import mime
+from inbox.models import CalendarInvite, ReceivedMessage
 from interviews import services as interview_services
 from interviews.models import (
     Application,
@@ -47,14 +49,11 @@ from interviews.models import (
     Interviewer,
     StatusChange,
 )
-from notes.inbox import mime
 from notes.models import (
     Achievement,
-    CalendarInvite,
     Correspondence,
     Note,
     NotesSettings,
-    ReceivedMessage,
     Resource,
     Testimonial,
 )

@@ -6,7 +6,7 @@ their outcome (``FollowUp``): it reads every app, hence this module in the track
 it only reads.
 
 Five queries per application whatever its size or the candidate's number of applications,
-three of them shared with the application page's panels (``notes.selectors.mail_of``,
+three of them shared with the application page's panels (``inbox.selectors.mail_of``,
 ``reminders.selectors.followups_of``: read once a request); rows are turned into plain
 ``Event`` values, so the template needs no further query.
 """
@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from inbox.selectors import mail_of
 from interviews.models import Application, ApplicationStatus, Interview
-from notes.selectors import mail_of
 from reminders import rules
 from reminders.models import FollowUp, Status
 from reminders.selectors import followups_of

@@ -544,7 +544,7 @@ def test_too_many_fields_shows_what_was_too_many(owner_client, world, settings):
 FORM_MODULES = (
     "interviews.forms",
     "notes.forms",
-    "notes.inbox.forms",
+    "inbox.forms",
     "reminders.forms",
     "tracking.forms",
 )

@@ -21,7 +21,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "followup.example.com",
     "CSRF_TRUSTED_ORIGINS": "https://followup.example.com",
     "EMAIL_URL": "smtp+tls://mailer:s%40cret@smtp.example.com:587",
-    # The deploy checks reminders.W001 and notes.W001 (tests/site/test_deploy_checks.py).
+    # The deploy checks reminders.W001 and inbox.W001 (tests/site/test_deploy_checks.py).
     "SITE_URL": "https://followup.example.com",
     "INBOX_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
 }

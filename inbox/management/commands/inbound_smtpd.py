@@ -9,8 +9,8 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from notes.inbox.smtpd import make_controller
-from notes.inbox.smtpd import stop as stop_server
+from inbox.smtpd import make_controller
+from inbox.smtpd import stop as stop_server
 
 
 class Command(BaseCommand):

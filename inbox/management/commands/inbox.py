@@ -12,9 +12,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from inbox import crypto, mailbox, services
+from inbox.models import MailboxConnection, ReceivedMessage, Source
 from interviews.models import Candidate
-from notes.inbox import crypto, mailbox, services
-from notes.inbox.models import MailboxConnection, ReceivedMessage, Source
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousOperation
-from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models import F
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,13 +39,11 @@ from interviews.forms import (
     InterviewerForm,
     InterviewForm,
     LinkInterviewerForm,
-    NewAttendeeForm,
     ProfileForm,
     StatusForm,
 )
 from interviews.models import (
     Application,
-    Attendance,
     Debrief,
     Interview,
 )

@@ -2,12 +2,12 @@ from django.apps import AppConfig
 
 
 class TrackingConfig(AppConfig):
-    """The tracking pages: a UI room over the three apps, like healthchecks' ``hc/front``.
+    """The pages that compose every app, like healthchecks' ``hc/front``: the top floor.
 
-    Dashboard, applications list, timeline, insights, the calendar feed and "Your data"
-    (export, import), and the demo data. It reads ``interviews``, ``notes`` and
-    ``reminders``; none of them imports it (``interviews`` ← ``notes`` ← ``reminders`` ←
-    ``tracking``).
+    Dashboard, applications list, board, the application and interview pages, timeline,
+    insights, the calendar feed and "Your data" (export, import), and the demo data. It
+    reads ``interviews``, ``notes``, ``inbox`` and ``reminders``; none of them imports it
+    (``core`` ← ``interviews`` ← ``notes`` ← ``inbox`` ← ``reminders`` ← ``tracking``).
     """
 
     name = "tracking"

@@ -1,8 +1,9 @@
 """The pipeline board: applications in columns by status, and the control that moves them.
 
-Everything it shows belongs to this app, so it lives here (it reads nothing of ``notes``
-or ``reminders``). A move goes through ``services.application_set_status``: the status
-history is recorded and the change is announced, so follow-ups are re-planned.
+Each card shows an application (``interviews``) and who wrote last (the Inbox's clocks):
+the tracking app composes the two. A move goes through
+``interviews.services.application_set_status``: the status history is recorded and the
+change is announced, so follow-ups are re-planned.
 
 The move control is a small form per card (a status select and a button): it works
 without JavaScript (POST, then redirect back), with htmx the board is swapped in place,
@@ -17,7 +18,6 @@ application (``bench/README.md``, "Page cost").
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -26,11 +26,10 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from core.redirects import safe_next
+from inbox.services import clocks_for
 from interviews import services
 from interviews.access import get_application_for_user
 from interviews.forms import StatusForm
@@ -88,23 +87,18 @@ def board_columns(user) -> tuple[list[Column], list[Column]]:
     return [column(s) for s in OPEN_COLUMNS], [column(s) for s in CLOSED_COLUMNS]
 
 
-# Lines other apps add to each card without this app importing them (notes adds who wrote
-# last): each is called once with the ids of the cards shown and returns {id: safe HTML}.
-# Appended to in the other app's AppConfig.ready().
-CARD_EXTRAS: list[Callable[[list[int]], dict[int, SafeString]]] = []
-
-
-def _add_extras(columns: list[Column]) -> None:
-    """Each card shown gets ``extras``: the lines other apps add (``CARD_EXTRAS``)."""
+def _add_clocks(columns: list[Column]) -> None:
+    """Each card shown gets ``clock``: when the employer and the candidate last wrote (two
+    queries for all the cards, ``inbox.services.clocks_for``)."""
     shown = [card for column in columns for card in column.cards]
-    found = [extra([card.pk for card in shown]) for extra in CARD_EXTRAS] if shown else []
+    clocks = clocks_for([card.pk for card in shown]) if shown else {}
     for card in shown:
-        card.extras = format_html_join("", "{}", ((lines.get(card.pk, ""),) for lines in found))
+        card.clock = clocks.get(card.pk)
 
 
 def _context(request: HttpRequest, moved: Application | None = None) -> dict:
     open_columns, closed_columns = board_columns(request.user)
-    _add_extras(open_columns)
+    _add_clocks(open_columns)
     return {
         "open_columns": open_columns,
         "closed_columns": closed_columns,
@@ -116,7 +110,7 @@ def _context(request: HttpRequest, moved: Application | None = None) -> dict:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    return render(request, "interviews/board.html", _context(request))
+    return render(request, "tracking/board.html", _context(request))
 
 
 @login_required
@@ -140,5 +134,5 @@ def application_move(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         context = _context(request, moved=moved)
         context["error"] = not form.is_valid()
-        return render(request, "interviews/_board.html", context)
+        return render(request, "tracking/_board.html", context)
     return safe_next(request, "board")

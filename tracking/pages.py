@@ -33,7 +33,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "interviewers": list(application.interviewers.all()),
         "status_form": StatusForm(instance=application),
     }
-    return render(request, "interviews/application_detail.html", context)
+    return render(request, "tracking/application_detail.html", context)
 
 
 def _interviews_with_people(application: Application) -> list[Interview]:
@@ -65,7 +65,7 @@ def _interview_page_context(request: HttpRequest, interview: Interview, **forms)
 def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
     interview = get_interview_for_user(request, pk)
     return render(
-        request, "interviews/interview_detail.html", _interview_page_context(request, interview)
+        request, "tracking/interview_detail.html", _interview_page_context(request, interview)
     )
 
 
@@ -89,6 +89,7 @@ def interviewer_add(request: HttpRequest, pk: int) -> HttpResponse:
         form = None
     context = _interview_page_context(request, interview, new_attendee_form=form)
     if request.htmx:
-        template = "_attendees_changed.html" if form is None else "_attendees.html"
-        return render(request, f"interviews/{template}", context)
-    return render(request, "interviews/interview_detail.html", context, status=422)
+        if form is None:
+            return render(request, "tracking/_attendees_changed.html", context)
+        return render(request, "interviews/_attendees.html", context)
+    return render(request, "tracking/interview_detail.html", context, status=422)

@@ -3,12 +3,18 @@
 
 from django.urls import path
 
-from tracking import views
+from tracking import board, pages, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("ping/", views.signed_in_ping, name="signed_in_ping"),
     path("applications/", views.application_list, name="application_list"),
+    path("board/", board.board, name="board"),
+    path("applications/<int:pk>/move/", board.application_move, name="application_move"),
+    # The application and interview pages, with every app's panels (pages.py).
+    path("applications/<int:pk>/", pages.application_detail, name="application_detail"),
+    path("interviews/<int:pk>/", pages.interview_detail, name="interview_detail"),
+    path("interviews/<int:pk>/interviewers/add/", pages.interviewer_add, name="interviewer_add"),
     path(
         "applications/<int:pk>/timeline/",
         views.application_timeline,

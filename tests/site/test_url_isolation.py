@@ -405,7 +405,7 @@ ROUTES: dict[str, Route] = {
     "reminder_settings": _signed_in(
         "reminder_settings", post=lambda w: {"paused": "on", "enabled_rules": ["R1", "R2"]}
     ),
-    # Tracking across applications (tracking/urls.py, interviews/board.py).
+    # Tracking across applications (tracking/urls.py, tracking/board.py).
     "application_list": _signed_in("application_list"),
     "board": _signed_in("board"),
     "application_move": _action("application_move", "application", lambda w: {"status": "offer"}),

@@ -13,11 +13,11 @@ from django.urls import reverse
 from playwright.sync_api import ConsoleMessage, Page, expect
 from pytest_django.asserts import assertContains, assertNotContains
 
-from interviews.board import CARDS_PER_COLUMN
 from interviews.models import Application, ApplicationStatus, StatusChange
 from reminders.models import FollowUp
 from tests.browser import wait_for_htmx
 from tests.factories import ApplicationFactory, CandidateFactory
+from tracking.board import CARDS_PER_COLUMN
 
 CURRENT_TIME = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -142,3 +142,15 @@ def test_a_redis_cache_fails_as_a_miss_and_smtp_gives_up_well_inside_the_lease()
     assert cache_options["socket_connect_timeout"] <= 1
     assert cache_options["socket_timeout"] <= 1
     assert 0 < mail_options["timeout"] <= LEASE.total_seconds() / 10
+
+
+def test_every_beat_entry_names_a_task_the_worker_registers():
+    # Task names follow their modules (core.tasks, inbox.tasks): a move renames them.
+    from django.conf import settings
+
+    from followup_site.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "core.tasks.clear_expired_sessions" in scheduled
+    assert scheduled - set(app.tasks) == set()

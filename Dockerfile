@@ -12,8 +12,8 @@ WORKDIR /app
 
 # Dependencies first, so code changes do not reinstall them.
 COPY pyproject.toml README.md ./
-RUN mkdir followup_site interviews notes reminders \
-    && touch followup_site/__init__.py interviews/__init__.py notes/__init__.py reminders/__init__.py \
+RUN mkdir core followup_site inbox interviews notes reminders tracking \
+    && touch core/__init__.py followup_site/__init__.py inbox/__init__.py interviews/__init__.py notes/__init__.py reminders/__init__.py tracking/__init__.py \
     && pip install . \
     && pip uninstall -y followup
 

@@ -63,8 +63,8 @@ def _reset_peak() -> bool:
 def _read_now(client, owner, server, name: str) -> None:
     from django.urls import reverse
 
-    from notes.inbox import mailbox
-    from notes.inbox.models import ReceivedMessage, Security
+    from inbox import mailbox
+    from inbox.models import ReceivedMessage, Security
 
     connection = mailbox.mailbox_connect(
         owner=owner, password="p", host=server.host, port=server.port,  # noqa: S106 (a fake)

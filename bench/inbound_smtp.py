@@ -10,7 +10,7 @@ Options: ``--connections 50 --messages 4 --keep``.
 
 1. ``--connections`` candidates, each with an inbound address, and one application whose
    interviewer sends the mail (so each message is matched and filed, as in real use).
-2. The server ``manage.py inbound_smtpd`` runs (``notes.inbox.smtpd.make_controller``), on a
+2. The server ``manage.py inbound_smtpd`` runs (``inbox.smtpd.make_controller``), on a
    free loopback port, in this process.
 3. ``--connections`` threads connect at once (a barrier), and each sends ``--messages``
    messages over its connection, one with a calendar invitation: every valid message must
@@ -106,8 +106,8 @@ def _message(n: int, m: int) -> bytes:
 
 
 def _seed(count: int) -> list[str]:
+    from inbox import services
     from interviews.models import Application, Candidate, Interviewer, StatusChange
-    from notes.inbox import services
 
     addresses = []
     for n in range(count):
@@ -164,8 +164,8 @@ class _Attack:
     def _read(self) -> None:
         from django.db import connections
 
-        from notes.inbox import services
-        from notes.inbox.models import ReceivedMessage
+        from inbox import services
+        from inbox.models import ReceivedMessage
 
         try:
             while not self.done.is_set() or ReceivedMessage.objects.filter(
@@ -190,7 +190,7 @@ class _Attack:
             connections.close_all()
 
     def report(self) -> None:
-        from notes.inbox.models import ReceivedMessage
+        from inbox.models import ReceivedMessage
 
         rows = ReceivedMessage.objects.filter(
             message_id__in=["<long-ct@northwind.io>", "<split@northwind.io>",
@@ -207,8 +207,8 @@ class _Attack:
 
 def _upload_path() -> None:
     """What the upload page runs on each hostile input: store and read within the budget."""
+    from inbox import services
     from interviews.models import Candidate
-    from notes.inbox import services
     from tests.inbox import hostile
 
     owner = Candidate.objects.create(email="uploader@example.com", password=UNUSABLE)
@@ -241,8 +241,8 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from notes.inbox.models import CalendarInvite, ReceivedMessage
-    from notes.inbox.smtpd import make_controller, stop
+    from inbox.models import CalendarInvite, ReceivedMessage
+    from inbox.smtpd import make_controller, stop
 
     try:
         call_command("migrate", verbosity=0)
@@ -299,7 +299,7 @@ def main() -> None:
         if attack:
             attack.finish()
         else:
-            from notes.inbox import services
+            from inbox import services
 
             while services.parse_one():  # what the worker does after the server stored
                 pass

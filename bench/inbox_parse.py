@@ -7,7 +7,7 @@ one warm-up round (which loads dateparser's language data and compiles the phras
 the rate by the process's CPU time (what one core does, whatever else the machine runs) and by
 the wall clock, and the slowest sample. The target is at least 200 messages/s on one core.
 Then hostile messages near the 10 MB cap, each of which must take bounded time. Then the
-parse budget (notes/inbox/budget.py, as the app reads every message): the overhead of a
+parse budget (inbox/budget.py, as the app reads every message): the overhead of a
 reading in a limited child per message, and the three hostile inputs of issue 16 (a
 time-zone bomb, a part's Content-Type folded over 200,000 parameters, a split boundary)
 with 8 MB of empty lines, each read within the default budget: wall time and outcome.
@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from notes.inbox import budget
-from notes.inbox.mime import MAX_BYTES, MessageRefused, parse_message
-from notes.inbox.understanding import understand
+from inbox import budget
+from inbox.mime import MAX_BYTES, MessageRefused, parse_message
+from inbox.understanding import understand
 from tests.inbox import hostile as issue16
 
 SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "inbox" / "samples"

@@ -15,7 +15,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from followup_site.env import filesystem_broker_options, mailers_from_url
+from core.env import filesystem_broker_options, mailers_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,8 +55,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "interviews",
     "notes",
+    "inbox",
     "reminders",
-    "followup_site.tracking",
+    "tracking",
 ]
 
 MIDDLEWARE = [
@@ -122,9 +123,9 @@ CACHES = {
     ),
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # A Redis that is down is a cache miss, never an error (followup_site/cache.py), and
+    # A Redis that is down is a cache miss, never an error (core/cache.py), and
     # costs a request at most these timeouts, in seconds.
-    CACHES["default"]["BACKEND"] = "followup_site.cache.SafeRedisCache"
+    CACHES["default"]["BACKEND"] = "core.cache.SafeRedisCache"
     CACHES["default"].setdefault("OPTIONS", {})
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.5)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
@@ -249,18 +250,18 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"].setdefault("timeout", 20)
 elif DEBUG and MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend":
     # `make run` shows each email decoded, every link whole on one line (Django's console
-    # prints quoted-printable, which cuts a long link in two): followup_site/console_mail.py.
+    # prints quoted-printable, which cuts a long link in two): core/console_mail.py.
     # Not with DEBUG off, where Django's deploy check (mail.E001) refuses a console mailer.
-    MAILERS["default"]["BACKEND"] = "followup_site.console_mail.EmailBackend"
+    MAILERS["default"]["BACKEND"] = "core.console_mail.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Follow-up <followup@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Inbox (notes/inbox/) ---------------------------------------------------------------
+# --- Inbox (inbox/) -------------------------------------------------------------------
 # A received message larger than this is refused (SMTP 552, upload error); each account
 # keeps at most INBOX_QUOTA_BYTES of raw mail.
 INBOX_MAX_BYTES = env.int("INBOX_MAX_BYTES", default=10 * 1024 * 1024)
 INBOX_QUOTA_BYTES = env.int("INBOX_QUOTA_BYTES", default=200 * 1024 * 1024)
-# Each reading of a message runs in a child process (notes/inbox/budget.py) killed after
+# Each reading of a message runs in a child process (inbox/budget.py) killed after
 # this many seconds, with at most this much address space: past either the message is kept
 # as "could not be read", with the reason. A real email is read in a few milliseconds.
 INBOX_PARSE_SECONDS = env.float("INBOX_PARSE_SECONDS", default=1.5)
@@ -312,7 +313,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_IMPORTS = ["followup_site.tasks", "notes.inbox.tasks"]
+CELERY_IMPORTS = ["core.tasks", "inbox.tasks"]
 # Beat only ticks; the schedule of reminders lives in database rows, never in beat.
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-followups": {
@@ -324,16 +325,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
     },
     "poll-mailboxes": {
-        "task": "notes.inbox.tasks.poll_all_task",
+        "task": "inbox.tasks.poll_all_task",
         "schedule": timedelta(minutes=5),
     },
     # The safety net of forwarded mail: messages stored and not read yet (a lost task).
     "parse-received-mail": {
-        "task": "notes.inbox.tasks.parse_pending_task",
+        "task": "inbox.tasks.parse_pending_task",
         "schedule": timedelta(minutes=1),
     },
     "clear-expired-sessions": {
-        "task": "followup_site.tasks.clear_expired_sessions",
+        "task": "core.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),
     },
 }
@@ -375,4 +376,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
-CSRF_FAILURE_VIEW = "followup_site.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"

@@ -25,9 +25,11 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("", include("interviews.urls")),
     path("", include("notes.urls")),
+    # The Inbox: received mail and invitations.
+    path("inbox/", include("inbox.urls")),
     path("", include("reminders.urls")),
-    path("", include("followup_site.tracking.urls")),
+    path("", include("tracking.urls")),
 ]
 
 # A body over Django's upload limits gets a page saying what was too large (not a bare 400).
-handler400 = "followup_site.views.bad_request"
+handler400 = "core.views.bad_request"

@@ -3,7 +3,7 @@
 Each helper filters by the signed-in candidate, so another candidate's object is a 404 —
 never a 403 that would confirm it exists. Every app's views use these for the interviews
 app's objects; each other app keeps the helpers of its own models the same way
-(``notes.access``, ``notes.inbox.access``, ``reminders.access``).
+(``notes.access``, ``inbox.access``, ``reminders.access``).
 """
 
 from __future__ import annotations

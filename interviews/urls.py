@@ -1,16 +1,14 @@
 from django.urls import path
 
-from interviews import board, views
+from interviews import views
 
-# The home page (the dashboard) and the applications list are in the tracking room
-# (followup_site/tracking/urls.py): they read follow-ups and notes, which this app knows
-# nothing of.
+# The pages that show other apps' panels are in the tracking app (tracking/urls.py): the
+# dashboard, the applications list, the board, and the application and interview pages.
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/delete/", views.account_delete, name="account_delete"),
     path("goodbye/", views.account_deleted, name="account_deleted"),
     path("applications/new/", views.application_create, name="application_create"),
-    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path("applications/<int:pk>/status/", views.application_status, name="application_status"),
     path("applications/<int:pk>/delete/", views.application_delete, name="application_delete"),
@@ -19,16 +17,10 @@ urlpatterns = [
         views.interview_create,
         name="interview_create",
     ),
-    path("interviews/<int:pk>/", views.interview_detail, name="interview_detail"),
     path("interviews/<int:pk>/edit/", views.interview_edit, name="interview_edit"),
     path("interviews/<int:pk>/delete/", views.interview_delete, name="interview_delete"),
     path("interviews/<int:pk>/debrief/", views.debrief, name="debrief"),
     path("compare/", views.compare, name="compare"),
-    path("board/", board.board, name="board"),
-    path("applications/<int:pk>/move/", board.application_move, name="application_move"),
-    path(
-        "interviews/<int:pk>/interviewers/add/", views.interviewer_add, name="interviewer_add"
-    ),
     path(
         "interviews/<int:pk>/interviewers/link/", views.interviewer_link, name="interviewer_link"
     ),

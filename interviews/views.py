@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousOperation
-from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models import F
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,13 +39,11 @@ from interviews.forms import (
     InterviewerForm,
     InterviewForm,
     LinkInterviewerForm,
-    NewAttendeeForm,
     ProfileForm,
     StatusForm,
 )
 from interviews.models import (
     Application,
-    Attendance,
     Debrief,
     Interview,
 )
@@ -107,29 +105,6 @@ def application_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Added {application}.")
         return redirect(application)
     return render(request, "interviews/application_form.html", {"form": form})
-
-
-@login_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = get_application_for_user(request, pk)
-    context = {
-        "application": application,
-        "interviews": _interviews_with_people(application),
-        "interviewers": list(application.interviewers.all()),
-        "status_form": StatusForm(instance=application),
-    }
-    return render(request, "interviews/application_detail.html", context)
-
-
-def _interviews_with_people(application: Application) -> list[Interview]:
-    # Kept on the application: the timeline panel reads the same rows (and their debriefs).
-    prefetch_related_objects([application], Prefetch(
-        "interviews",
-        queryset=Interview.objects.select_related("debrief").prefetch_related(
-            Prefetch("attendances", queryset=Attendance.objects.select_related("interviewer"))
-        ),
-    ))
-    return list(application.interviews.all())
 
 
 @login_required
@@ -202,28 +177,6 @@ def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _interview_page_context(request: HttpRequest, interview: Interview, **forms) -> dict:
-    return {
-        "interview": interview,
-        "application": interview.application,
-        "attendances": list(interview.attendances.select_related("interviewer")),
-        "new_attendee_form": forms.get("new_attendee_form")
-        or NewAttendeeForm(region=_region(request)),
-        "link_form": LinkInterviewerForm(interview=interview),
-        "interview_answers": interview.question_answers(),
-        "debrief": Debrief.objects.filter(interview=interview).first(),
-        "debrief_draft": drafts.has_draft(interview),
-    }
-
-
-@login_required
-def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = get_interview_for_user(request, pk)
-    return render(
-        request, "interviews/interview_detail.html", _interview_page_context(request, interview)
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -263,31 +216,6 @@ def interview_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Interviewers -----------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def interviewer_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add a new person to the interview.
-
-    With htmx the attendee panel is swapped in place (the list plus a fresh form, or the
-    form with its errors), and once someone is added the panels that read who was met
-    (the plan, the thank-you notes) come with it, swapped out of band; without JavaScript
-    the whole page is posted and re-rendered.
-    """
-    interview = get_interview_for_user(request, pk)
-    form = NewAttendeeForm(request.POST, region=_region(request))
-    if form.is_valid():
-        attendance = services.interviewer_add(interview=interview, **form.cleaned_data)
-        messages.success(request, f"Added {attendance.interviewer}.")
-        if not request.htmx:
-            return redirect(interview)
-        form = None
-    context = _interview_page_context(request, interview, new_attendee_form=form)
-    if request.htmx:
-        template = "_attendees_changed.html" if form is None else "_attendees.html"
-        return render(request, f"interviews/{template}", context)
-    return render(request, "interviews/interview_detail.html", context, status=422)
 
 
 @login_required

@@ -54,7 +54,3 @@ class NotesSettingsAdmin(admin.ModelAdmin):
     list_display = ["owner"]
     list_select_related = ["owner"]
     raw_id_fields = ["owner"]
-
-
-# The Inbox's rows (notes/inbox/admin.py).
-from notes.inbox import admin as inbox_admin  # noqa: E402, F401

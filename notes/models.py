@@ -249,12 +249,3 @@ class NotesSettings(models.Model):
         return [
             term for term in (line.strip() for line in self.confidential_terms.splitlines()) if term
         ]
-
-
-# The Inbox's rows (received mail, invitations, mailboxes) belong to this app.
-from notes.inbox.models import (  # noqa: E402, F401
-    CalendarInvite,
-    InboundAddress,
-    MailboxConnection,
-    ReceivedMessage,
-)

@@ -28,7 +28,6 @@ from notes.models import (
     Achievement,
     Note,
     NotesSettings,
-    ReceivedMessage,
     Resource,
     Testimonial,
 )
@@ -288,32 +287,16 @@ def when_phrase(moment: datetime | None, now: datetime) -> str:
 
 # --- The application page's panels: each kind of row read once a request -------------------
 
-_MAIL_MEMO = "_notes_mail_memo"
-RECEIVED_FIELDS = ("id", "subject", "sender_name", "sender_email", "written_at", "received_at")
+_SENT_MEMO = "_notes_sent_memo"
 
 
-@dataclass(frozen=True)
-class ApplicationMail:
-    """What went each way for one application."""
-
-    sent: list  # Correspondence, oldest first, with its interviewer and note
-    received: list  # the employer's mail (ReceivedMessage), newest first
-
-
-def mail_of(application: Application) -> ApplicationMail:
-    """The application's correspondence and the employer's mail, two queries for the
-    instance: the correspondence panel, the two clocks and the timeline all read them, and
-    the first to ask keeps them on the application, which lives as long as its request."""
-    memo = application.__dict__.get(_MAIL_MEMO)
+def sent_of(application: Application) -> list:
+    """The application's correspondence, oldest first, with its interviewer and note: one
+    query for the instance. The correspondence panel, the two clocks and the timeline all
+    read it, and the first to ask keeps it on the application, which lives as long as its
+    request (the employer's side: ``inbox.selectors.mail_of``)."""
+    memo = application.__dict__.get(_SENT_MEMO)
     if memo is None:
-        memo = ApplicationMail(
-            sent=list(application.correspondence.select_related("interviewer", "note")),
-            received=list(
-                ReceivedMessage.objects.employer_mail()
-                .filter(application=application)
-                .only(*RECEIVED_FIELDS)
-                .order_by("-received_at", "-id")
-            ),
-        )
-        application.__dict__[_MAIL_MEMO] = memo
+        memo = list(application.correspondence.select_related("interviewer", "note"))
+        application.__dict__[_SENT_MEMO] = memo
     return memo

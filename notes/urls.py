@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from notes import views
 
@@ -35,6 +35,4 @@ urlpatterns = [
     path("library/new/", views.resource_create, name="resource_create"),
     path("library/<int:pk>/edit/", views.resource_edit, name="resource_edit"),
     path("library/<int:pk>/delete/", views.resource_delete, name="resource_delete"),
-    # The Inbox: received mail and invitations (notes/inbox/).
-    path("inbox/", include("notes.inbox.urls")),
 ]

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from followup_site.redirects import safe_next
+from core.redirects import safe_next
 from interviews.access import get_application_for_user, get_interview_for_user
 from interviews.models import Interview
 from notes import coach, selectors, services

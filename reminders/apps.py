@@ -6,7 +6,7 @@ class RemindersConfig(AppConfig):
 
     Reads ``interviews`` and ``notes``; neither imports it. It hears about their changes
     through their own domain signals, subscribed here. The tracking pages
-    (``followup_site/tracking``) read it; it never imports them.
+    (``tracking``) read it; it never imports them.
     """
 
     name = "reminders"

@@ -57,6 +57,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef
 from django.utils import timezone
 
+from inbox.services import employer_last_wrote
 from interviews.models import (
     Application,
     Attendance,
@@ -66,7 +67,6 @@ from interviews.models import (
     InterviewerRole,
     StatusChange,
 )
-from notes.inbox.services import employer_last_wrote
 from reminders import rules, signals
 from reminders.emails import build_reminder_email, unsent_drafts
 from reminders.models import OPEN_STATUSES, FollowUp, PlanRequest, ReminderSettings, Status

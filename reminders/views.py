@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from followup_site.redirects import safe_next
+from core.redirects import safe_next
 from interviews.models import Candidate
 from reminders import links, services
 from reminders.access import get_followup_for_user

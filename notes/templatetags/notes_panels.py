@@ -11,7 +11,6 @@ from django.utils import timezone
 from interviews.models import Application, Interview
 from notes import coach, selectors
 from notes.forms import NewNoteForm
-from notes.inbox import services as inbox_services
 from notes.models import CorrespondenceKind, Note
 
 register = template.Library()
@@ -56,7 +55,7 @@ def correspondence_panel(context, application: Application) -> dict:
     """What was sent, the drafts in progress, and a form to start any kind of note."""
     return {
         "application": application,
-        "sent": selectors.mail_of(application).sent,
+        "sent": selectors.sent_of(application),
         "drafts": Note.objects.filter(application=application, sent_at__isnull=True)
         .select_related("interviewer")
         .order_by("-updated_at"),
@@ -66,19 +65,3 @@ def correspondence_panel(context, application: Application) -> dict:
         "csrf_token": context.get("csrf_token"),
     }
 
-
-# --- The Inbox: the two clocks (issue 13.5) -------------------------------------------------
-
-
-@register.inclusion_tag("notes/inbox/_clocks.html")
-def two_clocks(application: Application) -> dict:
-    """ "The employer last wrote N days ago" beside "your last touch N days ago"."""
-    mail = selectors.mail_of(application)  # the rows the timeline reads too
-    wrote = max((min(m.wrote_at, m.received_at) for m in mail.received), default=None)
-    touched = max((c.sent_at for c in mail.sent if c.sent_at), default=None)
-    return {
-        "application": application,
-        # As clocks_for reads them: a Date header in the future is not believed past arrival.
-        "clock": inbox_services.clock_from(wrote, touched),
-        "received": mail.received[:5],
-    }

@@ -1,4 +1,4 @@
-"""The parse budget (notes/inbox/budget.py): each reading runs in a limited child process,
+"""The parse budget (inbox/budget.py): each reading runs in a limited child process,
 and whatever it spends past its seconds or its memory becomes a sentence, not a hang.
 
 No database: the budget is pure. The slow, greedy and dying readers are in tests/inbox/
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from notes.inbox import budget, mime, understanding
+from inbox import budget, mime, understanding
 from tests.inbox import hostile
 from tests.inbox.conftest import SAMPLES, make_email, make_ics
 

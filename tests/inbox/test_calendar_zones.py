@@ -17,10 +17,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from notes.inbox import mailbox, services
-from notes.inbox.calendars import CalendarRefused, parse_calendar
-from notes.inbox.models import CalendarInvite, ReceivedMessage, Security
-from notes.inbox.smtpd import make_controller, stop
+from inbox import mailbox, services
+from inbox.calendars import CalendarRefused, parse_calendar
+from inbox.models import CalendarInvite, ReceivedMessage, Security
+from inbox.smtpd import make_controller, stop
 from tests.inbox.conftest import SAMPLES, make_email
 from tests.inbox.dovecot import start_dovecot
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from notes.inbox.calendars import (
+from inbox.calendars import (
     MAX_CALENDAR_BYTES,
     UNEXPECTED,
     CalendarRefused,
@@ -17,7 +17,7 @@ from notes.inbox.calendars import (
     Person,
     parse_calendar,
 )
-from notes.inbox.mime import parse_message
+from inbox.mime import parse_message
 
 SAMPLES = Path(__file__).parent / "samples"
 OWN = ("anna.lee@example.com",)
@@ -325,7 +325,7 @@ def test_google_and_outlook_keep_the_uid_across_update_and_cancellation():
 
 
 def test_an_unforeseen_error_is_a_logged_refusal_not_a_crash(monkeypatch, caplog):
-    from notes.inbox import calendars
+    from inbox import calendars
 
     def broken(event, *, method, own):
         raise KeyError("a bug")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from notes.inbox import services
+from inbox import services
 from notes.models import Correspondence, CorrespondenceKind
 from reminders.models import FollowUp, PlanRequest
 from reminders.services import application_facts

@@ -9,8 +9,8 @@ import pytest
 from cryptography.fernet import Fernet
 from django.urls import reverse
 
-from notes.inbox import crypto, mailbox
-from notes.inbox.models import MailboxConnection, ReceivedMessage, Security, Source
+from inbox import crypto, mailbox
+from inbox.models import MailboxConnection, ReceivedMessage, Security, Source
 from tests.inbox.conftest import make_email, make_ics
 from tests.inbox.dovecot import start_dovecot
 
@@ -151,7 +151,7 @@ def test_test_connection_and_connect_pages(owner_client, owner, imap):
 
 
 def test_the_beat_task_fans_out_one_poll_per_connection(owner, imap):
-    from notes.inbox.tasks import poll_all_task
+    from inbox.tasks import poll_all_task
 
     imap.append(make_email(message_id="<beat@x>"))
     connect(owner, imap)

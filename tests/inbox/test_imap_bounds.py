@@ -20,8 +20,8 @@ import tracemalloc
 import pytest
 from django.urls import reverse
 
-from notes.inbox import mailbox
-from notes.inbox.models import MailboxConnection, ReceivedMessage, Security, Source
+from inbox import mailbox
+from inbox.models import MailboxConnection, ReceivedMessage, Security, Source
 from tests.inbox.conftest import make_email
 from tests.inbox.dovecot import start_dovecot
 from tests.inbox.imap_fakes import FakeImap, FakeMessage, message

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 import pytest
 from django.core.management import call_command
 
+from inbox import services
+from inbox.models import CalendarInvite, InviteState, ReceivedMessage, Source, State
 from interviews.models import ApplicationStatus, Interview, Interviewer
-from notes.inbox import services
-from notes.inbox.models import CalendarInvite, InviteState, ReceivedMessage, Source, State
 from reminders.models import FollowUp
 from tests.factories import ApplicationFactory, InterviewerFactory
 from tests.inbox.conftest import CURRENT_TIME, SAMPLES, make_email, make_ics

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from notes.inbox.matching import (
+from inbox.matching import (
     ApplicationFacts,
     MessageFacts,
     company_in_text,

@@ -12,15 +12,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from notes.inbox import mime
-from notes.inbox.mime import (
+from inbox import mime
+from inbox.mime import (
     Address,
     MessageRefused,
     ParsedMessage,
     employer_message,
     parse_message,
 )
-from notes.inbox.understanding import Suggestion, understand
+from inbox.understanding import Suggestion, understand
 
 SAMPLES = Path(__file__).parent / "samples"
 OWN = ("anna.lee@example.com",)

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
-from notes.inbox import services, tasks
-from notes.inbox.models import ReceivedMessage, Source
-from notes.inbox.smtpd import RateLimiter, make_controller, stop, token_of
+from inbox import services, tasks
+from inbox.models import ReceivedMessage, Source
+from inbox.smtpd import RateLimiter, make_controller, stop, token_of
 from tests.inbox import hostile
 from tests.inbox.conftest import make_email, make_ics
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from notes.inbox.mime import parse_message
-from notes.inbox.understanding import (
+from inbox.mime import parse_message
+from inbox.understanding import (
     KINDS,
     PHRASES_DIR,
     Suggestion,

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from notes.inbox import budget, services, tasks
-from notes.inbox.models import ReceivedMessage, Source
+from inbox import budget, services, tasks
+from inbox.models import ReceivedMessage, Source
 from tests.inbox import hostile
 from tests.inbox.conftest import make_email
 

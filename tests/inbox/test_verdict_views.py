@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
+from inbox import services
+from inbox.mime import UNSPLIT
+from inbox.models import Kind, ReceivedMessage
+from inbox.understanding import KINDS
 from interviews.models import ApplicationStatus
-from notes.inbox import services
-from notes.inbox.mime import UNSPLIT
-from notes.inbox.models import Kind, ReceivedMessage
-from notes.inbox.understanding import KINDS
 from tests.factories import CandidateFactory
 from tests.inbox.conftest import make_email
 
@@ -74,7 +74,7 @@ def test_kinds_have_plain_labels_on_the_list_the_page_and_the_admin_filter(
     ]
     admin = CandidateFactory(email="admin@example.com", is_staff=True, is_superuser=True)
     client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
-    shown.append(client.get(reverse("admin:notes_receivedmessage_changelist")).content.decode())
+    shown.append(client.get(reverse("admin:inbox_receivedmessage_changelist")).content.decode())
     for page in shown:
         assert "Decision date" in page
         assert "Decision_date" not in page and "decision_date<" not in page

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
+from inbox import services
+from inbox.models import InboundAddress, ReceivedMessage, State
 from interviews.models import ApplicationStatus, Interview
-from notes.inbox import services
-from notes.inbox.models import InboundAddress, ReceivedMessage, State
 from tests.factories import ApplicationFactory
 from tests.inbox.conftest import SAMPLES, make_email, make_ics
 

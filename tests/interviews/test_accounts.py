@@ -357,7 +357,7 @@ def test_sign_up_and_sign_in_work_with_the_cache_unreachable(db, client, passwor
     (nothing listens on port 1) costs the limits, never the sign-in (10.1)."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "followup_site.cache.SafeRedisCache",
+            "BACKEND": "core.cache.SafeRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

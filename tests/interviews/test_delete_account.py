@@ -28,16 +28,16 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
 
-from followup_site.tracking.calendar import feed_regenerate
+from inbox import models as inbox_models
 from interviews import services
 from interviews.models import Candidate, Debrief
 from notes import models as notes_models
 from notes import services as note_services
-from notes.inbox import models as inbox_models
 from reminders import services as reminder_services
 from reminders.models import FollowUp
 from tests.conftest import PASSWORD
 from tests.factories import AttendanceFactory, CandidateFactory
+from tracking.calendar import feed_regenerate
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -51,8 +51,8 @@ EXPECTED = {
     "reminders.ReminderSettings", "tracking.CalendarFeed", "account.EmailAddress",
     "mfa.Authenticator", "admin.LogEntry", "interviews.Candidate_groups",
     # The inbox: the forwarding address, an IMAP mailbox (its password), what came in.
-    "notes.InboundAddress", "notes.MailboxConnection", "notes.ReceivedMessage",
-    "notes.CalendarInvite",
+    "inbox.InboundAddress", "inbox.MailboxConnection", "inbox.ReceivedMessage",
+    "inbox.CalendarInvite",
 }
 
 

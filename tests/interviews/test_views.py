@@ -449,7 +449,7 @@ def test_plain_add_with_bad_email_and_phone_reshows_page_with_errors_and_422(
     )
 
     assert response.status_code == 422
-    assertTemplateUsed(response, "interviews/interview_detail.html")
+    assertTemplateUsed(response, "tracking/interview_detail.html")
     assertContains(response, "<html", status_code=422)
     assertContains(response, "Enter a valid email address.", status_code=422)
     assertContains(response, "This does not look like a phone number.", status_code=422)

@@ -819,7 +819,11 @@ def test_deleting_a_draft_returns_to_the_interview_notes(owner_client, notes):
 
 # --- Django admin ----------------------------------------------------------------------
 
-NOTES_MODELS = list(apps.get_app_config("notes").get_models())
+# With the Inbox's models, whose admin pages the same walk loads (inbox/admin.py).
+NOTES_MODELS = [
+    *apps.get_app_config("notes").get_models(),
+    *apps.get_app_config("inbox").get_models(),
+]
 
 
 def test_every_notes_model_is_registered_in_admin():
@@ -835,16 +839,17 @@ def test_every_notes_model_is_registered_in_admin():
 
 
 def _inbox_rows(owner) -> None:
-    """One row of each of the Inbox's models (notes/inbox/models.py)."""
-    from notes.inbox import mailbox
-    from notes.inbox import services as inbox_services
+    """One row of each of the Inbox's models (inbox/models.py)."""
+    from inbox import mailbox
+    from inbox import models as inbox_models
+    from inbox import services as inbox_services
 
     inbox_services.inbound_address_for(owner)
     message = inbox_services.receive(
         owner=owner, source="upload",
         raw=b"From: hr@acme.example\r\nSubject: Hi\r\nMessage-ID: <a@acme>\r\n\r\nHello",
     ).message
-    notes_models.CalendarInvite.objects.create(
+    inbox_models.CalendarInvite.objects.create(
         owner=owner, message=message, uid="u1", method="REQUEST",
         starts_at=CURRENT_TIME, ends_at=CURRENT_TIME + timedelta(hours=1),
     )

@@ -153,7 +153,7 @@ def test_redis_down_as_broker_and_cache_every_save_succeeds_and_the_tick_plans_i
     private_redis, owner, password, settings, smtp_sink, client
 ):
     settings.CACHES = {"default": {
-        "BACKEND": "followup_site.cache.SafeRedisCache", "LOCATION": private_redis.url,
+        "BACKEND": "core.cache.SafeRedisCache", "LOCATION": private_redis.url,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }}
     with broker(private_redis.url):
@@ -254,7 +254,7 @@ def test_a_cache_that_is_down_answers_as_an_empty_one_and_serves_again_when_back
     from django.core.cache import caches
 
     settings.CACHES = {"default": {
-        "BACKEND": "followup_site.cache.SafeRedisCache", "LOCATION": private_redis.url,
+        "BACKEND": "core.cache.SafeRedisCache", "LOCATION": private_redis.url,
         "KEY_PREFIX": "site-a", "OPTIONS": {"socket_connect_timeout": 0.5},
     }}
     cache = caches["default"]

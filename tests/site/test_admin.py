@@ -9,7 +9,7 @@ from django.urls import reverse
 
 PROJECT_MODELS = [
     model
-    for label in ("interviews", "notes", "reminders", "tracking")
+    for label in ("interviews", "notes", "inbox", "reminders", "tracking")
     for model in apps.get_app_config(label).get_models()
 ]
 

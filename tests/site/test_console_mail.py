@@ -14,7 +14,7 @@ from django.urls import reverse
 from interviews.models import Candidate
 
 ROOT = Path(__file__).resolve().parents[2]
-CONSOLE = "followup_site.console_mail.EmailBackend"
+CONSOLE = "core.console_mail.EmailBackend"
 
 
 def test_make_run_prints_mail_with_the_decoding_console_mailer():

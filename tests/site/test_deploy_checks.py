@@ -15,7 +15,7 @@ from cryptography.fernet import Fernet
 from django.core import checks
 from django.test import override_settings
 
-from notes.inbox.checks import encryption_keys_configured
+from inbox.checks import encryption_keys_configured
 from reminders.checks import site_url_is_https
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,23 +56,23 @@ def test_the_checks_run_only_with_deploy():
         ordinary = {message.id for message in checks.run_checks()}
         tagged = {message.id for message in checks.run_checks(
             tags=["deploy"], include_deployment_checks=True)}
-    assert not ordinary & {"reminders.W001", "notes.W001"}
-    assert {"reminders.W001", "notes.W001"} <= tagged
+    assert not ordinary & {"reminders.W001", "inbox.W001"}
+    assert {"reminders.W001", "inbox.W001"} <= tagged
 
 
 @pytest.mark.django_db
 @override_settings(DEBUG=False, INBOX_ENCRYPTION_KEYS=[])
 def test_production_without_inbox_keys_warns():
     [warning] = encryption_keys_configured()
-    assert (warning.id, warning.level) == ("notes.W001", checks.WARNING)
+    assert (warning.id, warning.level) == ("inbox.W001", checks.WARNING)
     assert "INBOX_ENCRYPTION_KEYS" in warning.msg and "mailbox" in warning.msg
-    assert "notes.W001" in _deploy_ids()
+    assert "inbox.W001" in _deploy_ids()
 
 
 @override_settings(DEBUG=False, INBOX_ENCRYPTION_KEYS=["not-a-key"])
 def test_production_with_an_unusable_inbox_key_warns():
     [warning] = encryption_keys_configured()
-    assert warning.id == "notes.W001" and "32 url-safe base64" in warning.msg
+    assert warning.id == "inbox.W001" and "32 url-safe base64" in warning.msg
 
 
 @override_settings(DEBUG=False, INBOX_ENCRYPTION_KEYS=[Fernet.generate_key().decode()])
@@ -108,4 +108,4 @@ def test_the_ci_deploy_step_passes_and_fails_without_site_url_or_inbox_key():
 
     without_key = _run(re.sub(r"^INBOX_ENCRYPTION_KEYS=.*\\\n", "", step, flags=re.M))
     assert without_key.returncode != 0
-    assert "notes.W001" in without_key.stderr + without_key.stdout
+    assert "inbox.W001" in without_key.stderr + without_key.stdout

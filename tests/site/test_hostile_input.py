@@ -39,8 +39,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from followup_site.redirects import safe_next, safe_path
-from followup_site.views import too_large_reason
+from core.redirects import safe_next, safe_path
+from core.views import too_large_reason
 from interviews.models import Candidate
 from tests.site import test_url_isolation
 from tests.site.test_url_isolation import MODEL_BACKEND, ROUTES, Kind, Route, World, _prepare
@@ -544,9 +544,9 @@ def test_too_many_fields_shows_what_was_too_many(owner_client, world, settings):
 FORM_MODULES = (
     "interviews.forms",
     "notes.forms",
-    "notes.inbox.forms",
+    "inbox.forms",
     "reminders.forms",
-    "followup_site.tracking.forms",
+    "tracking.forms",
 )
 
 

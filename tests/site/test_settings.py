@@ -12,7 +12,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from followup_site.env import filesystem_broker_options, mailers_from_url
+from core.env import filesystem_broker_options, mailers_from_url
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -21,7 +21,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "followup.example.com",
     "CSRF_TRUSTED_ORIGINS": "https://followup.example.com",
     "EMAIL_URL": "smtp+tls://mailer:s%40cret@smtp.example.com:587",
-    # The deploy checks reminders.W001 and notes.W001 (tests/site/test_deploy_checks.py).
+    # The deploy checks reminders.W001 and inbox.W001 (tests/site/test_deploy_checks.py).
     "SITE_URL": "https://followup.example.com",
     "INBOX_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
 }
@@ -138,7 +138,19 @@ def test_a_redis_cache_fails_as_a_miss_and_smtp_gives_up_well_inside_the_lease()
     assert result.returncode == 0, result.stderr
     backend, cache_options, mail_options = json.loads(result.stdout.strip().splitlines()[-1])
 
-    assert backend == "followup_site.cache.SafeRedisCache"
+    assert backend == "core.cache.SafeRedisCache"
     assert cache_options["socket_connect_timeout"] <= 1
     assert cache_options["socket_timeout"] <= 1
     assert 0 < mail_options["timeout"] <= LEASE.total_seconds() / 10
+
+
+def test_every_beat_entry_names_a_task_the_worker_registers():
+    # Task names follow their modules (core.tasks, inbox.tasks): a move renames them.
+    from django.conf import settings
+
+    from followup_site.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "core.tasks.clear_expired_sessions" in scheduled
+    assert scheduled - set(app.tasks) == set()

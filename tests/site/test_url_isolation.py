@@ -40,8 +40,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from followup_site.tracking.calendar import feed_regenerate
-from followup_site.tracking.models import CalendarFeed
+from inbox import mailbox as inbox_mailbox
+from inbox import models as inbox_models
+from inbox import services as inbox_services
 from interviews.models import (
     Application,
     Attendance,
@@ -53,9 +54,6 @@ from interviews.models import (
     StatusChange,
 )
 from notes import models as notes_models
-from notes.inbox import mailbox as inbox_mailbox
-from notes.inbox import models as inbox_models
-from notes.inbox import services as inbox_services
 from reminders.links import action_path, unsubscribe_path
 from reminders.models import FollowUp, ReminderSettings
 from tests.conftest import PASSWORD
@@ -65,6 +63,8 @@ from tests.factories import (
     InterviewFactory,
 )
 from tests.totp import SECRET, totp
+from tracking.calendar import feed_regenerate
+from tracking.models import CalendarFeed
 
 NEW_PASSWORD = "a different horse, battery and staple"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -405,7 +405,7 @@ ROUTES: dict[str, Route] = {
     "reminder_settings": _signed_in(
         "reminder_settings", post=lambda w: {"paused": "on", "enabled_rules": ["R1", "R2"]}
     ),
-    # Tracking across applications (followup_site/tracking/urls.py, interviews/board.py).
+    # Tracking across applications (tracking/urls.py, tracking/board.py).
     "application_list": _signed_in("application_list"),
     "board": _signed_in("board"),
     "application_move": _action("application_move", "application", lambda w: {"status": "offer"}),
@@ -425,7 +425,7 @@ ROUTES: dict[str, Route] = {
     "export_csv": Route(Kind.SIGNED_IN, lambda w: reverse("export_csv", args=["applications"])),
     "export_vcard": _signed_in("export_vcard"),
     "data_import": Route(Kind.ACTION, _page("data_import"), post=_import_file),
-    # The Inbox (notes/inbox/urls.py).
+    # The Inbox (inbox/urls.py).
     "inbox": _signed_in("inbox"),
     "inbox_upload": Route(
         Kind.ACTION, _page("inbox_upload"), post=lambda w: {"pasted": _raw_message("<b@x>")}

@@ -11,8 +11,6 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from followup_site.tracking import calendar
-from followup_site.tracking.models import CalendarFeed
 from reminders.models import FollowUp, Status
 from tests.tracking.tracking_fixtures import (
     CURRENT_TIME,
@@ -20,6 +18,8 @@ from tests.tracking.tracking_fixtures import (
     frozen,  # noqa: F401 — a fixture
     lived_in,
 )
+from tracking import calendar
+from tracking.models import CalendarFeed
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from followup_site.tracking import dashboard
 from interviews import services as interview_services
 from interviews.models import ApplicationStatus, StatusChange
 from reminders.models import FollowUp, Status
@@ -23,6 +22,7 @@ from tests.tracking.tracking_fixtures import (
     many_applications,
     signed_in,
 )
+from tracking import dashboard
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

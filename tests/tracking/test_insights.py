@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from followup_site.tracking import insights
 from interviews.models import Application, Candidate, StatusChange
 from notes.models import Correspondence, CorrespondenceKind
 from tests.factories import ApplicationFactory, InterviewFactory
 from tests.tracking.tracking_fixtures import frozen  # noqa: F401 — a fixture
+from tracking import insights
 
 # --- The chart geometry, without the database ---------------------------------------------
 

@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from followup_site.tracking.views import APPLICATIONS_PER_PAGE
 from interviews.models import Application, ApplicationStatus
 from reminders.models import FollowUp
 from tests.factories import ApplicationFactory, CandidateFactory
@@ -22,6 +21,7 @@ from tests.tracking.tracking_fixtures import (
     many_applications,
     signed_in,
 )
+from tracking.views import APPLICATIONS_PER_PAGE
 
 pytestmark = pytest.mark.usefixtures("frozen")
 URL = reverse("application_list")

@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils.html import escape
 from pytest_django.asserts import assertContains
 
-from followup_site.tracking import portability
+from inbox import mime
+from inbox import models as inbox_models
 from interviews.models import Application, ApplicationStatus, Candidate, DebriefDraft
 from notes import models as notes_models
-from notes.inbox import mime
 from notes.models import (
     Achievement,
     Correspondence,
@@ -37,6 +37,7 @@ from tests.tracking.tracking_fixtures import (
     lived_in,
     signed_in,
 )
+from tracking import portability
 
 pytestmark = pytest.mark.usefixtures("frozen")
 
@@ -85,12 +86,12 @@ def full(owner):
     Achievement.objects.create(owner=owner, text="Cut onboarding time by half")
     Resource.objects.create(owner=owner, title="The Mythical Man-Month", tags="management")
     NotesSettings.objects.create(owner=owner, confidential_terms="Project Falcon")
-    received = notes_models.ReceivedMessage.objects.create(
+    received = inbox_models.ReceivedMessage.objects.create(
         owner=owner, source="smtp", raw=b"Subject: Next steps\r\n\r\nHi", size=30,
         message_id="<next@initech.example>", subject="Next steps", kind="invitation",
         application=lived.application, state="applied", phrases=["would like to invite"],
     )
-    notes_models.CalendarInvite.objects.create(
+    inbox_models.CalendarInvite.objects.create(
         owner=owner, message=received, uid="round-2@initech.example", method="REQUEST",
         starts_at=CURRENT_TIME, ends_at=CURRENT_TIME + timedelta(hours=1),
         interview=lived.past, people=[{"name": "Grace Hopper", "email": "grace@initech.example"}],
@@ -111,7 +112,7 @@ def full(owner):
 def test_the_export_covers_every_model_a_candidate_owns():
     models = {
         model
-        for label in ("interviews", "notes", "reminders")
+        for label in ("interviews", "notes", "inbox", "reminders")
         for model in apps.get_app_config(label).get_models()
     }
     # The candidate is the profile; the calendar feed's secret, the Inbox's forwarding token
@@ -119,7 +120,7 @@ def test_the_export_covers_every_model_a_candidate_owns():
     # bookkeeping of the engine, not data of the candidate's.
     not_rows = {
         Candidate, apps.get_model("tracking", "CalendarFeed"),
-        apps.get_model("notes", "InboundAddress"), apps.get_model("notes", "MailboxConnection"),
+        apps.get_model("inbox", "InboundAddress"), apps.get_model("inbox", "MailboxConnection"),
         apps.get_model("reminders", "PlanRequest"),
     }
 
@@ -429,7 +430,7 @@ def _imported_message_page(owner, *, safe_html: str, meeting_url: str):
     report = portability.import_export(owner=newcomer, data=json.dumps(export).encode())
 
     assert report.ok, report
-    imported = notes_models.ReceivedMessage.objects.get(owner=newcomer)
+    imported = inbox_models.ReceivedMessage.objects.get(owner=newcomer)
     response = signed_in(newcomer).get(imported.get_absolute_url() + "?view=html")
     assert response.status_code == 200
     return imported, response.content.decode()

@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from followup_site.tracking.timeline import timeline_for
 from reminders.models import FollowUp, Status
 from tests.factories import CandidateFactory
 from tests.tracking.tracking_fixtures import (
@@ -24,6 +23,7 @@ from tests.tracking.tracking_fixtures import (
     many_applications,
     signed_in,
 )
+from tracking.timeline import timeline_for
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

@@ -1,9 +1,9 @@
 """The Inbox pages: drop or paste, the list, one message with its suggestion, the setup.
 
 Every object is fetched through an owner-scoped helper (``inbox.access``: another
-candidate's message or mailbox is a 404); every change is a POST with CSRF that calls ``inbox.services``
-or ``inbox.mailbox``, which go through ``interviews.services`` for applications and
-interviews. Nothing is changed by a page view: the user clicks each action.
+candidate's message or mailbox is a 404); every change is a POST with CSRF that calls
+``inbox.services`` or ``inbox.mailbox``, which go through ``interviews.services`` for
+applications and interviews. Nothing is changed by a page view: the user clicks each action.
 """
 
 from __future__ import annotations

@@ -776,6 +776,52 @@ def test_valid_post_changes_state(client, world, name):
     assert _state() != before
 
 
+# --- Template syntax never reaches the page ----------------------------------------------
+
+# A "{# ... #}" comment spanning lines, a tag or variable written wrong: Django prints it.
+LEAKED_TEMPLATE_SYNTAX = re.compile(r"\{#|#\}|\{%|\{\{")
+
+
+def _leaked_template_syntax(response) -> list[str]:
+    if not response["Content-Type"].startswith("text/html"):
+        return []
+    html = response.content.decode()
+    return [
+        html[max(0, found.start() - 60) : found.end() + 60]
+        for found in LEAKED_TEMPLATE_SYNTAX.finditer(html)
+    ]
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize("name", _names(Kind.SIGNED_IN, Kind.OBJECT))
+def test_no_template_syntax_shows_on_a_page_or_its_htmx_partial(client, world, name, htmx):
+    route = ROUTES[name]
+    client.force_login(world.owner, backend=MODEL_BACKEND)
+    _prepare(client, route, world)
+    headers = {"HX-Request": "true"} if htmx else {}
+
+    response = client.get(route.url(world), follow=True, headers=headers)
+
+    assert response.status_code == 200
+    assert _leaked_template_syntax(response) == []
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize("name", STATE_CHANGING)
+def test_no_template_syntax_shows_in_the_answer_to_an_action(client, world, name, htmx):
+    route = ROUTES[name]
+    if route.kind in (Kind.SIGNED_IN, Kind.OBJECT, Kind.ACTION):
+        client.force_login(world.owner, backend=MODEL_BACKEND)
+    _prepare(client, route, world)
+    url = _post_url(client, route, world)
+    headers = {"HX-Request": "true"} if htmx else {}
+
+    response = client.post(url, route.post(world), follow=True, headers=headers)
+
+    assert response.status_code < 400
+    assert _leaked_template_syntax(response) == []
+
+
 # --- (a) Anonymous visitors are sent to sign in -------------------------------------------
 
 

@@ -11,20 +11,12 @@ salt of its own and lives longer, since a mail client may offer it long after th
 
 from __future__ import annotations
 
-import base64
-import functools
-import hashlib
-import hmac
-import json
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.encoding import force_bytes
 
 from reminders.models import Status
 
@@ -51,38 +43,9 @@ def _salt(action: str) -> str:
 
 
 def make_token(*, followup_id: int, owner_id: int, action: str) -> str:
-    """``TimestampSigner(salt=…).sign_object({"f": …, "u": …})``, to the character, with the
-    action's HMAC key derived once (``_keyed``) instead of once a link: an email signs three
-    links a follow-up."""
-    return _timestamp_sign(_salt(action), {"f": followup_id, "u": owner_id})
-
-
-def _timestamp_sign(salt: str, obj) -> str:
-    # As Signer.sign_object (JSON, URL-safe base64 without padding), TimestampSigner.sign
-    # (":" and the base62 time) and Signer.signature (salted_hmac of salt + "signer", SHA-256).
-    data = _JSON.encode(obj).encode("latin-1")
-    value = f"{base64.urlsafe_b64encode(data).strip(b'=').decode()}:{_b62(int(time.time()))}"
-    mac = _keyed(salt, settings.SECRET_KEY).copy()
-    mac.update(force_bytes(value))
-    return f"{value}:{base64.urlsafe_b64encode(mac.digest()).strip(b'=').decode()}"
-
-
-# json.dumps(obj, separators=(",", ":")) builds an encoder a call; this is the same one.
-_JSON = json.JSONEncoder(separators=(",", ":"))
-
-
-@functools.lru_cache(maxsize=4)
-def _b62(seconds: int) -> str:
-    return signing.b62_encode(seconds)
-
-
-@functools.lru_cache(maxsize=32)
-def _keyed(salt: str, secret) -> hmac.HMAC:
-    """An HMAC keyed as ``salted_hmac(salt + "signer", …, secret, algorithm="sha256")`` keys
-    it, to copy for each value. The secret is part of the cache key: a changed SECRET_KEY
-    signs with its own key."""
-    key = hashlib.sha256(force_bytes(salt + "signer") + force_bytes(secret)).digest()
-    return hmac.new(key, digestmod=hashlib.sha256)
+    return signing.TimestampSigner(salt=_salt(action)).sign_object(
+        {"f": followup_id, "u": owner_id}
+    )
 
 
 def read_token(token: str, *, action: str) -> LinkPayload:
@@ -104,8 +67,7 @@ def action_path(*, followup_id: int, owner_id: int, action: str) -> str:
 
 
 def make_unsubscribe_token(*, owner_id: int) -> str:
-    # TimestampSigner(salt=UNSUBSCRIBE_SALT).sign_object({"u": owner_id}), key derived once.
-    return _timestamp_sign(UNSUBSCRIBE_SALT, {"u": owner_id})
+    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign_object({"u": owner_id})
 
 
 def read_unsubscribe_token(token: str) -> int:

@@ -255,7 +255,8 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
     if application is None:
         return PlanResult(planned={})
     existing = {row.key: row for row in application.followups.all()}
-    planned = _desired(application, existing.values(), now)
+    prefs = candidate_settings(application.owner)
+    planned = _desired(application, existing.values(), now, prefs=prefs)
     result = PlanResult(planned=planned)
     zone = application.owner.zone
 
@@ -276,6 +277,7 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
         FollowUp.objects.bulk_create(new_rows, ignore_conflicts=True)
         result.created = len(new_rows)
 
+    closing: dict[tuple[str, str], list[int]] = defaultdict(list)  # (status, note) → ids
     for key, row in existing.items():
         item = planned.get(key)
         if row.status == Status.SKIPPED and _applies_again(item, now):
@@ -287,14 +289,11 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
         if row.status not in (Status.PENDING, Status.REMINDED) or row.is_claimed:
             continue  # closed rows are history; claimed rows belong to a dispatcher
         if item is None:
-            _close(row, Status.SKIPPED, _skip_reason(application, row), now)
-            result.closed += 1
+            closing[Status.SKIPPED, _skip_reason(application, row, prefs)].append(row.pk)
         elif item.satisfied:
-            _close(row, Status.DONE, item.note or "Done: you recorded it.", now)
-            result.closed += 1
+            closing[Status.DONE, item.note or "Done: you recorded it."].append(row.pk)
         elif item.expired(now):
-            _close(row, Status.SKIPPED, _window_closed(row, item, zone), now)
-            result.closed += 1
+            closing[Status.SKIPPED, _window_closed(row, item, zone)].append(row.pk)
         elif row.status == Status.PENDING and not row.snoozed and (
             row.due_at != item.due_at or row.postponed_from != item.postponed_from
         ):
@@ -302,6 +301,12 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
             row.retry_at = None
             row.save(update_fields=["due_at", "postponed_from", "retry_at"])
             result.updated += 1
+    # One UPDATE per outcome, however many rows it closes: a rejection closes most of a
+    # plan at once, and planning in the request that made it must stay a few queries.
+    for (status, note), ids in closing.items():
+        FollowUp.objects.filter(pk__in=ids).update(status=status, status_note=note,
+                                                   closed_at=now)
+        result.closed += len(ids)
     return result
 
 
@@ -351,18 +356,13 @@ def _ended(application: Application) -> str:
     return f"Skipped: the application ended ({application.get_status_display().lower()})."
 
 
-def _skip_reason(application: Application, row: FollowUp) -> str:
+def _skip_reason(application: Application, row: FollowUp,
+                 prefs: rules.CandidateSettings) -> str:
     if application.is_closed:
         return _ended(application)
-    prefs = ReminderSettings.objects.filter(candidate_id=application.owner_id).first()
-    if prefs and row.rule in prefs.disabled_rules:
+    if row.rule in prefs.disabled_rules:
         return "Skipped: you switched this rule off."
     return "Skipped: no longer applies after what you recorded."
-
-
-def _close(row: FollowUp, status: str, note: str, now: datetime) -> None:
-    row.status, row.status_note, row.closed_at = status, note, now
-    row.save(update_fields=["status", "status_note", "closed_at"])
 
 
 def plan_all(*, now: datetime | None = None, batch: int = 500) -> int:

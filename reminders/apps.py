@@ -24,7 +24,7 @@ class RemindersConfig(AppConfig):
             # Inside the writer's transaction: a re-planning request commits with the change.
             (interview_signals.facts_changed, receivers.on_facts_changed),
             (note_signals.facts_changed, receivers.on_facts_changed),
-            # After it committed: the fast path.
+            # After it committed, for what the request did not plan itself: the task.
             (reminder_signals.plans_requested, receivers.on_plans_requested),
         ]
         for signal, receiver in connections:

@@ -194,10 +194,12 @@ class PlanRequest(models.Model):
 
     Written in the same transaction as the change that calls for it (a status, an interview,
     a person, a debrief, a note sent, the reminder settings), so that neither a broker that
-    is down nor a lost task can lose it: the minute tick plans every request
-    (``reminders.services.plan_requested``), and the task enqueued on commit is only the
-    fast path. ``token`` changes with every request, so that a planner that read the facts
-    before a newer change committed leaves that newer request in place.
+    is down, a lost task nor a planning that fails can lose it: the request that made the
+    change plans it once it committed (``reminders.services.plan_now``), a task plans what
+    that left, and the minute tick plans every request still there
+    (``reminders.services.plan_requested``). ``token`` changes with every request, so that
+    a planner that read the facts before a newer change committed leaves that newer request
+    in place.
     """
 
     application = models.OneToOneField(

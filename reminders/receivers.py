@@ -4,9 +4,11 @@
    signals of ``interviews`` and ``notes``, which their services send *inside* the
    writer's transaction: it records a re-planning request in the same transaction (the
    outbox, ``services.plan_request``). The change and its request commit together.
-2. ``on_plans_requested`` hears that requests committed and enqueues the planning task as
-   a fast path. A broker that is down costs nothing but speed: the error is logged, never
-   raised to the view, and the minute tick plans the request.
+2. Once they commit, the request plans them itself (``services.plan_now``).
+   ``on_plans_requested`` hears of those it left (its planning failed, or there were too
+   many) and enqueues the planning task for them. A broker that is down costs nothing but
+   speed: the error is logged, never raised to the view, and the minute tick plans the
+   request.
 """
 
 from __future__ import annotations

@@ -6,8 +6,10 @@ moved, closes what is satisfied and skips what no longer applies. It never touch
 dispatcher has claimed.
 
 Re-planning is asked for through an outbox (``plan_request``: a ``PlanRequest`` row written
-in the transaction of the change); the minute tick plans every request (``plan_requested``)
-and the task enqueued on commit is only a fast path.
+in the transaction of the change). Once the change commits, the request that made it plans
+the application (``plan_now``), so that the page the user lands on shows the new plan; what
+that leaves (a failure, a change to many applications) goes to the planning task, and the
+minute tick plans every request still there (``plan_requested``).
 
 Dispatching (``dispatch_one``) follows the "claim, then send, then record" pattern of
 healthchecks' ``sendalerts``:
@@ -255,7 +257,8 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
     if application is None:
         return PlanResult(planned={})
     existing = {row.key: row for row in application.followups.all()}
-    planned = _desired(application, existing.values(), now)
+    prefs = candidate_settings(application.owner)
+    planned = _desired(application, existing.values(), now, prefs=prefs)
     result = PlanResult(planned=planned)
     zone = application.owner.zone
 
@@ -276,6 +279,7 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
         FollowUp.objects.bulk_create(new_rows, ignore_conflicts=True)
         result.created = len(new_rows)
 
+    closing: dict[tuple[str, str], list[int]] = defaultdict(list)  # (status, note) → ids
     for key, row in existing.items():
         item = planned.get(key)
         if row.status == Status.SKIPPED and _applies_again(item, now):
@@ -287,14 +291,11 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
         if row.status not in (Status.PENDING, Status.REMINDED) or row.is_claimed:
             continue  # closed rows are history; claimed rows belong to a dispatcher
         if item is None:
-            _close(row, Status.SKIPPED, _skip_reason(application, row), now)
-            result.closed += 1
+            closing[Status.SKIPPED, _skip_reason(application, row, prefs)].append(row.pk)
         elif item.satisfied:
-            _close(row, Status.DONE, item.note or "Done: you recorded it.", now)
-            result.closed += 1
+            closing[Status.DONE, item.note or "Done: you recorded it."].append(row.pk)
         elif item.expired(now):
-            _close(row, Status.SKIPPED, _window_closed(row, item, zone), now)
-            result.closed += 1
+            closing[Status.SKIPPED, _window_closed(row, item, zone)].append(row.pk)
         elif row.status == Status.PENDING and not row.snoozed and (
             row.due_at != item.due_at or row.postponed_from != item.postponed_from
         ):
@@ -302,6 +303,12 @@ def plan_application(*, application_id: int, now: datetime | None = None) -> Pla
             row.retry_at = None
             row.save(update_fields=["due_at", "postponed_from", "retry_at"])
             result.updated += 1
+    # One UPDATE per outcome, however many rows it closes: a rejection closes most of a
+    # plan at once, and planning in the request that made it must stay a few queries.
+    for (status, note), ids in closing.items():
+        FollowUp.objects.filter(pk__in=ids).update(status=status, status_note=note,
+                                                   closed_at=now)
+        result.closed += len(ids)
     return result
 
 
@@ -351,18 +358,13 @@ def _ended(application: Application) -> str:
     return f"Skipped: the application ended ({application.get_status_display().lower()})."
 
 
-def _skip_reason(application: Application, row: FollowUp) -> str:
+def _skip_reason(application: Application, row: FollowUp,
+                 prefs: rules.CandidateSettings) -> str:
     if application.is_closed:
         return _ended(application)
-    prefs = ReminderSettings.objects.filter(candidate_id=application.owner_id).first()
-    if prefs and row.rule in prefs.disabled_rules:
+    if row.rule in prefs.disabled_rules:
         return "Skipped: you switched this rule off."
     return "Skipped: no longer applies after what you recorded."
-
-
-def _close(row: FollowUp, status: str, note: str, now: datetime) -> None:
-    row.status, row.status_note, row.closed_at = status, note, now
-    row.save(update_fields=["status", "status_note", "closed_at"])
 
 
 def plan_all(*, now: datetime | None = None, batch: int = 500) -> int:
@@ -519,14 +521,20 @@ def settings_update(*, candidate, paused: bool, disabled_rules: list[str]) -> Re
 # --- Re-planning requests: the transactional outbox -----------------------------------------
 
 
+# How many applications one change plans in its own request. Planning one takes a fixed
+# number of queries, however many applications the candidate has
+# (tests/reminders/test_plan_now.py); a change to more (the reminder settings touch every
+# application) leaves the rest to the worker.
+PLAN_NOW_AT_MOST = 20
+
+
 def plan_request(*, application_ids: Iterable[int], now: datetime | None = None) -> None:
     """Record, in the caller's transaction, that these applications need re-planning.
 
-    The request commits or rolls back with the change that made it: neither a broker that
-    is down nor a task lost on the way can lose it, since the minute tick plans every
-    request (``plan_requested``, from ``dispatch_due``). Once the transaction commits,
-    ``plans_requested`` is announced, and the receiver enqueues the planning task as a
-    fast path (``reminders.receivers``); this module never imports the tasks.
+    The request commits or rolls back with the change that made it: neither a planning
+    that fails, a broker that is down nor a task lost on the way can lose it, since the
+    minute tick plans every request (``plan_requested``, from ``dispatch_due``). Once the
+    transaction commits, the applications are planned there and then (``plan_now``).
     """
     ids = sorted(set(application_ids))
     if not ids:
@@ -538,16 +546,42 @@ def plan_request(*, application_ids: Iterable[int], now: datetime | None = None)
         update_conflicts=True, unique_fields=["application"],
         update_fields=["token", "requested_at"],
     )
-    transaction.on_commit(
-        lambda: signals.plans_requested.send(sender=PlanRequest, application_ids=ids),
-        robust=True,
-    )
+    transaction.on_commit(lambda: plan_now(application_ids=ids), robust=True)
+
+
+def plan_now(*, application_ids: list[int]) -> list[int]:
+    """Plan what a change asked for, in the request that made it, once it committed.
+
+    1. Each application goes through the worker's own unit (``plan_requested``): it is
+       planned and its request consumed, so no task is enqueued for it and the minute tick
+       finds nothing left to do.
+    2. A planning that fails is logged, never raised: the change is already committed and
+       the user's save must not answer 500. Its request stays in the outbox.
+    3. What is left (failures, applications past ``PLAN_NOW_AT_MOST``) is announced
+       (``plans_requested``), and the receiver enqueues the planning task; the minute
+       tick is the safety net of both.
+
+    Returns the ids left to the worker.
+    """
+    left = application_ids[PLAN_NOW_AT_MOST:]
+    for pk in application_ids[:PLAN_NOW_AT_MOST]:
+        try:
+            with transaction.atomic():
+                plan_requested(application_id=pk)
+        except Exception:
+            log.exception("Planning application %s after its change failed; its request "
+                          "waits in the outbox for the worker.", pk)
+            left.append(pk)
+    if left:
+        signals.plans_requested.send(sender=PlanRequest, application_ids=left)
+    return left
 
 
 def plan_requested(*, application_id: int | None = None, now: datetime | None = None,
                    limit: int = 5000, batch: int = 200) -> int:
-    """Plan what the outbox asks for: one application (the fast path) or every request
-    (the minute tick), oldest first. Returns how many applications were planned.
+    """Plan what the outbox asks for: one application (the request that changed it, or the
+    planning task) or every request (the minute tick), oldest first. Returns how many
+    applications were planned.
 
     A request is deleted only if its token is still the one read before planning: a change
     that committed meanwhile made a new token, and its request stays for the next pass.

@@ -5,7 +5,7 @@ the re-planning requests in PlanRequest rows, so a missed tick, a broker that is
 flushed one loses nothing: the next tick plans every request and finds every overdue row.
 
 Only this module imports ``reminders.services``, never the reverse: the services ask for
-the fast path through a signal (``reminders.signals.plans_requested``).
+the planning task through a signal (``reminders.signals.plans_requested``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from celery import shared_task
 from reminders import services
 
 
-# The fast path of a re-planning request; planning is idempotent (rows are keyed), so a
-# task re-delivered after a crash, or one whose request the tick already planned, is
-# harmless.
+# A re-planning request that the request which made the change did not plan (it failed,
+# or the change touched many applications; ``services.plan_now``). Planning is idempotent
+# (rows are keyed), so a task re-delivered after a crash, or one whose request the tick
+# already planned, is harmless.
 @shared_task(acks_late=True)
 def plan_application_task(application_id: int) -> None:
     services.plan_requested(application_id=application_id)

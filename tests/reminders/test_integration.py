@@ -180,12 +180,28 @@ def _recent_interview(owner, *, company: str = "Acme Analytics"):
     return application
 
 
+def _planning_fails_in_the_request(monkeypatch) -> None:
+    """Planning fails in this thread, the web request's, and works on the worker's."""
+    real = services.plan_application
+    request_thread = threading.current_thread()
+
+    def plan_application(**kwargs):
+        if threading.current_thread() is request_thread:
+            raise RuntimeError("planning failed in the request")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "plan_application", plan_application)
+
+
 # --- Logged → planned on the worker → emailed through a real SMTP server -----------------
 
 
 def test_a_logged_interview_is_planned_by_the_worker_and_reminded_at_the_smtp_server(
-    owner, worker, smtp_sink
+    owner, worker, smtp_sink, monkeypatch
 ):
+    # A change is planned in its own request (test_plan_now.py); when that fails, the
+    # request enqueues the planning task, which the worker runs.
+    _planning_fails_in_the_request(monkeypatch)
     application = _recent_interview(owner)
 
     r1 = _wait_for(
@@ -193,6 +209,8 @@ def test_a_logged_interview_is_planned_by_the_worker_and_reminded_at_the_smtp_se
         what="the worker to plan the interview",
     )
     assert r1.status == Status.PENDING
+    _wait_for(lambda: "reminders.tasks.plan_application_task" in worker,
+              what="the planning task to end")
 
     tasks.dispatch_due_task.delay()  # as beat's minute tick does
     _wait_for(lambda: smtp_sink.messages, what="the reminder at the SMTP server")
@@ -412,8 +430,10 @@ def test_smtp_server_down_is_retried_with_backoff_then_delivered_once(owner, smt
     assert {(r.status, r.attempts, r.last_error) for r in due()} == {(Status.REMINDED, 2, "")}
 
 
-def test_a_flushed_broker_loses_no_reminder(owner, redis_db, smtp_sink):
-    # No worker yet: the plan task waits in Redis, with a dispatch tick behind it.
+def test_a_flushed_broker_loses_no_reminder(owner, redis_db, smtp_sink, monkeypatch):
+    # Planning in the request fails and there is no worker yet: the plan task waits in
+    # Redis, with a dispatch tick behind it.
+    _planning_fails_in_the_request(monkeypatch)
     with using_redis():
         application = _recent_interview(owner)
         tasks.dispatch_due_task.delay()

@@ -3,8 +3,9 @@
 The broker and the cache are a redis-server of this test's own, on a free port, so that
 stopping it touches nobody else's Redis. With it down a user signs in, logs an
 application, changes its status, logs an interview, adds a person and writes a note:
-every page answers, every row is saved, and the re-planning each change needs waits in
-the outbox (PlanRequest). Once Redis is back, the minute tick plans and sends.
+every page answers, every row is saved, and each change is planned in its own request,
+which needs only the database. When that planning fails too, the re-planning waits in the
+outbox (PlanRequest); once Redis is back, the minute tick plans and sends.
 
 PostgreSQL, Redis (the redis-server binary) and an SMTP sink are real; in CI a missing
 one fails the test rather than skipping it.
@@ -149,7 +150,7 @@ def _saves_through_the_views(client, owner, password) -> Application:
     return application
 
 
-def test_redis_down_as_broker_and_cache_every_save_succeeds_and_the_tick_plans_it_later(
+def test_redis_down_as_broker_and_cache_every_save_succeeds_and_is_planned_in_its_request(
     private_redis, owner, password, settings, smtp_sink, client
 ):
     settings.CACHES = {"default": {
@@ -160,12 +161,14 @@ def test_redis_down_as_broker_and_cache_every_save_succeeds_and_the_tick_plans_i
         private_redis.stop()
         application = _saves_through_the_views(client, owner, password)
 
-        # Planning waits in the outbox, not in the (unreachable) broker.
-        assert PlanRequest.objects.filter(application=application).exists()
-        assert not FollowUp.objects.filter(application=application).exists()
+        # Planning needs only the database: each change was planned in its own request,
+        # and nothing waits for the (unreachable) broker.
+        assert not PlanRequest.objects.exists()
+        r1 = FollowUp.objects.get(application=application, rule="R1")
+        assert r1.status == Status.PENDING
 
         private_redis.start()
-        # Beat's minute tick (here in-process): the request is planned, R1 is sent.
+        # Beat's minute tick (here in-process): R1 is sent.
         assert tasks.dispatch_due_task.apply().get() == 1
 
     assert not PlanRequest.objects.exists()
@@ -186,12 +189,20 @@ def test_redis_down_as_broker_and_cache_every_save_succeeds_and_the_tick_plans_i
     assert "Debrief while it is fresh" in text and "(R1, seed" in text
 
 
-def test_broker_down_the_interview_is_saved_and_planned_by_the_next_tick_on_a_worker(
-    private_redis, owner, smtp_sink
+def _planning_fails(monkeypatch) -> None:
+    def fails(**kwargs):
+        raise RuntimeError("planning failed")
+
+    monkeypatch.setattr(services, "plan_application", fails)
+
+
+def test_broker_down_and_planning_failing_the_interview_is_saved_and_planned_by_the_next_tick(
+    private_redis, owner, smtp_sink, monkeypatch
 ):
     from tests.reminders.test_integration import running_worker
 
-    with broker(private_redis.url):
+    with broker(private_redis.url), monkeypatch.context() as patched:
+        _planning_fails(patched)
         private_redis.stop()
         started = time.monotonic()
         application = interview_services.application_create(
@@ -207,8 +218,8 @@ def test_broker_down_the_interview_is_saved_and_planned_by_the_next_tick_on_a_wo
         assert PlanRequest.objects.filter(application=application).exists()
         private_redis.start()
 
-    # The broker is back, but the fast-path task was never queued: a worker's next tick
-    # plans from the outbox and sends.
+    # Planning works again and the broker is back, but the planning task was never queued:
+    # a worker's next tick plans from the outbox and sends.
     with broker(private_redis.url), running_worker_on(private_redis.url, running_worker) as done:
         tasks.dispatch_due_task.delay()
         _wait_for(lambda: "reminders.tasks.dispatch_due_task" in done, what="the tick")
@@ -234,8 +245,12 @@ def running_worker_on(url: str, running_worker):
         integration.REDIS_URL = saved
 
 
-def test_a_failed_enqueue_is_logged_and_never_reaches_the_caller(private_redis, owner, caplog):
-    with broker(private_redis.url):
+def test_a_failed_enqueue_is_logged_and_never_reaches_the_caller(
+    private_redis, owner, caplog, monkeypatch
+):
+    # Planning in the request fails, so the request falls back on the task.
+    with broker(private_redis.url), monkeypatch.context() as patched:
+        _planning_fails(patched)
         private_redis.stop()
         application = interview_services.application_create(
             owner=owner, company="Globex", role_title="Analyst"

@@ -40,7 +40,7 @@ def _person(name: str) -> dict:
     }
 
 
-# Transactional: the plan is made by the task the commit enqueues (run eagerly in tests).
+# Transactional: the plan is made in the request, after the change commits.
 @pytest.mark.django_db(transaction=True)
 def test_adding_a_person_swaps_the_plan_and_notes_panels_out_of_band(owner_client, interview):
     response = owner_client.post(
@@ -116,9 +116,6 @@ def test_panels_update_in_chromium_after_adding_people_without_a_reload(
     form.get_by_role("button", name="Add").click()
 
     expect(notes).to_contain_text("Grace Hopper:")
-    expect(plan).to_contain_text("Send a thank-you email — Grace Hopper")
-    # The delayed refresh of the plan replaced it with the page's own panel, which stays.
-    page.wait_for_timeout(2500)
     expect(plan).to_contain_text("Send a thank-you email — Grace Hopper")
     assert page.locator("#plan-panel").count() == 1
     assert page.evaluate("window.__not_reloaded") is True

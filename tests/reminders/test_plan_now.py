@@ -21,7 +21,7 @@ from django.urls import reverse
 from interviews import services as interview_services
 from interviews.models import ApplicationStatus, InterviewerRole
 from notes import services as note_services
-from notes.inbox import services as inbox_services
+from inbox import services as inbox_services
 from notes.models import CorrespondenceKind
 from reminders import rules, services, tasks
 from reminders.models import FollowUp, PlanRequest, Status

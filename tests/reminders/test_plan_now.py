@@ -18,10 +18,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from inbox import services as inbox_services
 from interviews import services as interview_services
 from interviews.models import ApplicationStatus, InterviewerRole
 from notes import services as note_services
-from inbox import services as inbox_services
 from notes.models import CorrespondenceKind
 from reminders import rules, services, tasks
 from reminders.models import FollowUp, PlanRequest, Status

@@ -156,9 +156,12 @@ def main() -> None:
         )
     if "-v" in sys.argv:
         for miss in misses:
-            print(f"  {miss.check} {miss.case}: want {miss.expected}, got {miss.got} ({miss.advice})")
+            print(
+                f"  {miss.check} {miss.case}: want {miss.expected}, got {miss.got} ({miss.advice})"
+            )
     below = [score.check for score in scores.values() if score.accuracy < TARGET]
-    print(f"target: accuracy at least {TARGET} on each check: {'MISSED ' + ', '.join(below) if below else 'met'}")
+    verdict_line = f"MISSED {', '.join(below)}" if below else "met"
+    print(f"target: accuracy at least {TARGET} on each check: {verdict_line}")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """How often the note coach's judgement checks agree with a careful reader.
 
-Run: ``.venv/bin/python bench/coach_accuracy.py``. Reads the labelled notes of
-``tests/notes/corpus/`` (its README says what each label means), runs checks C1, C7, C9,
-C10 and C12 on each note a label covers, and prints, per check, precision, recall and
-accuracy, with a note's problem as the positive class: precision is the share of the
-coach's flags that a reader agrees with, recall the share of the reader's flags the coach
-raised.
+Run: ``.venv/bin/python bench/coach_accuracy.py`` (``-v`` lists the notes it gets wrong,
+``--only held_out`` measures only the notes written after the coach was tuned). Reads the
+labelled notes of ``tests/notes/corpus/`` (its README says what each label means), runs
+checks C1, C7, C9, C10 and C12 on each note a label covers, and prints, per check,
+precision, recall and accuracy, with a note's problem as the positive class: precision is
+the share of the coach's flags that a reader agrees with, recall the share of the reader's
+flags the coach raised.
 
 How a verdict counts:
 
@@ -144,7 +145,14 @@ def measure(cases: list[dict]) -> tuple[dict[str, Score], list[Miss]]:
 
 
 def main() -> None:
-    cases = load_corpus()
+    # ``--only held_out`` measures one file of the corpus (held_out.toml: notes written
+    # after the coach was tuned).
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
+    cases = [
+        case
+        for path in sorted(CORPUS.glob(f"{only or '*'}.toml"))
+        for case in tomllib.loads(path.read_text(encoding="utf-8"))["case"]
+    ]
     scores, misses = measure(cases)
     print(f"{len(cases)} labelled notes in {CORPUS.relative_to(Path.cwd(), walk_up=True)}")
     print("positive class: a note the check should flag; 'can't tell' counts as wrong")

@@ -485,10 +485,25 @@ ANSWERED, UNSURE_ANSWER, REPEATED, ABSENT = "answered", "unsure", "repeated", "a
 # Concern sentences that refer to the concern without its words: "You asked whether…".
 _REFERS_TO_CONCERN = re.compile(
     r"\b(?:you\s+(?:asked|wondered|were\s+right|had\s+doubts|were\s+worried|mentioned|raised)|"
+    r"(?:fair|right)\s+to\s+(?:ask|wonder|worry)|"
     r"your\s+(?:question|concern|doubts?|worry)|(?:on|about)\s+the\s+\w+\s+question)\b",
     re.IGNORECASE,
 )
 ANSWER_WINDOW = 2  # sentences after the one that takes up a concern, where its answer may be
+
+
+_CONCERN_SEPARATORS = re.compile(r"\s*(?:\n|;|•|·)\s*")
+_BULLET = re.compile(r"^\s*(?:[-*•·–—]|\d+[.)])\s*")
+
+
+def concern_items(concerns: str) -> list[str]:
+    """The concerns recorded for a person, one per line, semicolon or bullet.
+
+    Unlike a list of topics, a concern is a sentence: "Only consumer marketing, no B2B"
+    is one concern, not two, so a comma does not split it.
+    """
+    parts = (_BULLET.sub("", part).strip(" .") for part in _CONCERN_SEPARATORS.split(concerns))
+    return [part for part in parts if text.content_words(part)]
 
 
 def answer_to(concern: str, ctx: Context, *, only_concern: bool = True) -> str:
@@ -497,18 +512,25 @@ def answer_to(concern: str, ctx: Context, *, only_concern: bool = True) -> str:
     1. Find the sentences that take it up: in other words too (``meaning.takes_up``), or,
        when it is the only concern, a sentence that refers to it ("You asked whether…").
     2. In those and the ``ANSWER_WINDOW`` sentences after, look for evidence the concern
-       did not already hold (``meaning.evidence``): something the writer did, a number
-       with digits, or two kinds of evidence together answer it; one weaker kind (a name,
-       a plan, a number in words) leaves the coach unsure; none is the concern repeated.
+       did not already hold (``meaning.evidence``): something the writer did, a figure,
+       or two kinds of evidence together answer it; one weaker kind (a name, a plan, a
+       number in words) leaves the coach unsure; none is the concern repeated.
     """
     sentences = ctx.sentences
     # A word of a recorded topic speaks of that topic, not of the concern ("the returns
     # flow" discussed is no answer to "no e-commerce background").
     topic_only = meaning.Reading.of(ctx.recipient.topics).without(meaning.Reading.of(concern))
+    # A sentence that names part of the concern, read with the next one: "On pace:" then
+    # "we worked like a startup".
+    readings = [meaning.Reading.of(sentence).without(topic_only) for sentence in sentences]
     hits = [
         index
-        for index, sentence in enumerate(sentences)
-        if meaning.takes_up(concern, meaning.Reading.of(sentence).without(topic_only))
+        for index, reading in enumerate(readings)
+        if meaning.takes_up(concern, reading, share=0)
+        and meaning.takes_up(
+            concern,
+            meaning.Reading.of(" ".join(sentences[index : index + 2])).without(topic_only),
+        )
     ]
     if not hits and only_concern:
         hits = [i for i, sentence in enumerate(sentences) if _REFERS_TO_CONCERN.search(sentence)]
@@ -520,8 +542,7 @@ def answer_to(concern: str, ctx: Context, *, only_concern: bool = True) -> str:
     for index in window:
         if index < len(sentences):
             found |= meaning.evidence(sentences[index], known=known)
-    digits = any(any(ch.isdigit() for ch in sentences[i]) for i in window if i < len(sentences))
-    if "action" in found or digits or len(found) >= 2:
+    if {"action", "figure"} & found or len(found) >= 2:
         return ANSWERED
     return UNSURE_ANSWER if found else REPEATED
 
@@ -534,7 +555,7 @@ def c7_addresses_concerns(ctx: Context) -> Result:
         return make(
             Status.NOT_APPLICABLE, "A card is brief: answer their concerns in the email or letter."
         )
-    concerns = text.items(ctx.recipient.concerns)
+    concerns = concern_items(ctx.recipient.concerns)
     if not concerns:
         return make(Status.NOT_APPLICABLE, "No concern recorded for this person.")
     answers = {

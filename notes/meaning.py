@@ -42,6 +42,7 @@ FILLER = frozenset(
     asked ask answer answered question questions moment moments
     awkward blanked blank froze freeze rambled ramble nervous muddled came come
     struggled struggle forgot forget could couldn't unable ran run out time
+    got flustered fluster vague explain explained
     """.split()  # noqa: SIM905
 )
 
@@ -78,6 +79,10 @@ RELATED = (
     "return returns refund refunds",
     "notification notifications",
     "offline offline-first",
+    "b2b business businesses enterprise enterprises saas",
+    "consumer consumers b2c",
+    "startup start-up scale-up pace fast-paced",
+    "corporate corporation enterprise",
 )
 
 # A broader subject and what counts as naming it. One way only: a note on Kotlin speaks of
@@ -112,7 +117,8 @@ _NUMBER_WORDS = frozenset(
     double doubled tripled
     """.split()  # noqa: SIM905
 )
-_NUMBER = re.compile(r"\d|[£$€%]")
+# A figure: "40%", "£78,000", "2025", "12"; not the digit inside a name such as "B2B".
+_FIGURE = re.compile(r"(?<![^\W\d_])[£$€]?\d[\d,.]*%?(?![^\W\d_])")
 # A first-person past action: "I rebuilt", "we shipped", "I have completed", "I've led".
 _PAST_ACTION = re.compile(
     r"\b(?:i|we)\s+(?:(?:have|had|'ve)\s+)?(?:also\s+|already\s+|then\s+|just\s+)?"
@@ -172,7 +178,14 @@ def _meaningful(word: str) -> bool:
         and word not in text.STOPWORDS
         and word not in FILLER
         and text.stem(word) not in GENERIC
+        and canon(word) not in _filler_forms()
     )
+
+
+@functools.cache
+def _filler_forms() -> frozenset[str]:
+    """FILLER and GENERIC as lemmas, so "coming" is filler as "come" is."""
+    return frozenset(canon(word) for word in FILLER | GENERIC)
 
 
 @functools.cache
@@ -257,11 +270,13 @@ def sentences(content: str) -> list[str]:
 def evidence(sentence: str, *, known: str = "") -> set[str]:
     """The kinds of concrete evidence a sentence carries that ``known`` (the concern) did not.
 
-    A number, a name, a past action of the writer's, a plan.
+    A figure in digits, a number in words, a name, a past action of the writer's, a plan.
     """
     known_forms = Reading.of(known).forms
     found = set()
-    if _NUMBER.search(sentence) or any(
+    if any(figure not in known for figure in _FIGURE.findall(sentence)):
+        found.add("figure")
+    if any(
         word in _NUMBER_WORDS and canon(word) not in known_forms for word in text.words(sentence)
     ):
         found.add("number")
@@ -304,6 +319,7 @@ INTEREST = re.compile(
     r"(?:really\s+|very\s+much\s+|would\s+|'d\s+)?(?:want|like|hope)\s+to\s+"
     r"(?:join|work\s+(?:with|for|at|here|there|alongside)|be\s+part)|"
     r"(?:want|wanting)\s+(?:this|the)\s+(?:job|role|position)|"
+    r"(?:job|role|position)\s+i\s+(?:most\s+|really\s+)?want|"
     r"most\s+want\s+to\s+work|want\s+to\s+work\s+for|hope\s+(?:i|to)\s+get\s+the\s+chance|"
     r"jump\s+at|first\s+choice|part\s+of\s+(?:it|the\s+team|your\s+team)|"
     r"welcome\s+the\s+next\s+step|move\s+forward|the\s+role\s+i'?ve\s+been\s+hoping\s+for|"
@@ -315,7 +331,8 @@ CULTURE = re.compile(
     r"way\s+(?:you|your|of\s+working|the\s+team)|how\s+(?:you|your\s+team|the\s+team)\s+"
     r"(?:work|works|run|build|design)|habit\s+of|in\s+the\s+open|belief|believe\s+in|"
     r"i\s+share|share\s+your|resonat\w*|admire|commitment\s+to|care\s+(?:about|deeply)|"
-    r"openness|blameless|handbook|drew\s+me|drawn\s+to|why\s+i\s+applied|"
+    r"openness|blameless|handbook|drew\s+me|drawn\s+to|why\s+i\s+applied|obsess\w*|"
+    r"how\s+i\s+(?:think|believe)|"
     r"reason\s+i\s+applied|principles?|the\s+way\s+i\s+(?:want|like)\s+to\s+work|"
     r"how\s+i\s+like\s+to\s+work|company\s+i\s+want\s+to\s+work\s+for)\b",
     re.IGNORECASE,
@@ -328,12 +345,13 @@ OTHER_ROLES = re.compile(
 )
 REPAIR = re.compile(
     r"\b(?:(?:better|clearer|crisper|fuller|shorter|proper|complete|straight|direct|clear)\s+"
-    r"answer|answer\s+i\s+should\s+have|should\s+have\s+(?:said|mentioned|answered|given)|"
+    r"answer|answer\s+i\s+should\s+have|should\s+have\s+\w+|(?:vague|weak|poor|incomplete|confused)\s+answer|"
     r"rest\s+of\s+my\s+answer|(?:finish|complete|add\s+to)\s+my\s+answer|"
     r"(?:come|coming|go|going)\s+back\s+to|return\s+to|revisit|"
     r"let\s+me\s+(?:put|try|clarify|answer|add)|to\s+clarify|to\s+be\s+clear|on\s+reflection|"
     r"in\s+hindsight|looking\s+back|thinking\s+it\s+over|having\s+thought|"
-    r"i\s+(?:froze|blanked|fumbled|stumbled|rambled|hesitated)|caught\s+off\s+guard|"
+    r"i\s+(?:got\s+|was\s+)?(?:froze|blanked|fumbled|stumbled|rambled|hesitated|flustered)|"
+    r"caught\s+off\s+guard|"
     r"ran\s+out\s+of\s+time|(?:did\s+not|didn't|could\s+not|couldn't)\s+answer|"
     r"(?:sorry|apologi[sz]e|apologies)\s+(?:again\s+)?(?:for|about)|"
     r"came\s+out\s+(?:muddled|unclear|rushed|wrong)|put\s+it\s+plainly)",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.template.loader import render_to_string
 
 from notes import coach, text
 from notes.coach import Status
@@ -893,3 +895,16 @@ def test_advice_a_job_seeker_reads_carries_no_check_ids():
     for body in (GRACE_NOTE, "Dear Grace,\n\nThanks.\n\nBest,\nAda"):
         for result in coach.review(_ctx(body, weak_moments=("I rambled",))):
             assert not re.search(r"\bC\d{1,2}\b", result.advice), result
+
+
+def test_the_editor_shows_an_unsure_verdict_like_the_other_checks():
+    unsure = coach.c7_addresses_concerns(
+        _priya("On Android patterns: the course from Google is next on my list.")
+    )
+    pane = SimpleNamespace(results=(unsure,), prefix="n1", note=SimpleNamespace(pk=1))
+
+    html = render_to_string("notes/_coach.html", {"pane": pane, "oob": False})
+
+    assert 'class="coach-result coach-unsure"' in html
+    assert "Can&#x27;t tell" in html
+    assert "read it once more" in html

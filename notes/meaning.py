@@ -105,7 +105,6 @@ INSTANCES = {
     "stakeholder": "cfo ceo cto coo director directors vp board",
     "senior": "cfo ceo cto coo director directors vp board",
     "language": "english german french polish spanish italian portuguese dutch",
-    "design system": "component components figma library tokens",
     "ci": "pipeline pipelines build builds runner runners",
     "salary": "£ $ € base",
 }
@@ -201,7 +200,7 @@ def _related() -> dict[str, frozenset[str]]:
 @functools.cache
 def _instances() -> dict[str, frozenset[str]]:
     return {
-        " ".join(canon(w) for w in broad.split()): frozenset(canon(word) for word in narrow.split())
+        canon(broad): frozenset(canon(word) for word in narrow.split())
         for broad, narrow in INSTANCES.items()
     }
 
@@ -218,20 +217,18 @@ class Reading:
     """A text as the canonical forms of its words (and of each hyphenated word's parts)."""
 
     forms: frozenset[str]
-    phrases: str  # space-padded forms in order, for two-word subjects ("design system")
 
     def without(self, other: Reading) -> Reading:
         """This reading less the words of another (a concern is not answered by the very
         words that name a topic of the conversation)."""
-        return Reading(self.forms - other.forms, self.phrases)
+        return Reading(self.forms - other.forms)
 
     @classmethod
     def of(cls, content: str) -> Reading:
-        ordered = [canon(word.casefold()) for word in text.words(content)]
-        forms = set(ordered)
+        forms: set[str] = set()
         for word in text.words(content):
             forms |= _forms(word)
-        return cls(frozenset(forms), f" {' '.join(ordered)} ")
+        return cls(frozenset(forms))
 
 
 def subject(item: str) -> list[frozenset[str]]:

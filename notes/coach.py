@@ -1,7 +1,11 @@
 """The note coach: checks C1–C13 of DOMAIN.md §4 on one draft. Text in, results out; no ORM.
 
-Each check returns a ``Result``: pass, warn or not applicable, one line saying what to
-change (or what is right), and the seeds the advice comes from. A check informs; it never
+Each check returns a ``Result``: pass, warn, unsure or not applicable, one line saying what
+to change (or what is right), and the seeds the advice comes from. A judgement check that
+cannot tell says so ("Can't tell … read it once more") rather than flagging the note. The
+judgement checks (C1, C7, C9, C10, C12) read what a note means through ``notes.meaning``:
+lemmas, related words, concrete evidence; ``bench/coach_accuracy.py`` measures them against
+the labelled notes of ``tests/notes/corpus/``. A check informs; it never
 blocks sending. ``review(context)`` runs them all, in order.
 
 Thresholds and limits (the numbers the checks use, in one place):
@@ -41,7 +45,7 @@ from enum import StrEnum
 from nameparser import HumanName
 from rapidfuzz import fuzz, utils
 
-from notes import starters, text
+from notes import meaning, starters, text
 
 DUPLICATE_THRESHOLD = 80
 KEY_PHRASES_SHOWN = 10
@@ -72,21 +76,6 @@ CONFIDENTIAL_MARKERS = (
     "restricted",
     "strictly private",
 )
-_INTEREST = re.compile(
-    r"\b(?:interested|interest in|excited|enthusiastic|enthusiasm|eager|keen|look(?:ing)? "
-    r"forward|would love|want to join|like to join|love to join|thrilled)\b",
-    re.IGNORECASE,
-)
-_CULTURE = re.compile(
-    r"\b(?:culture|cultural|values?|mission|ethos|thrive|fit in|way you work|how you work|"
-    r"how the team works|collaborative|collaboration)\b",
-    re.IGNORECASE,
-)
-_OTHER_ROLES = re.compile(
-    r"\b(?:other|future|similar|different|new)\s+(?:roles?|positions?|openings?|"
-    r"opportunit(?:y|ies)|vacanc(?:y|ies)|jobs?)\b|\bkeep me in mind\b",
-    re.IGNORECASE,
-)
 # C12: a sentence about oneself, the "restates your qualifications" pattern of seed 000.
 _SELF_SENTENCE = re.compile(
     r"^\s*(?:i\s+(?:am|have|bring|was|led|built|managed|delivered|worked)\b|my\s+"
@@ -99,11 +88,15 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 class Status(StrEnum):
     PASS = "pass"  # noqa: S105 (a status, not a password)
     WARN = "warn"
+    # The coach cannot tell: it asks the user to read the note again instead of flagging it.
+    UNSURE = "unsure"
     NOT_APPLICABLE = "not_applicable"
 
     @property
     def label(self) -> str:
-        return {"pass": "OK", "warn": "Check", "not_applicable": "n/a"}[self.value]
+        return {"pass": "OK", "warn": "Check", "unsure": "Can't tell", "not_applicable": "n/a"}[
+            self.value
+        ]
 
 
 @dataclass(frozen=True)
@@ -192,6 +185,15 @@ class Context:
         return self._cached("words", lambda: text.content_words(self.written))
 
     @property
+    def reading(self) -> meaning.Reading:
+        """The note as lemmas, to see what it speaks of (C1, C7, C9, C12)."""
+        return self._cached("reading", lambda: meaning.Reading.of(self.written))
+
+    @property
+    def sentences(self) -> list[str]:
+        return self._cached("sentences", lambda: meaning.sentences(self.core))
+
+    @property
     def normalized(self) -> str:
         return self._cached("normalized", lambda: text.normalized(self.written))
 
@@ -252,7 +254,7 @@ def c1_specific(ctx: Context) -> Result:
             Status.NOT_APPLICABLE,
             f"Record the topics and concerns you discussed with {who} to have this checked.",
         )
-    if any(text.mentions(item, ctx.words) for item in recorded):
+    if any(meaning.takes_up(item, ctx.reading) for item in recorded):
         return make(Status.PASS, f"Names something from your conversation with {who}.")
     return make(
         Status.WARN,
@@ -479,17 +481,107 @@ def c6_fits_channel(ctx: Context) -> Result:
 # --- C7 ---------------------------------------------------------------------------------
 
 
+ANSWERED, UNSURE_ANSWER, REPEATED, ABSENT = "answered", "unsure", "repeated", "absent"
+# Concern sentences that refer to the concern without its words: "You asked whether…".
+_REFERS_TO_CONCERN = re.compile(
+    r"\b(?:you\s+(?:asked|wondered|were\s+right|had\s+doubts|were\s+worried|mentioned|raised)|"
+    r"(?:fair|right)\s+to\s+(?:ask|wonder|worry)|"
+    r"your\s+(?:question|concern|doubts?|worry)|(?:on|about)\s+the\s+\w+\s+question)\b",
+    re.IGNORECASE,
+)
+ANSWER_WINDOW = 2  # sentences after the one that takes up a concern, where its answer may be
+
+
+_CONCERN_SEPARATORS = re.compile(r"\s*(?:\n|;|•|·)\s*")
+_BULLET = re.compile(r"^\s*(?:[-*•·–—]|\d+[.)])\s*")
+
+
+def concern_items(concerns: str) -> list[str]:
+    """The concerns recorded for a person, one per line, semicolon or bullet.
+
+    Unlike a list of topics, a concern is a sentence: "Only consumer marketing, no B2B"
+    is one concern, not two, so a comma does not split it.
+    """
+    parts = (_BULLET.sub("", part).strip(" .") for part in _CONCERN_SEPARATORS.split(concerns))
+    return [part for part in parts if text.content_words(part)]
+
+
+def answer_to(concern: str, ctx: Context, *, only_concern: bool = True) -> str:
+    """How the note answers one concern (C7).
+
+    1. Find the sentences that take it up: in other words too (``meaning.takes_up``), or,
+       when it is the only concern, a sentence that refers to it ("You asked whether…").
+    2. In those and the ``ANSWER_WINDOW`` sentences after, look for evidence the concern
+       did not already hold (``meaning.evidence``): something the writer did, a figure,
+       or two kinds of evidence together answer it; one weaker kind (a name, a plan, a
+       number in words) leaves the coach unsure; none is the concern repeated.
+    """
+    sentences = ctx.sentences
+    # A word of a recorded topic speaks of that topic, not of the concern ("the returns
+    # flow" discussed is no answer to "no e-commerce background").
+    topic_only = meaning.Reading.of(ctx.recipient.topics).without(meaning.Reading.of(concern))
+    # A sentence that names part of the concern, read with the next one: "On pace:" then
+    # "we worked like a startup".
+    readings = [meaning.Reading.of(sentence).without(topic_only) for sentence in sentences]
+    hits = [
+        index
+        for index, reading in enumerate(readings)
+        if meaning.takes_up(concern, reading, share=0)
+        and meaning.takes_up(
+            concern,
+            meaning.Reading.of(" ".join(sentences[index : index + 2])).without(topic_only),
+        )
+    ]
+    if not hits and only_concern:
+        hits = [i for i, sentence in enumerate(sentences) if _REFERS_TO_CONCERN.search(sentence)]
+    if not hits:
+        return ABSENT
+    known = " ".join((concern, ctx.recipient.name, ctx.company, ctx.job_title, ctx.recipient.title))
+    window = sorted({i for hit in hits for i in range(hit, hit + ANSWER_WINDOW + 1)})
+    found: set[str] = set()
+    for index in window:
+        if index < len(sentences):
+            found |= meaning.evidence(sentences[index], known=known)
+    if {"action", "figure"} & found or len(found) >= 2:
+        return ANSWERED
+    return UNSURE_ANSWER if found else REPEATED
+
+
 def c7_addresses_concerns(ctx: Context) -> Result:
     make = _result("C7", "Addresses their concerns", ("001",))
     if _not_for({starters.THANK_YOU, starters.WORK_PRODUCT}, ctx):
         return make(Status.NOT_APPLICABLE, "Concerns are answered in the thank-you note.")
-    concerns = text.items(ctx.recipient.concerns)
+    if ctx.draft.channel == starters.CARD:
+        return make(
+            Status.NOT_APPLICABLE, "A card is brief: answer their concerns in the email or letter."
+        )
+    concerns = concern_items(ctx.recipient.concerns)
     if not concerns:
         return make(Status.NOT_APPLICABLE, "No concern recorded for this person.")
-    open_ = [concern for concern in concerns if not text.mentions(concern, ctx.words)]
-    if not open_:
-        return make(Status.PASS, "Takes up every concern they raised.")
-    return make(Status.WARN, f"Address their concern: \u201c{open_[0]}\u201d.")
+    answers = {
+        concern: answer_to(concern, ctx, only_concern=len(concerns) == 1) for concern in concerns
+    }
+    for concern, answer in answers.items():
+        if answer == ABSENT:
+            return make(
+                Status.WARN,
+                f"Answer their concern \u201c{concern}\u201d with one concrete example: what "
+                "you did, with a number or a name.",
+            )
+        if answer == REPEATED:
+            return make(
+                Status.WARN,
+                f"You name their concern \u201c{concern}\u201d but do not answer it yet: add "
+                "what you did about it, with a number or a name, or your plan.",
+            )
+    for concern, answer in answers.items():
+        if answer == UNSURE_ANSWER:
+            return make(
+                Status.UNSURE,
+                f"Can't tell whether this answers their concern \u201c{concern}\u201d: read it "
+                "once more, and add one concrete example if it is not there.",
+            )
+    return make(Status.PASS, "Answers every concern they raised.")
 
 
 # --- C8 ---------------------------------------------------------------------------------
@@ -528,6 +620,17 @@ def c8_testimonial(ctx: Context) -> Result:
 # --- C9 ---------------------------------------------------------------------------------
 
 
+def _repairs(moment: str, sentences: list[str]) -> bool:
+    """Whether a sentence speaks of the moment's subject and, there or next to it, comes
+    back to it: "a crisper answer", "I froze when…", "sorry again for…"."""
+    for index, sentence in enumerate(sentences):
+        if meaning.takes_up(moment, meaning.Reading.of(sentence)):
+            near = sentences[max(0, index - 1) : index + 2]
+            if any(meaning.REPAIR.search(part) for part in near):
+                return True
+    return False
+
+
 def c9_repairs_weak_moment(ctx: Context) -> Result:
     make = _result("C9", "Repairs a weak moment (optional)", ("004",))
     if _not_for({starters.THANK_YOU}, ctx):
@@ -537,10 +640,8 @@ def c9_repairs_weak_moment(ctx: Context) -> Result:
             Status.NOT_APPLICABLE,
             "Optional: a debrief answer on what went less well gets a repair suggestion here.",
         )
-    for moment in ctx.weak_moments:
-        wanted = text.content_words(moment)
-        if wanted and len(wanted & ctx.words) >= min(2, len(wanted)):
-            return make(Status.PASS, "Takes up a moment your debrief says went less well.")
+    if any(_repairs(moment, ctx.sentences) for moment in ctx.weak_moments):
+        return make(Status.PASS, "Takes up a moment your debrief says went less well.")
     return make(
         Status.NOT_APPLICABLE,
         f"Optional: your debrief noted \u201c{ctx.weak_moments[0][:80]}\u201d; a sentence "
@@ -555,7 +656,7 @@ def c10_expresses_interest(ctx: Context) -> Result:
     make = _result("C10", "Expresses interest (and culture fit)", ("001", "004"))
     kind, body = ctx.draft.kind, ctx.written
     if kind == starters.REJECTION_REPLY:
-        if _OTHER_ROLES.search(body):
+        if meaning.OTHER_ROLES.search(body):
             return make(Status.PASS, "Asks to be considered for other roles.")
         return make(Status.WARN, "Ask to be kept in mind for other roles (seed 000).")
     if kind not in {
@@ -566,13 +667,15 @@ def c10_expresses_interest(ctx: Context) -> Result:
         starters.STAY_IN_TOUCH,
     }:
         return make(Status.NOT_APPLICABLE, "Interest is stated in the thank-you and check-ins.")
-    if not _INTEREST.search(body):
+    if not meaning.INTEREST.search(body):
         return make(Status.WARN, "Say that you want the job: \u201cI am very interested…\u201d.")
-    wants_culture = kind == starters.THANK_YOU and ctx.recipient.role in {
-        starters.HIRING_MANAGER,
-        starters.MANAGERS_BOSS,
-    }
-    if wants_culture and not _CULTURE.search(body):
+    # A card is brief (seed 002): culture fit is for the email or letter.
+    wants_culture = (
+        kind == starters.THANK_YOU
+        and ctx.draft.channel != starters.CARD
+        and ctx.recipient.role in {starters.HIRING_MANAGER, starters.MANAGERS_BOSS}
+    )
+    if wants_culture and not meaning.CULTURE.search(body):
         return make(
             Status.WARN,
             "Add why you would thrive in their culture: their values, mission or way of working.",
@@ -632,17 +735,13 @@ def c12_adds_value(ctx: Context) -> Result:
     make = _result("C12", "Adds value on a topic discussed", ("000",))
     if _not_for({starters.VALUE_ADD, starters.STAY_IN_TOUCH}, ctx):
         return make(Status.NOT_APPLICABLE, "Applies to value-add and stay-in-touch notes.")
-    body = ctx.written
-    names_resource = bool(text.urls(body)) or any(
-        text.contains_phrase(ctx.normalized, title) for title in ctx.resource_titles if title
-    )
-    if not names_resource:
+    if not meaning.shares_a_resource(ctx.written, ctx.resource_titles):
         return make(
             Status.WARN,
             "Link a resource (article, book, news item) on a topic you discussed.",
         )
     topics = text.items(ctx.recipient.topics)
-    if topics and not any(text.mentions(topic, ctx.words) for topic in topics):
+    if topics and not any(meaning.takes_up(topic, ctx.reading) for topic in topics):
         return make(
             Status.WARN, f"Tie the resource to your conversation, e.g. \u201c{topics[0]}\u201d."
         )

@@ -229,7 +229,11 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["owner", "-created_at"])]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"]),
+            # The board's columns: an owner's latest cards of one status.
+            models.Index(fields=["owner", "status", "-updated_at", "-id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.role_title} at {self.company}"

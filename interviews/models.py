@@ -336,6 +336,8 @@ class Interview(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
+        # The dashboard's interviews coming up and interviews to debrief, in time order.
+        indexes = [models.Index(fields=["starts_at"]), models.Index(fields=["ends_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="interview_ends_after_start"

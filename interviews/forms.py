@@ -339,8 +339,27 @@ class AttendanceForm(PlainTextMixin, forms.ModelForm):
         }
 
 
+class BootstrapBoundField(forms.BoundField):
+    """Bootstrap's classes on the widget (``form-control`` or ``form-select``, and
+    ``is-invalid`` with errors), for a form a template lays out field by field."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        if self.errors:
+            css += " is-invalid"
+        attrs["class"] = f"{attrs['class']} {css}" if attrs.get("class") else css
+        return attrs
+
+
 class NewAttendeeForm(PlainTextMixin, InterviewerForm):
-    """Adds a new interviewer to an interview, with what they discussed."""
+    """Adds a new interviewer to an interview, with what they discussed.
+
+    The interview page lays it out with a template partial per field
+    (``interviews/_attendees.html``) rather than crispy's nested templates."""
+
+    bound_field_class = BootstrapBoundField
 
     topics = AttendanceForm.base_fields["topics"]
     concerns = AttendanceForm.base_fields["concerns"]

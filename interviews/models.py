@@ -221,7 +221,11 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["owner", "-created_at"])]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"]),
+            # The board's columns: an owner's latest cards of one status.
+            models.Index(fields=["owner", "status", "-updated_at", "-id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.role_title} at {self.company}"
@@ -324,6 +328,8 @@ class Interview(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
+        # The dashboard's interviews coming up and interviews to debrief, in time order.
+        indexes = [models.Index(fields=["starts_at"]), models.Index(fields=["ends_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="interview_ends_after_start"

@@ -9,9 +9,10 @@ It never depends on email arriving: every open follow-up is shown here whether o
 reminder was sent, next to the facts a reminder would point at (drafts not sent, debriefs
 not done, decisions overdue, interviews coming up).
 
-Each kind is one query whatever the number of applications, fetching at most ``LIMIT + 1``
-rows (the extra one says "there are more"), so the page stays fast for a candidate with a
-thousand applications. The same definitions give the "needs action" filter of the
+Each kind is one query whatever the number of applications (the follow-ups two, one per
+open status), fetching at most ``LIMIT + 1`` rows (the extra one says "there are more")
+off an index read in order, so the page stays fast for a candidate with a thousand
+applications. The same definitions give the "needs action" filter of the
 applications list (``needs_action_q``), so both pages agree.
 """
 
@@ -131,17 +132,23 @@ def _limited(rows: Iterable, kind: str, more: list[str]) -> list:
 
 
 def due_followups(user, day: Day) -> list[FollowUp]:
-    """Open follow-ups due before the week is out, most urgent first."""
-    return list(
-        FollowUp.objects.filter(owner=user, status__in=OPEN_STATUSES, due_at__lt=day.week_end)
+    """Open follow-ups due before the week is out, most urgent first.
+
+    One query per open status: each reads the index on (owner, status, due_at) in order
+    and stops after ``LIMIT + 1`` rows, where one query for both statuses would sort every
+    open row of the account."""
+    rows = (
+        FollowUp.objects.filter(owner=user, due_at__lt=day.week_end)
         .exclude(rule=DEBRIEF_RULE)
         .select_related("application", "interviewer")
         .only(
             "id", "rule", "due_at", "status", "interview_id", "application__id",
             "application__company", "application__role_title", "interviewer__name",
         )
-        .order_by("due_at", "id")[: LIMIT + 1]
+        .order_by("due_at", "id")
     )
+    found = [f for status in OPEN_STATUSES for f in rows.filter(status=status)[: LIMIT + 1]]
+    return sorted(found, key=lambda f: (f.due_at, f.pk))[: LIMIT + 1]
 
 
 def draft_notes(user) -> list[Note]:
@@ -182,8 +189,9 @@ def interviews_not_debriefed(user, day: Day) -> list[Interview]:
     return list(
         _interviews(user)
         .filter(ends_at__lte=day.now, ends_at__gte=day.now - DEBRIEF_WINDOW)
-        # No debrief, or one not finished: a LEFT JOIN, cheaper to build than NOT EXISTS.
-        .filter(debrief__completed_at__isnull=True)
+        # No debrief, or one not finished. NOT EXISTS rather than a LEFT JOIN: the database
+        # then reads the interviews in order off the index on ``ends_at`` and stops early.
+        .exclude(_debriefed())
         .order_by("ends_at", "id")[: LIMIT + 1]
     )
 
@@ -215,7 +223,7 @@ def _draft_due(note: Note) -> datetime:
 
 
 def dashboard_for(user, now: datetime | None = None) -> Dashboard:
-    """Every next action of the candidate, sorted by when it is due, in five queries."""
+    """Every next action of the candidate, sorted by when it is due, in six queries."""
     now = now or timezone.now()
     day = Day.of(now, user.zone)
     board = Dashboard()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -152,32 +152,35 @@ def interviews_per_week(user, now: datetime, zone: ZoneInfo) -> BarChart:
     ])
 
 
-def _decisions(user) -> list[tuple[datetime, datetime | None]]:
-    """(first decision, last interview ended before it, or None) of every application with
-    a decision in its status history."""
-    decided = (
-        StatusChange.objects.filter(application=OuterRef("pk"), to_status__in=DECISIONS)
-        .order_by("changed_at").values("changed_at")[:1]
+def _decisions(user) -> list[timedelta | None]:
+    """The first decision of every application with one in its status history: the wait
+    from the last interview ended before it, or None when none had.
+
+    The status changes are the rows: the first decision of an application is the one with
+    no earlier decision (``NOT EXISTS``), and only those look up their interview, so the
+    database reads the decisions once rather than every application."""
+    earlier = StatusChange.objects.filter(
+        Q(changed_at__lt=OuterRef("changed_at"))
+        | Q(changed_at=OuterRef("changed_at"), pk__lt=OuterRef("pk")),
+        application=OuterRef("application"), to_status__in=DECISIONS,
     )
     last_interview = (
-        Interview.objects.filter(application=OuterRef("pk"), ends_at__lte=OuterRef("decided_at"))
+        Interview.objects.filter(
+            application=OuterRef("application"), ends_at__lte=OuterRef("changed_at")
+        )
         .order_by("-ends_at").values("ends_at")[:1]
     )
     return list(
-        Application.objects.owned_by(user).order_by()
-        .annotate(decided_at=Subquery(decided))
-        .filter(decided_at__isnull=False)
-        .annotate(interviewed_at=Subquery(last_interview))
-        .values_list("decided_at", "interviewed_at")
+        StatusChange.objects.filter(application__owner=user, to_status__in=DECISIONS)
+        .exclude(Exists(earlier))
+        .order_by()
+        .annotate(wait=F("changed_at") - Subquery(last_interview))
+        .values_list("wait", flat=True)
     )
 
 
-def _waits(decisions: list[tuple[datetime, datetime | None]]) -> list[float]:
-    return [
-        (decided - interviewed).total_seconds() / 86400
-        for decided, interviewed in decisions
-        if interviewed is not None
-    ]
+def _waits(decisions: list[timedelta | None]) -> list[float]:
+    return [wait.total_seconds() / 86400 for wait in decisions if wait is not None]
 
 
 def thank_you_share(user) -> Share:

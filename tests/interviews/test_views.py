@@ -406,9 +406,15 @@ def test_htmx_add_returns_attendee_panel_with_new_name_and_fresh_form(owner_clie
 
     assert response.status_code == 200
     assertTemplateUsed(response, "interviews/_attendees.html")
-    assertTemplateUsed(response, "_form.html")
     assertNotContains(response, "<html")
     assertContains(response, '<strong class="attendee-name">Jane Doe</strong>', html=True)
+    # The form again, empty: a name field without a value.
+    assertContains(
+        response,
+        '<input type="text" name="name" maxlength="200" required class="form-control" '
+        'aria-describedby="id_name_helptext" id="id_name">',
+        html=True,
+    )
     assertContains(response, "Added Jane Doe.", count=1)
     form = response.context["new_attendee_form"]
     assert not form.is_bound

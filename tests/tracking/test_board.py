@@ -215,7 +215,8 @@ def test_board_runs_the_same_few_queries_for_1_and_1000_applications(db, capsys)
 
     with capsys.disabled():
         print(f"\nboard queries: {one} with 1 application, {thousand} with 1,000")
-    assert one == thousand <= 8
+    # Session, user, the counts, one query per open column, and the cards' extra lines.
+    assert one == thousand <= 11
 
 
 # --- In a real browser --------------------------------------------------------------------

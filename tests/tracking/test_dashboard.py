@@ -212,7 +212,8 @@ def test_dashboard_runs_the_same_few_queries_for_1_and_1000_applications(db, cap
 
     with capsys.disabled():
         print(f"\ndashboard queries: {one} with 1 application, {thousand} with 1,000")
-    assert one == thousand <= MAX_QUERIES
+    # One more than the other pages: the follow-ups are read one open status at a time.
+    assert one == thousand <= MAX_QUERIES + 1
 
 
 def test_needs_action_means_what_the_dashboard_shows_by_today(owner_client, busy, owner):

@@ -164,3 +164,21 @@ def test_decisions_recorded_before_any_interview_are_counted_not_denied(owner_cl
 
     assertContains(response, "1 decision recorded, each before any interview you logged")
     assertNotContains(response, "No decision recorded yet")
+
+
+def test_an_application_decided_twice_counts_once_from_its_first_decision(owner):
+    application = ApplicationFactory(owner=owner, status="rejected")
+    InterviewFactory(application=application, starts_at=NOV - timedelta(hours=1), ends_at=NOV)
+    InterviewFactory(
+        application=application, starts_at=NOV + timedelta(days=5),
+        ends_at=NOV + timedelta(days=5, hours=1),
+    )
+    for to_status, days in (("offer", 2), ("rejected", 9), ("filled", 9)):
+        StatusChange.objects.create(
+            application=application, from_status="interviewing", to_status=to_status,
+            changed_at=NOV + timedelta(days=days),
+        )
+
+    result = insights.insights_for(owner)
+
+    assert (result.decisions, result.decided, result.median_days) == (1, 1, 2.0)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.articles import ARTICLES
 from notes import coach, text
 from notes.coach import Status
 
@@ -789,3 +790,13 @@ def test_C4_keeps_a_hyphenated_term_whole_and_matches_it_either_way():
 
     assert "cross-functional" in phrases
     assert text.uses_term(note, "cross-functional")
+
+
+def test_every_check_says_why_in_the_words_of_one_of_its_articles_by_its_title():
+    results = coach.review(_ctx())
+
+    assert {result.check for result in results} == set(coach.WHY)
+    for result in results:
+        why = coach.WHY[result.check]
+        assert why.article in {ARTICLES[source] for source in result.sources}, result.check
+        assert why.advice.endswith((".", "!", "\u201d")), result.check

@@ -26,9 +26,11 @@ from reminders.rules import RULES
 from tests.site.test_url_isolation import (  # noqa: F401 (world is a fixture)
     MODEL_BACKEND,
     ROUTES,
+    STATE_CHANGING,
     Kind,
     World,
     _names,
+    _post_url,
     _prepare,
     world,
 )
@@ -121,6 +123,21 @@ def test_no_rule_check_or_article_id_shows_on_a_page(client, rich_world, name, h
     response = client.get(route.url(rich_world), follow=True, headers=headers)
 
     assert response.status_code == 200
+    if response["Content-Type"].startswith("text/html"):
+        assert codes_in(read_text(response.content.decode())) == []
+
+
+@pytest.mark.parametrize("name", STATE_CHANGING)
+def test_no_rule_check_or_article_id_shows_in_the_answer_to_an_action(client, rich_world, name):
+    route = ROUTES[name]
+    if route.kind in (Kind.SIGNED_IN, Kind.OBJECT, Kind.ACTION):
+        client.force_login(rich_world.owner, backend=MODEL_BACKEND)
+    _prepare(client, route, rich_world)
+    url = _post_url(client, route, rich_world)
+
+    response = client.post(url, route.post(rich_world), follow=True)
+
+    assert response.status_code < 400
     if response["Content-Type"].startswith("text/html"):
         assert codes_in(read_text(response.content.decode())) == []
 

@@ -45,6 +45,7 @@ from enum import StrEnum
 from nameparser import HumanName
 from rapidfuzz import fuzz, utils
 
+from core.articles import ARTICLES
 from notes import meaning, starters, text
 
 DUPLICATE_THRESHOLD = 80
@@ -658,7 +659,7 @@ def c10_expresses_interest(ctx: Context) -> Result:
     if kind == starters.REJECTION_REPLY:
         if meaning.OTHER_ROLES.search(body):
             return make(Status.PASS, "Asks to be considered for other roles.")
-        return make(Status.WARN, "Ask to be kept in mind for other roles (seed 000).")
+        return make(Status.WARN, "Ask to be kept in mind for other roles.")
     if kind not in {
         starters.THANK_YOU,
         starters.STATUS_CHECK,
@@ -805,7 +806,7 @@ def c13_within_48_hours(ctx: Context) -> Result:
             f"{elapsed} h since the interview, past the 48 hours: send it now, it still counts.",
         )
     left = DEADLINE_HOURS - elapsed
-    return make(Status.PASS, f"{left} h left of the 48; the same day is best (seed 002).")
+    return make(Status.PASS, f"{left} h left of the 48; the same day is best.")
 
 
 CHECKS = (
@@ -832,3 +833,78 @@ def review(ctx: Context) -> tuple[Result, ...]:
 
 def warnings(results: tuple[Result, ...]) -> int:
     return sum(1 for result in results if result.status == Status.WARN)
+
+
+# --- Why each check: the advice it comes from ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Why:
+    """The article's own sentence of advice behind a check, and the article's title: what
+    the candidate reads under "Why?" (the check's id and ``sources`` are for the code)."""
+
+    advice: str
+    article: str
+
+
+WHY: dict[str, Why] = {
+    "C1": Why(
+        "Follow up with emails that reflect an important point from each conversation.",
+        ARTICLES["001"],
+    ),
+    "C2": Why("Don't send the same note to everyone.", ARTICLES["001"]),
+    "C3": Why(
+        "Make sure you have the right titles and name spellings and send the notes within "
+        "48 hours of your interview.",
+        ARTICLES["001"],
+    ),
+    "C4": Why(
+        "If at all possible, mirror the job listing with words and phrases that will have the "
+        "interviewer saying \u201cwow \u2013 this seems like a very good fit!\u201d",
+        ARTICLES["003"],
+    ),
+    "C5": Why(
+        "The hiring manager will be the person you'll be reporting to and will have the "
+        "biggest say in who gets hired. Provide that person with the most detailed and "
+        "persuasive follow-up note.",
+        ARTICLES["001"],
+    ),
+    "C6": Why(
+        "Briefly thank them for taking the time to speak with you. That same day put a "
+        "thank-you note in the mail (again, be brief).",
+        ARTICLES["002"],
+    ),
+    "C7": Why("Try to understand and address the concerns of each individual.", ARTICLES["001"]),
+    "C8": Why(
+        "Dig out a short testimonial from your brag book and include it in your follow-up "
+        "letter: third-party testimonials can help further confirm that you are the hire "
+        "to make!",
+        ARTICLES["003"],
+    ),
+    "C9": Why(
+        "Use the letter to emphasize why you are the best candidate, to overcome any areas "
+        "where you faltered or were not clear.",
+        ARTICLES["004"],
+    ),
+    "C10": Why(
+        "In your follow-up notes, particularly to the hiring manager and the hiring manager's "
+        "boss, express your understanding of the organization's values and mission and your "
+        "conviction that you'll thrive in their organizational culture.",
+        ARTICLES["001"],
+    ),
+    "C11": Why(
+        "Be mindful and respectful of not disclosing any trade secrets or confidential work "
+        "product from a current employer. Redact names and hide proprietary information.",
+        ARTICLES["001"],
+    ),
+    "C12": Why(
+        "Focus on a topic discussed in your interview, and then provide your prospective boss "
+        "with additional information on that topic. Do not write a letter or e-mail that just "
+        "restates your qualifications.",
+        ARTICLES["000"],
+    ),
+    "C13": Why(
+        "Send a thank you note to everyone you spoke with, within 48 hours of your interview.",
+        ARTICLES["001"],
+    ),
+}

@@ -52,7 +52,7 @@ class NoteForm(PlainTextMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         help_text="Describe the work product or plan; the coach checks it for confidential "
-        "markers (C11).",
+        "markers.",
     )
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     editor = forms.CharField(max_length=32, required=False, widget=forms.HiddenInput)
@@ -147,6 +147,11 @@ class NotesSettingsForm(PlainTextMixin, forms.ModelForm):
         model = NotesSettings
         fields = ("confidential_terms",)
         widgets = {"confidential_terms": forms.Textarea(attrs={"rows": 6})}
+        # The model's help text names the check for the admin; the candidate reads words.
+        help_texts = {
+            "confidential_terms": "One per line: client names, project code names, anything "
+            "a note must never mention. The coach flags them."
+        }
 
     def clean_confidential_terms(self) -> str:
         lines = (

@@ -13,8 +13,10 @@ class ReminderSettingsForm(forms.Form):
     )
     enabled_rules = forms.MultipleChoiceField(
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=[(rule.id, f"{rule.id} — {rule.title}") for rule in RULES.values()],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        # The ids are the values sent; the candidate reads what to do (settings.html adds
+        # why, with each rule's reason and its article).
+        choices=[(rule.id, rule.title) for rule in RULES.values()],
         label="Remind me to…",
         help_text="Untick a rule to stop its reminders.",
     )

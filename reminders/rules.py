@@ -45,6 +45,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from core.articles import ARTICLES
+
 # Statuses, as stored by interviews.models.ApplicationStatus (kept as plain strings so this
 # module imports nothing from the ORM).
 INTERVIEWING = "interviewing"
@@ -70,10 +72,17 @@ MAX_OCCURRENCES = 400
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of the cadence. ``title`` says what to do and ``reason`` why, in plain
+    words; ``why`` is the article's own sentence of advice behind it, and ``article`` that
+    article's title (shown under "Why?"). ``id`` and ``source`` (the articles' numbers) are
+    for the code, the tests and the admin, never for the candidate's eye."""
+
     id: str
     title: str
     reason: str
     source: str
+    why: str
+    article: str
     outreach: bool = False  # subject to the anti-pestering cap
     # Outreach tied to a moment the advice names (a window, a promised date): the cap moves
     # flexible outreach out of its way, never the reverse.
@@ -84,47 +93,96 @@ RULES: dict[str, Rule] = {
     rule.id: rule
     for rule in (
         Rule("R1", "Debrief while it is fresh",
-             "Write down what happened within the hour, while you still remember it.", "004"),
+             "Write down what happened within the hour, while you still remember it.", "004",
+             why=("Debrief after the interview with yourself or your support team. The best way "
+                  "to learn and evaluate one opportunity against another is to spend time "
+                  "reflecting on the interview just finished."),
+             article=ARTICLES["004"]),
         Rule("R2", "Send a thank-you email",
              "Send each interviewer a personalised thank-you email the same day; it is "
-             "overdue after 24 hours and too late after 48.", "001, 002"),
+             "overdue after 24 hours and too late after 48.", "001, 002",
+             why=("I still encourage you to send your thank-you notes the same day you "
+                  "interviewed for a position."),
+             article=ARTICLES["002"]),
         Rule("R3", "Mail a thank-you card or one-page letter",
              "Post a handwritten card or a one-page letter the same day, or the next day "
-             "at the latest, so it arrives while they decide.", "002, 003"),
+             "at the latest, so it arrives while they decide.", "002, 003",
+             why=("Send a one-page (only!) follow-up letter via U.S. Mail. Mail it the same day "
+                  "or the next day at the latest: you want it to arrive very quickly so it can "
+                  "have an impact on the deliberations."),
+             article=ARTICLES["003"]),
         Rule("R4", "Follow up first thing on the next business morning",
              "Your interview was before a weekend or holiday: follow up first thing on the "
-             "next business morning to stay top-of-mind.", "001"),
+             "next business morning to stay top-of-mind.", "001",
+             why=("If your interview was on a Friday, follow up first thing Monday morning to "
+                  "stay top-of-mind."),
+             article=ARTICLES["001"]),
         Rule("R5", "Send a value-added follow-up",
              "Within 48 hours of the interview (a weekend included), send something useful "
              "on a topic you discussed: a book, an article, a news item or an idea — not a "
              "restatement of your qualifications.",
-             "000", outreach=True, date_bound=True),
+             "000", outreach=True, date_bound=True,
+             why=("Within 48 hours, follow-up with a value-added response. Do not write a "
+                  "letter or e-mail that just restates your qualifications; instead provide "
+                  "something unique that dramatically sets you apart from others."),
+             article=ARTICLES["000"]),
         Rule("R6", "Ask for a status update",
              "The decision date has passed by two days without news: ask politely where "
              "things stand, and say you are still very interested.", "001, 003",
-             outreach=True, date_bound=True),
+             outreach=True, date_bound=True,
+             why=("If they did give you a specific date, follow up within 48 hours. You want to "
+                  "appear interested, but avoid coming across as desperate."),
+             article=ARTICLES["001"]),
         Rule("R7", "Check in politely",
              "No decision date was given and a week has passed: a polite check-in is fine.",
-             "001", outreach=True),
+             "001", outreach=True,
+             why=("If they didn't give you a specific date for a decision, it's fine to follow "
+                  "up a week later."),
+             article=ARTICLES["001"]),
         Rule("R8", "Make a value-adding contact",
              "Stay in touch once a week with something of value, until you land the job or "
              "hear the position is filled — never just to ask for news.", "000, 002",
-             outreach=True),
+             outreach=True,
+             why=("Call, write or personally visit your potential boss once a week with a "
+                  "value-added benefit. Do this until you land the job or they tell you the "
+                  "position has been filled."),
+             article=ARTICLES["000"]),
         Rule("R9", "Reply cordially to the rejection",
              "Thank HR and the interviewer for their time and ask to be considered for "
-             "other roles: you may have been number two.", "000, 001"),
+             "other roles: you may have been number two.", "000, 001",
+             why=("If you are turned down, write a very cordial thank-you note to HR and, more "
+                  "importantly, to the person who interviewed you, thanking them for their time "
+                  "and consideration. Indicate you would appreciate being looked at for other "
+                  "jobs."),
+             article=ARTICLES["000"]),
         Rule("R10", "Ask about other openings",
              "A month after a rejection, ask whether other roles have opened up.", "000",
-             outreach=True),
+             outreach=True,
+             why=("If you are really interested in the position or company, follow-up in a "
+                  "month with an inquiry about other opportunities that may have recently "
+                  "opened up."),
+             article=ARTICLES["000"]),
         Rule("R11", "Stay in touch during the freeze",
              "The decision is on hold: stay in touch every few weeks with industry events or "
-             "topics of mutual interest.", "001", outreach=True),
+             "topics of mutual interest.", "001", outreach=True,
+             why=("If they still appear to be interested in you, stay in touch with the hiring "
+                  "manager by occasionally sending emails about industry events or topics of "
+                  "mutual interest."),
+             article=ARTICLES["001"]),
         Rule("R12", "Send a work product or a 30/60/90-day plan",
              "You are invited to a later round: send a relevant (redacted) work product or a "
-             "30/60/90-day plan — never in the first follow-up.", "001"),
+             "30/60/90-day plan — never in the first follow-up.", "001",
+             why=("In the second round, it is a good idea to send a work product from a "
+                  "previous job that closely relates to the position you're seeking. Wait until "
+                  "you've completed the second or third rounds of interviews."),
+             article=ARTICLES["001"]),
         Rule("R13", "Complete the contact details",
              "An interviewer's email or title is missing: get their card or ask reception, "
-             "so your note reaches the right person with the right title.", "001, 004"),
+             "so your note reaches the right person with the right title.", "001, 004",
+             why=("You will need the name, title, email address, and phone number of each "
+                  "person that contributed to the interview. Ask for a business card from each "
+                  "individual or check with the reception desk on the way out."),
+             article=ARTICLES["004"]),
     )
 }
 

@@ -154,5 +154,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, "Reminder settings saved.")
         return redirect("reminder_settings")
-    return render(request, "reminders/settings.html", {"form": form})
+    # Each choice with its rule, so that the page says why, in the choices' order.
+    rules = list(zip(form["enabled_rules"], RULES.values(), strict=True))
+    return render(request, "reminders/settings.html", {"form": form, "rules": rules})
 

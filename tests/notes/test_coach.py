@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.template.loader import render_to_string
 
+from core.articles import ARTICLES
 from notes import coach, text
 from notes.coach import Status
 
@@ -908,3 +909,13 @@ def test_the_editor_shows_an_unsure_verdict_like_the_other_checks():
     assert 'class="coach-result coach-unsure"' in html
     assert "Can&#x27;t tell" in html
     assert "read it once more" in html
+
+
+def test_every_check_says_why_in_the_words_of_one_of_its_articles_by_its_title():
+    results = coach.review(_ctx())
+
+    assert {result.check for result in results} == set(coach.WHY)
+    for result in results:
+        why = coach.WHY[result.check]
+        assert why.article in {ARTICLES[source] for source in result.sources}, result.check
+        assert why.advice.endswith((".", "!", "\u201d")), result.check

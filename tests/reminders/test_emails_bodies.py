@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from notes.models import Note
 from reminders import services
@@ -55,7 +56,9 @@ def test_one_follow_up_is_named_in_the_subject_with_its_person_and_company(owner
     assert message.to == [owner.email]
     assert message.body.startswith(f"Hello {owner},\n\n1. Send a thank-you email — for Ada")
     assert "   Product Manager at Acme Analytics\n" in message.body
-    assert f"(R2, seed {row.definition.source})" in message.body
+    rule = row.definition
+    assert f'   Why: {rule.reason}\n   "{rule.why}" ({rule.article})\n' in message.body
+    assert f"<q>{escape(rule.why)}</q> — <cite>{escape(rule.article)}</cite>" in _html(message)
 
 
 def test_several_follow_ups_are_counted_in_the_subject_and_each_has_its_links(owner):

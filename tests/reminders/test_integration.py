@@ -39,6 +39,7 @@ from interviews.models import (
 )
 from reminders import services, tasks
 from reminders.models import FollowUp, Status
+from reminders.rules import RULES
 from tests.reminders.conftest import REDIS_URL, log_interview
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -226,7 +227,7 @@ def test_a_logged_interview_is_planned_by_the_worker_and_reminded_at_the_smtp_se
     for body in (text, html):
         assert "Debrief while it is fresh" in body
         assert "Write down what happened within the hour" in body
-        assert "R1" in body
+        assert RULES["R1"].why in body and RULES["R1"].article in body  # the advice behind it
         assert "Product Manager at Acme Analytics" in body
         for action in ("done", "snooze", "dismiss"):
             assert f"/r/{action}/" in body

@@ -30,6 +30,7 @@ from interviews.models import Application, Interview, Interviewer, StatusChange
 from notes.models import Note
 from reminders import services, tasks
 from reminders.models import FollowUp, PlanRequest, Status
+from reminders.rules import RULES
 from tests.reminders.conftest import _free_port
 from tests.reminders.test_integration import _wait_for, broker
 
@@ -186,7 +187,8 @@ def test_redis_down_as_broker_and_cache_every_save_succeeds_and_is_planned_in_it
     else:
         assert subject == f"{due.count()} follow-ups to do today"
     text = message.get_body(("plain",)).get_content()
-    assert "Debrief while it is fresh" in text and "(R1, seed" in text
+    debrief = RULES["R1"]
+    assert debrief.title in text and f'"{debrief.why}" ({debrief.article})' in text
 
 
 def _planning_fails(monkeypatch) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.articles import ARTICLES
 from reminders.rules import (
     RULES,
     TIME_TO_ACT,
@@ -83,6 +85,15 @@ def test_every_rule_has_a_reason_and_a_source_article():
         assert rule.reason and rule.source
         assert all(part.strip() in {"000", "001", "002", "003", "004"}
                    for part in rule.source.split(","))
+
+
+def test_every_rule_says_why_in_the_words_of_one_of_its_articles_by_its_title():
+    for rule in RULES.values():
+        sources = {ARTICLES[part.strip()] for part in rule.source.split(",")}
+        assert rule.article in sources, rule.id
+        assert rule.why.endswith((".", "!")), rule.id
+        # Plain words for the candidate: no rule id, no article number.
+        assert not re.search(r"\bR\d|\b00\d\b", f"{rule.title} {rule.reason} {rule.why}")
 
 
 def test_r1_debrief_is_due_an_hour_after_the_interview_ends():

@@ -554,7 +554,7 @@ def test_due_reminders_of_one_user_arrive_as_one_email(logged, mailoutbox):
     for body in (text, html):
         assert "Send a thank-you email" in body  # the rule's title
         assert "personalised thank-you email the same day" in body  # its reason
-        assert "R2" in body and "R13" in body  # rule ids
+        assert rules.RULES["R2"].why in body and rules.RULES["R13"].why in body  # the advice
         assert "Ada Lovelace" in body and "Grace Hopper" in body
         assert "Acme Analytics" in body
     for action in ("done", "snooze", "dismiss"):

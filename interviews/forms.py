@@ -249,6 +249,8 @@ class WelcomeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["display_name"].required = True
         self.fields["display_name"].widget.attrs["autocomplete"] = "name"
+        country = self.fields["country"]
+        country.choices = [("", "Choose your country"), *list(country.choices)[1:]]
         # Until the candidate answers, the zone on file is only the default (UTC): the
         # browser's own zone is the better guess.
         if not self.is_bound and self.instance.welcomed_at is None:

@@ -25,7 +25,7 @@
 
   function enhance(select) {
     if (select.tomselect || typeof TomSelect === "undefined") return;
-    new TomSelect(select, {
+    var searchable = new TomSelect(select, {
       maxOptions: 50,
       // "paris", "new york" and "europe/paris" all find their zone.
       searchField: ["text", "value"],
@@ -35,6 +35,16 @@
       openOnFocus: true,
       placeholder: "Type a city, such as London",
     });
+    // Tom Select moves the label onto its own combobox; the select it hides (out of the tab
+    // order) would be a second, unnamed one to a screen reader.
+    select.setAttribute("aria-hidden", "true");
+    // While a city is typed, the words replace the zone shown rather than trail it.
+    function typing(query) {
+      searchable.wrapper.classList.toggle("ts-typing", Boolean(query));
+    }
+    searchable.on("type", typing);
+    searchable.on("item_add", function () { typing(""); });
+    searchable.on("blur", function () { typing(""); });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -160,3 +160,21 @@ def test_the_new_accounts_pages_have_no_serious_axe_violation_nor_sideways_scrol
         _screenshot(page, "first-dashboard-390")
     assert {name: found for name, found in problems.items() if found} == {}
     assert too_wide == {}
+
+
+def test_skip_for_now_keeps_the_defaults_and_sends_nothing_typed(
+    signed_in_page, live_server, newcomer
+):
+    page = signed_in_page(newcomer, timezone_id="Europe/Paris")
+    page.goto(f"{live_server.url}/welcome/")
+    page.get_by_label("Your name").fill("Not saved")
+    page.get_by_label("Your name").press("Tab")
+    page.keyboard.type("Tokyo")
+
+    page.get_by_role("button", name="Skip for now").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Next actions")
+    expect(page.get_by_text("any time in your profile")).to_be_visible()
+    candidate = Candidate.objects.get(pk=newcomer.pk)
+    assert (candidate.display_name, candidate.time_zone) == ("", "UTC")
+    assert candidate.welcomed_at is not None

@@ -16,6 +16,7 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib import messages
 from django.dispatch import receiver
+from django.urls import reverse
 
 from interviews import services
 
@@ -31,6 +32,16 @@ class AccountAdapter(DefaultAccountAdapter):
         # ``next`` must be a path of this site: "李小龍 José" is a relative URL to Django's
         # check, and would send the browser to a page under /accounts/login/.
         return bool(url) and url.startswith("/") and super().is_safe_url(url)
+
+    def get_login_redirect_url(self, request) -> str:
+        # Until the candidate answered (or skipped) the welcome, each sign-in opens it; a
+        # ``next`` the sign-in carries still wins, so a link from an email is followed.
+        if request.user.welcomed_at is None:
+            return reverse("welcome")
+        return super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request) -> str:
+        return reverse("welcome")
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # The verification email says how long its link works.

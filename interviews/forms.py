@@ -187,12 +187,81 @@ class ActivateTotpForm(BoundedFieldsMixin, totp_forms.ActivateTOTPForm):
     pass
 
 
-class ProfileForm(PlainTextMixin, forms.ModelForm):
-    reminder_hour = forms.TypedChoiceField(
+# --- The candidate's settings: the first-run welcome and the profile ----------------------
+
+
+class TimeZoneSelect(forms.Select):
+    """A plain ``<select>`` of every zone; static/js/time-zone.js makes it searchable.
+
+    Without JavaScript it stays a select, which the keyboard can still search by typing the
+    start of a name. A ``data-from-browser`` attribute asks the script to pick the browser's
+    own zone.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-searchable": "time-zone", **(attrs or {})})
+
+
+TIME_ZONE_ERRORS = {
+    "invalid_choice": (
+        "“%(value)s” is not a time zone we know. Type the name of a city near you, such as "
+        "London or Paris, and pick it from the list."
+    ),
+    "required": "Pick your time zone.",
+}
+
+
+def reminder_hour_field() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
         coerce=int,
         choices=[(hour, f"{hour:02d}:00") for hour in range(24)],
         help_text="Your time. Reminders arrive at this hour where their rule allows.",
+        error_messages={"invalid_choice": "Pick an hour from 00:00 to 23:00."},
     )
+
+
+class WelcomeForm(forms.ModelForm):
+    """The first sign-in's questions: who the candidate is and where their day is."""
+
+    reminder_hour = reminder_hour_field()
+
+    class Meta:
+        model = Candidate
+        fields = ("display_name", "time_zone", "country", "reminder_hour")
+        labels = {
+            "display_name": "Your name",
+            "time_zone": "Your time zone",
+            "country": "Your country",
+            "reminder_hour": "Reminder hour",
+        }
+        widgets = {"time_zone": TimeZoneSelect()}
+        help_texts = {
+            "display_name": "Shown in the app, and signed under your letters.",
+            "time_zone": "Interview times and reminders follow it. Type a city to find it.",
+            "country": "Follow-ups are not planned on its public holidays.",
+        }
+        error_messages = {
+            "display_name": {"required": "Tell us your name, or choose “Skip for now”."},
+            "time_zone": TIME_ZONE_ERRORS,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
+        self.fields["display_name"].widget.attrs["autocomplete"] = "name"
+        country = self.fields["country"]
+        country.choices = [("", "Choose your country"), *list(country.choices)[1:]]
+        # Until the candidate answers, the zone on file is only the default (UTC): the
+        # browser's own zone is the better guess.
+        if not self.is_bound and self.instance.welcomed_at is None:
+            self.fields["time_zone"].widget.attrs["data-from-browser"] = "true"
+
+    def clean_display_name(self) -> str:
+        return " ".join(self.cleaned_data["display_name"].split())
+
+
+class ProfileForm(PlainTextMixin, forms.ModelForm):
+    reminder_hour = reminder_hour_field()
 
     class Meta:
         model = Candidate
@@ -205,7 +274,15 @@ class ProfileForm(PlainTextMixin, forms.ModelForm):
             "signature_phone",
             "signature_address",
         )
-        widgets = {"signature_address": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "time_zone": TimeZoneSelect(),
+            "signature_address": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "time_zone": "Interview times are entered and shown in this zone. Type a city to "
+            "find it.",
+        }
+        error_messages = {"time_zone": TIME_ZONE_ERRORS}
 
     def clean_signature_phone(self) -> str:
         country = self.cleaned_data.get("country") or self.instance.country

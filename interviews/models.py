@@ -83,6 +83,9 @@ class Candidate(AbstractBaseUser, PermissionsMixin):
     email_verified = models.BooleanField(
         default=False, help_text="The owner proved they read this address."
     )
+    # Set when the first-run welcome was completed or skipped; until then each sign-in
+    # opens it. Accounts older than the welcome were set by its migration.
+    welcomed_at = models.DateTimeField(null=True, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -273,6 +273,25 @@ def profile_update(*, candidate: Candidate, **fields) -> list[str]:
     return changed
 
 
+def candidate_welcome(*, candidate: Candidate, at: datetime, **fields) -> list[str]:
+    """Save the welcome's answers and stop asking.
+
+    The name is also the name for letters unless the candidate already gave one, so a
+    letter's header never shows their email address instead.
+    """
+    if not candidate.signature_name and fields.get("display_name"):
+        fields["signature_name"] = fields["display_name"]
+    if candidate.welcomed_at is None:
+        fields["welcomed_at"] = at
+    return profile_update(candidate=candidate, **fields)
+
+
+def candidate_welcome_skip(*, candidate: Candidate, at: datetime) -> None:
+    """Keep the defaults, and stop asking at sign-in."""
+    Candidate.objects.filter(pk=candidate.pk, welcomed_at=None).update(welcomed_at=at)
+    candidate.welcomed_at = candidate.welcomed_at or at
+
+
 def candidate_sync_email_verified(*, candidate: Candidate) -> bool:
     """Set ``email_verified`` from allauth's record of the candidate's current address.
 

@@ -5,6 +5,7 @@ from interviews import views
 # The pages that show other apps' panels are in the tracking app (tracking/urls.py): the
 # dashboard, the applications list, the board, and the application and interview pages.
 urlpatterns = [
+    path("welcome/", views.welcome, name="welcome"),
     path("profile/", views.profile, name="profile"),
     path("profile/delete/", views.account_delete, name="account_delete"),
     path("goodbye/", views.account_deleted, name="account_deleted"),

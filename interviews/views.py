@@ -41,6 +41,7 @@ from interviews.forms import (
     LinkInterviewerForm,
     ProfileForm,
     StatusForm,
+    WelcomeForm,
 )
 from interviews.models import (
     Application,
@@ -67,6 +68,29 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Profile saved.")
         return redirect("profile")
     return render(request, "interviews/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def welcome(request: HttpRequest) -> HttpResponse:
+    """The first sign-in's page: name, time zone, country and reminder hour, or skip."""
+    if request.method == "POST" and "skip" in request.POST:
+        services.candidate_welcome_skip(candidate=request.user, at=timezone.now())
+        messages.info(request, "You can set your name and time zone any time in your profile.")
+        return redirect("home")
+    form = WelcomeForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        # The form wrote onto the user; the service compares against the stored row.
+        request.user.refresh_from_db()
+        services.candidate_welcome(candidate=request.user, at=timezone.now(), **form.cleaned_data)
+        user = request.user
+        messages.success(
+            request,
+            f"Welcome, {user.display_name}. Reminders will reach you around "
+            f"{user.reminder_hour:02d}:00, {user.time_zone.replace('_', ' ')} time.",
+        )
+        return redirect("home")
+    return render(request, "interviews/welcome.html", {"form": form})
 
 
 @login_required

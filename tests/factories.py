@@ -28,6 +28,8 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     # Reminders go only to verified addresses (issue 10.4); tests of the unverified path
     # pass email_verified=False.
     email_verified = True
+    # An account in use; tests of the first-run welcome pass welcomed_at=None.
+    welcomed_at = factory.LazyFunction(lambda: datetime.now(UTC))
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
 
     @factory.post_generation

@@ -49,6 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
     board = dashboard_for(request.user)
     return render(request, "tracking/dashboard.html", {
         "board": board, "buckets": board.buckets(), "limit": LIMIT,
+        # An empty board of a new account offers the first application (one query more,
+        # only when the board is empty).
+        "first_run": board.empty and not Application.objects.owned_by(request.user).exists(),
         "outcomes": [(status.value, status.label) for status in OUTCOMES],
     })
 

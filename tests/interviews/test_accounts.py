@@ -368,7 +368,8 @@ def test_sign_up_and_sign_in_work_with_the_cache_unreachable(db, client, passwor
 
     assert signed_up.status_code == 302
     assert signed_in.status_code == 302
-    assert signed_in.url == reverse("home")
+    # A new account's first sign-in opens the welcome.
+    assert signed_in.url == reverse("welcome")
     assert _signed_in_email(client) == "new@example.com"
 
 

@@ -86,6 +86,7 @@ def main_pages(owner) -> dict[str, str]:
         "debrief step": reverse("debrief", args=[interview.pk]),
         "your data": reverse("your_data"),
         "profile": reverse("profile"),
+        "welcome": reverse("welcome"),
         "reminder settings": reverse("reminder_settings"),
         "brag book": reverse("brag_book"),
         "library": reverse("library"),

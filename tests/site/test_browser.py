@@ -54,10 +54,14 @@ def test_candidate_signs_up_logs_interview_and_adds_two_people_in_place(
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", message.body).group(1)
     page.goto(f"{live_server.url}{link}")
     page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Next actions")
+    # The first sign-in asks who and where the candidate is, then offers the first application.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome to Follow-up")
     expect(page.get_by_text("Please verify")).to_have_count(0)
+    page.get_by_label("Your name").fill("Grace Example")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Next actions")
 
-    page.get_by_role("navigation").get_by_role("link", name="New application").click()
+    page.get_by_role("link", name="Add your first application").click()
     page.get_by_label("Company").fill("Initech")
     page.get_by_label("Role").fill("Staff Engineer")
     page.get_by_label("Job listing text").fill("We want an engineer who mentors and ships.")

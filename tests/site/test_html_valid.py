@@ -14,7 +14,9 @@ import subprocess
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
+from tests.factories import CandidateFactory
 from tests.site.main_pages import main_pages, npm_tool, seed_demo_candidate, signed_out_pages
 
 JAVA = shutil.which("java") or "/usr/bin/java"
@@ -65,6 +67,14 @@ def test_every_main_page_is_valid_html(db, tmp_path):
     signed_in.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
     rendered = {name: _render(signed_in, path) for name, path in main_pages(owner).items()}
     rendered |= {name: _render(Client(), path) for name, path in signed_out_pages().items()}
+    # A new account: the welcome of the first sign-in, then a dashboard with no application.
+    newcomer = Client()
+    newcomer.force_login(
+        CandidateFactory(email="new@example.com", welcomed_at=None),
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    rendered["welcome, first sign-in"] = _render(newcomer, reverse("welcome"))
+    rendered["dashboard, no application yet"] = _render(newcomer, reverse("home"))
 
     files = {}
     for n, (name, html) in enumerate(rendered.items()):

@@ -242,6 +242,15 @@ ROUTES: dict[str, Route] = {
     ),
     # Pages of the signed-in candidate, naming no object.
     "home": _signed_in("home"),
+    "welcome": _signed_in(
+        "welcome",
+        post=lambda w: {
+            "display_name": "Renamed",
+            "time_zone": "Europe/Paris",
+            "country": "FR",
+            "reminder_hour": "8",
+        },
+    ),
     "profile": _signed_in(
         "profile",
         post=lambda w: {

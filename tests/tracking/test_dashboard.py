@@ -167,14 +167,25 @@ def test_dashboard_never_shows_another_candidates_actions(owner_client, outsider
 
     assertNotContains(response, "Theirs Ltd")
     assertNotContains(response, theirs.application.get_absolute_url())
-    assertContains(response, "Nothing to do this week")
+    assertContains(response, "Start with your first application")
 
 
-def test_a_new_candidate_sees_how_to_start(owner_client):
+def test_a_new_candidate_is_offered_the_first_application(owner_client):
+    response = owner_client.get(reverse("home"))
+
+    assertContains(response, "Start with your first application")
+    assertContains(response, "Add your first application")
+    assertNotContains(response, "Nothing to do this week")
+    assertContains(response, f'href="{reverse("application_create")}"')
+
+
+def test_a_candidate_with_applications_and_nothing_due_sees_a_calm_week(owner_client, owner):
+    ApplicationFactory(owner=owner)
+
     response = owner_client.get(reverse("home"))
 
     assertContains(response, "Nothing to do this week")
-    assertContains(response, f'href="{reverse("application_create")}"')
+    assertNotContains(response, "Start with your first application")
 
 
 def test_a_long_backlog_shows_the_most_urgent_and_links_to_all(db, owner):

@@ -133,7 +133,8 @@ class Command(BaseCommand):
         if owner is None:
             owner = Candidate.objects.create_user(
                 email, password, time_zone="Europe/London", country="GB",
-                signature_name=extra.get("display_name", "Bench User"), **extra,
+                signature_name=extra.get("display_name", "Bench User"),
+                welcomed_at=timezone.now(), **extra,
             )
             services.candidate_mark_email_verified(candidate=owner)
         return owner

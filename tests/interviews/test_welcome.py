@@ -218,7 +218,7 @@ def test_the_welcome_needs_a_sign_in(client):
 def test_the_migration_counts_accounts_older_than_the_welcome_as_welcomed(newcomer, owner):
     from django.apps import apps
 
-    migration = importlib.import_module("interviews.migrations.0006_candidate_welcomed_at")
+    migration = importlib.import_module("interviews.migrations.0008_candidate_welcomed_at")
     Candidate.objects.update(welcomed_at=None)
     joined = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
     Candidate.objects.filter(pk=owner.pk).update(date_joined=joined)

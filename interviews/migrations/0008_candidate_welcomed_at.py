@@ -10,7 +10,7 @@ def welcome_existing_accounts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("interviews", "0005_debrief_draft"),
+        ("interviews", "0007_interview_time_indexes"),
     ]
 
     operations = [

@@ -62,6 +62,13 @@ def test_the_dashboard_shows_the_clocks_and_what_waits_in_the_inbox(
     assert str(application) in panel and "yesterday" in panel
 
 
+def test_the_dashboard_panel_says_what_it_will_show_before_any_open_application(owner_client):
+    page = owner_client.get(reverse("inbox_clocks")).content.decode()
+
+    assert "Each open application will show here" in page
+    assert "<table" not in page
+
+
 def test_a_received_message_is_inbound_correspondence_on_the_timeline(
     owner_client, owner, application
 ):

@@ -155,9 +155,11 @@ class FakeImap:
                 conn.sendall(f"* {seq} FETCH (UID {uid} BODY[HEADER.FIELDS ({' '.join(wanted)})]"
                              f"<0> {{{len(kept)}}}\r\n".encode() + kept + b")\r\n")
             elif "BODY" in items.upper():
+                # Counted from before the literal's announcement: a client that refuses it
+                # may hang up, and the test read the count, before this thread runs again.
+                self.sent[uid] = 0
                 conn.sendall(f"* {seq} FETCH (UID {uid} FLAGS () RFC822.SIZE {announced} "
                              f"BODY[] {{{found.size}}}\r\n".encode())
-                self.sent[uid] = 0
                 for piece in found.chunks():
                     conn.sendall(piece)
                     self.sent[uid] += len(piece)

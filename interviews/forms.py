@@ -449,6 +449,8 @@ class LinkInterviewerForm(forms.Form):
     interviewer = forms.ModelChoiceField(
         queryset=Interviewer.objects.none(),
         label="Someone you already met for this application",
+        empty_label="Choose a person",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args, interview: Interview, **kwargs):

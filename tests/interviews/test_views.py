@@ -485,6 +485,8 @@ def test_interviewer_met_before_is_linked_to_second_interview(owner_client, appl
 
     page = owner_client.get(second_interview.get_absolute_url())
     assertContains(page, "Someone you already met for this application")
+    assertContains(page, '<select name="interviewer" class="form-select"')
+    assertContains(page, '<option value="" selected>Choose a person</option>', html=True)
     response = owner_client.post(
         reverse("interviewer_link", args=[second_interview.pk]),
         {"interviewer": person.pk},

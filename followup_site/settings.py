@@ -15,7 +15,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from core.env import filesystem_broker_options, mailers_from_url
+from core.env import broker_transport_options, mailers_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -293,20 +293,7 @@ INBOUND_RATE_PER_HOUR = env.int("INBOUND_RATE_PER_HOUR", default=120)
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    filesystem_broker_options(DATA_DIR / "broker")
-    if CELERY_BROKER_URL.startswith("filesystem://")
-    else {}
-)
-if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # Publishing (a view's on-commit fast path, beat's ticks) gives up on a broker that is
-    # down within a fraction of a second instead of ~6 s of retries: the database outbox
-    # (reminders.models.PlanRequest) keeps the work. Workers reconnect on their own terms
-    # (CELERY_BROKER_CONNECTION_RETRY…).
-    CELERY_BROKER_TRANSPORT_OPTIONS.update(
-        {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
-         "socket_connect_timeout": 1, "socket_timeout": 5}
-    )
+CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL, DATA_DIR)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -24,10 +24,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
 
+from core.env import broker_transport_options
 from followup_site.celery import app as celery_app
 from interviews.models import (
     Application,
@@ -115,17 +117,21 @@ def using_redis():
 @contextmanager
 def broker(url: str):
     """Send tasks to the broker at ``url`` for real (not eagerly), as a web process does."""
-    saved = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    conf = celery_app.conf
+    saved = conf.broker_url, conf.task_always_eager, conf.broker_transport_options
     # Celery reads the CELERY_BROKER_URL environment variable (CI sets it) before its
     # configuration, so the variable is switched too.
     saved_env = os.environ.get("CELERY_BROKER_URL")
     os.environ["CELERY_BROKER_URL"] = url
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = url, False
+    # The transport options follow the URL as the settings make them (a redis broker that
+    # is down is given up on at once), whatever broker the run was started with.
+    conf.broker_url, conf.task_always_eager = url, False
+    conf.broker_transport_options = broker_transport_options(url, settings.DATA_DIR)
     _forget_broker_connections()
     try:
         yield
     finally:
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
+        conf.broker_url, conf.task_always_eager, conf.broker_transport_options = saved
         if saved_env is None:
             os.environ.pop("CELERY_BROKER_URL", None)
         else:

@@ -623,11 +623,17 @@ def c8_testimonial(ctx: Context) -> Result:
 
 def _repairs(moment: str, sentences: list[str]) -> bool:
     """Whether a sentence speaks of the moment's subject and, there or next to it, comes
-    back to it: "a crisper answer", "I froze when…", "sorry again for…"."""
+    back to it ("a crisper answer", "I froze when…", "sorry again for…") or gives the
+    better answer itself: evidence the moment did not hold, weighed as for a concern."""
     for index, sentence in enumerate(sentences):
         if meaning.takes_up(moment, meaning.Reading.of(sentence)):
             near = sentences[max(0, index - 1) : index + 2]
             if any(meaning.REPAIR.search(part) for part in near):
+                return True
+            found: set[str] = set()
+            for part in sentences[index : index + 2]:
+                found |= meaning.evidence(part, known=moment)
+            if {"action", "figure"} & found or len(found) >= 2:
                 return True
     return False
 

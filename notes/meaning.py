@@ -348,6 +348,7 @@ REPAIR = re.compile(
     r"let\s+me\s+(?:put|try|clarify|answer|add)|to\s+clarify|to\s+be\s+clear|on\s+reflection|"
     r"in\s+hindsight|looking\s+back|thinking\s+it\s+over|having\s+thought|"
     r"i\s+(?:got\s+|was\s+)?(?:froze|blanked|fumbled|stumbled|rambled|hesitated|flustered)|"
+    r"mind\s+went\s+blank|went\s+blank\s+on|"
     r"caught\s+off\s+guard|"
     r"ran\s+out\s+of\s+time|(?:did\s+not|didn't|could\s+not|couldn't)\s+answer|"
     r"(?:sorry|apologi[sz]e|apologies)\s+(?:again\s+)?(?:for|about)|"

@@ -884,6 +884,22 @@ def test_c9_passes_a_weak_moment_taken_up_in_other_words():
     assert coach.c9_repairs_weak_moment(note).status == Status.PASS
 
 
+def test_c9_counts_the_better_answer_itself_but_not_an_apology_alone():
+    weak = ("Gave a vague answer when asked how I estimate work",)
+    answer = _priya(
+        "I was not happy with my answer on estimates, so here is what I do: I split the work "
+        "into pieces of two days at most and add a day for every unknown API.",
+        weak_moments=weak,
+    )
+    apology = _priya(
+        "Sorry that my answer about estimating work was vague; I was a bit nervous.",
+        weak_moments=weak,
+    )
+
+    assert coach.c9_repairs_weak_moment(answer).status == Status.PASS
+    assert coach.c9_repairs_weak_moment(apology).status == Status.NOT_APPLICABLE
+
+
 def test_c12_counts_a_quoted_title_but_not_a_link_to_your_own_cv():
     book = 'I reread "Monolith to Microservices" by Sam Newman, on the data platform move.'
     cv = "Here is my CV on the data platform: https://example.com/ada-cv.pdf"

@@ -1,4 +1,5 @@
-"""The pipeline board: applications in columns by status, moved with a form, htmx or a drag."""
+"""The pipeline board: applications in columns by status, moved from a menu, htmx, a drag or
+the keyboard."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 from pytest_django.asserts import assertContains, assertNotContains
 
 from interviews.models import Application, ApplicationStatus, StatusChange
+from interviews.services import interview_create
 from reminders.models import FollowUp
 from tests.browser import wait_for_htmx
-from tests.factories import ApplicationFactory, CandidateFactory
+from tests.factories import ApplicationFactory, CandidateFactory, InterviewFactory
 from tracking.board import CARDS_PER_COLUMN
 
 CURRENT_TIME = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)
@@ -38,7 +40,16 @@ def _column(response, status: str) -> list[str]:
         response.content.decode(), re.S,
     )
     assert found, f"no {status} column"
-    return re.findall(r'<a class="fw-semibold" href="[^"]+">([^<]+)</a>', found.group(0))
+    return re.findall(r'<a class="fw-semibold board-card-link" href="[^"]+"[^>]*>([^<]+)</a>',
+                      found.group(0))
+
+
+def _card(response, application) -> str:
+    found = re.search(rf'<li class="card board-card[^"]*"[^>]* id="card-{application.pk}">.*?</li>'
+                      r'(?=\s*(?:<li class="card|</ol>))',
+                      response.content.decode(), re.S)
+    assert found, f"no card for {application}"
+    return found.group(0)
 
 
 @pytest.fixture
@@ -46,8 +57,9 @@ def pipeline(owner):
     return {
         company: ApplicationFactory(owner=owner, company=company, status=status)
         for company, status in (
-            ("Acme", "applied"), ("Globex", "interviewing"), ("Initech", "offer"),
-            ("Umbrella", "on_hold"), ("Hooli", "rejected"), ("Pied Piper", "accepted"),
+            ("Bluth", "saved"), ("Acme", "applied"), ("Globex", "interviewing"),
+            ("Initech", "offer"), ("Umbrella", "on_hold"), ("Hooli", "rejected"),
+            ("Pied Piper", "accepted"),
         )
     }
 
@@ -56,10 +68,14 @@ def test_board_has_a_column_per_open_status_and_collapses_the_closed(owner_clien
     response = owner_client.get(URL)
 
     assert response.status_code == 200
-    for status, company in (("applied", "Acme"), ("interviewing", "Globex"),
+    for status, company in (("saved", "Bluth"), ("applied", "Acme"), ("interviewing", "Globex"),
                             ("offer", "Initech"), ("on_hold", "Umbrella")):
         assert _column(response, status) == [company]
     content = response.content.decode()
+    # Saved listings come first: people keep them before they apply.
+    assert re.findall(r'<section class="board-column" data-status="(\w+)"', content)[:5] == [
+        "saved", "applied", "interviewing", "offer", "on_hold",
+    ]
     closed = content[content.index('<details class="board-closed'):]
     assert "<summary>Closed applications (2)</summary>" in closed
     # Closed columns are counts with a link to their applications, not cards.
@@ -67,10 +83,73 @@ def test_board_has_a_column_per_open_status_and_collapses_the_closed(owner_clien
     assert _column(response, "accepted") == []
     assertContains(response, f'{reverse("application_list")}?status=rejected">See 1 in the list')
     assertNotContains(response, "Hooli")
-    assert content.index('data-status="on_hold"') < content.index("<details")
+    assert content.index('data-status="on_hold"') < content.index('<details class="board-closed')
 
 
-def test_each_card_moves_with_a_labelled_form_that_works_without_javascript(
+def test_an_empty_saved_column_says_what_it_is_for(owner_client):
+    response = owner_client.get(URL)
+
+    assertContains(response, "Listings you keep before you apply.")
+    assertContains(response, f'href="{reverse("application_create")}?status=saved">Save a listing')
+    form = owner_client.get(f'{reverse("application_create")}?status=saved')
+    assertContains(form, '<option value="saved" selected>Saved</option>', html=True)
+
+
+@pytest.fixture
+def new_yorker(owner):
+    owner.time_zone = "America/New_York"
+    owner.save(update_fields=["time_zone"])
+    return owner
+
+
+def _followup(application, rule: str, due_at, status: str = "pending") -> FollowUp:
+    return FollowUp.objects.create(
+        owner=application.owner, application=application, rule=rule,
+        key=f"{rule}:{application.pk}:{due_at.isoformat()}", due_at=due_at, status=status,
+    )
+
+
+def test_a_card_shows_the_next_interview_the_next_step_and_an_overdue_mark(
+    owner_client, new_yorker
+):
+    late = ApplicationFactory(owner=new_yorker, company="Acme", role_title="Staff Engineer",
+                              status="interviewing")
+    InterviewFactory(application=late, starts_at=CURRENT_TIME - timedelta(days=3))
+    InterviewFactory(application=late, starts_at=datetime(2026, 11, 20, 14, 0, tzinfo=UTC))
+    InterviewFactory(application=late, starts_at=datetime(2026, 11, 19, 14, 0, tzinfo=UTC),
+                     cancelled_at=CURRENT_TIME)
+    _followup(late, "R1", CURRENT_TIME - timedelta(days=4), status="done")
+    _followup(late, "R2", CURRENT_TIME - timedelta(days=2))
+    _followup(late, "R7", CURRENT_TIME + timedelta(days=5))
+    calm = ApplicationFactory(owner=new_yorker, company="Globex", status="interviewing")
+    _followup(calm, "R7", datetime(2026, 11, 21, 14, 0, tzinfo=UTC))
+    today = ApplicationFactory(owner=new_yorker, company="Initech", status="offer")
+    _followup(today, "R5", datetime(2026, 11, 18, 12, 0, tzinfo=UTC))  # 07:00 in New York
+    bare = ApplicationFactory(owner=new_yorker, company="Hooli", role_title="Designer")
+
+    response = owner_client.get(URL)
+
+    card = _card(response, late)
+    assert ">Acme</a>" in card and "Staff Engineer" in card
+    # The next interview that will happen, in the candidate's own zone (14:00 UTC is 09:00).
+    assert 'Interview <time datetime="2026-11-20T09:00:00-0500">Fri 20 Nov, 09:00</time>' in card
+    assert "Overdue</span>" in card and "board-card-overdue" in card
+    assert "Next: Send a thank-you email" in card
+    calm_card = _card(response, calm)
+    assert "Overdue" not in calm_card and "Interview" not in calm_card
+    assert re.search(r"Next: Check in politely <span[^>]*>· <time [^>]*>21 Nov</time>", calm_card)
+    today_card = _card(response, today)
+    assert "Overdue" not in today_card
+    assert re.search(r"Next: Send a value-added follow-up <span[^>]*>· today</span>", today_card)
+    bare_card = _card(response, bare)
+    assert "Designer" in bare_card and "Next:" not in bare_card and "Overdue" not in bare_card
+    # No per-card select, no "wrote never" line.
+    assertNotContains(response, "<select")
+    assertNotContains(response, "never")
+    assertNotContains(response, "Employer wrote")
+
+
+def test_each_card_moves_from_its_menu_without_javascript(
     owner_client, pipeline, time_machine
 ):
     acme = pipeline["Acme"]
@@ -78,8 +157,17 @@ def test_each_card_moves_with_a_labelled_form_that_works_without_javascript(
     time_machine.move_to(CURRENT_TIME + timedelta(minutes=1), tick=False)
     url = reverse("application_move", args=[acme.pk])
 
-    assertContains(response, f'action="{url}" data-hx-post="{url}">')
-    assertContains(response, f'<label class="visually-hidden" for="move-{acme.pk}">Move Acme to')
+    card = _card(response, acme)
+    assert f'<form class="board-move" method="post" action="{url}" data-hx-post="{url}">' in card
+    assert 'name="csrfmiddlewaretoken"' in card
+    assert re.search(r'<summary[^>]*>Move <span class="visually-hidden">Acme </span>to…</summary>',
+                     card)
+    # Every column but its own, each a button that posts its status.
+    assert re.findall(r'<button class="dropdown-item" type="submit" name="status" '
+                      r'value="(\w+)">', card) == [
+        "saved", "interviewing", "offer", "accepted", "rejected", "withdrawn", "filled",
+        "on_hold",
+    ]
 
     moved = owner_client.post(url, {"status": "interviewing"})
 
@@ -108,8 +196,66 @@ def test_with_htmx_the_board_is_swapped_in_place(owner_client, pipeline, time_ma
     assert content.startswith('<div id="board"')
     assert "<html" not in content
     assert _column(response, "offer") == ["Acme", "Initech"]
-    assertContains(response, "Moved Product Manager at Acme to Offer.")
+    assertContains(response, 'data-announce="Moved Product Manager at Acme to Offer."')
     assert StatusChange.objects.filter(application=acme, to_status="offer").exists()
+
+
+def test_a_card_moves_to_saved_and_back_to_applied(owner_client, pipeline, time_machine):
+    acme = pipeline["Acme"]
+    url = reverse("application_move", args=[acme.pk])
+
+    time_machine.move_to(CURRENT_TIME + timedelta(minutes=1), tick=False)
+    owner_client.post(url, {"status": "saved"})
+    page = owner_client.get(URL)
+    time_machine.move_to(CURRENT_TIME + timedelta(minutes=2), tick=False)
+    owner_client.post(url, {"status": "applied"}, headers=HTMX)
+
+    assert _column(page, "saved") == ["Acme", "Bluth"]
+    assert list(acme.status_changes.values_list("from_status", "to_status")) == [
+        ("", "applied"), ("applied", "saved"), ("saved", "applied"),
+    ]
+
+
+def test_moving_to_saved_leaves_no_follow_up_to_send(
+    owner_client, owner, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(owner=owner, company="Acme", status="interviewing")
+    with django_capture_on_commit_callbacks(execute=True):
+        interview_create(application=application, round_number=1, format="video",
+                         starts_at=CURRENT_TIME - timedelta(hours=3),
+                         ends_at=CURRENT_TIME - timedelta(hours=2))
+    assert FollowUp.objects.filter(application=application).open().exists()  # can fail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(reverse("application_move", args=[application.pk]),
+                          {"status": "saved"})
+
+    assert not FollowUp.objects.filter(application=application).open().exists()
+    assert _column(owner_client.get(URL), "saved") == ["Acme"]
+
+
+def test_a_listing_saved_from_the_form_plans_nothing_until_an_interview(
+    owner_client, owner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(reverse("application_create"), {
+            "company": "Acme", "role_title": "Designer", "status": "saved",
+        })
+    application = Application.objects.get(owner=owner, company="Acme")
+
+    assert response.status_code == 302
+    assert application.status == "saved"
+    assert not FollowUp.objects.filter(application=application).exists()
+    assert _column(owner_client.get(URL), "saved") == ["Acme"]
+    # An interview means they applied: the listing becomes an application being interviewed
+    # for, and its follow-ups are planned.
+    with django_capture_on_commit_callbacks(execute=True):
+        interview_create(application=application, round_number=1, format="video",
+                         starts_at=CURRENT_TIME - timedelta(hours=3),
+                         ends_at=CURRENT_TIME - timedelta(hours=2))
+    application.refresh_from_db()
+    assert application.status == "interviewing"
+    assert FollowUp.objects.filter(application=application).open().exists()
 
 
 def test_an_unknown_status_moves_nothing(owner_client, pipeline):
@@ -162,15 +308,23 @@ def test_the_move_goes_back_where_it_came_from(owner_client, pipeline):
 
 def test_another_candidates_card_cannot_be_moved_or_seen(client, outsider, pipeline):
     client.force_login(outsider, backend=MODEL_BACKEND)
-    acme = pipeline["Acme"]
+    acme, bluth = pipeline["Acme"], pipeline["Bluth"]
 
-    response = client.post(reverse("application_move", args=[acme.pk]), {"status": "offer"})
+    responses = [
+        client.post(reverse("application_move", args=[acme.pk]), {"status": "offer"}),
+        client.post(reverse("application_move", args=[acme.pk]), {"status": "saved"},
+                    headers=HTMX),
+        client.post(reverse("application_move", args=[bluth.pk]), {"status": "applied"}),
+    ]
     board = client.get(URL)
 
-    assert response.status_code == 404
+    assert [r.status_code for r in responses] == [404, 404, 404]
     acme.refresh_from_db()
-    assert acme.status == "applied"
+    bluth.refresh_from_db()
+    assert (acme.status, bluth.status) == ("applied", "saved")
+    assert acme.status_changes.count() == bluth.status_changes.count() == 1
     assertNotContains(board, "Acme")
+    assertNotContains(board, "Bluth")
 
 
 def test_full_columns_show_the_latest_cards_and_link_to_the_rest(owner_client, owner):
@@ -215,8 +369,9 @@ def test_board_runs_the_same_few_queries_for_1_and_1000_applications(db, capsys)
 
     with capsys.disabled():
         print(f"\nboard queries: {one} with 1 application, {thousand} with 1,000")
-    # Session, user, the counts, one query per open column, and the cards' extra lines.
-    assert one == thousand <= 11
+    # Session, user, the counts and one query per open column (five): a card's next
+    # interview and next step are subqueries of its column's query.
+    assert one == thousand <= 8
 
 
 # --- In a real browser --------------------------------------------------------------------

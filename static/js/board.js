@@ -36,6 +36,17 @@
         delay: 150,
         delayOnTouchOnly: true, // a finger scrolls the page unless it rests on a card
         emptyInsertThreshold: 24,
+        // SortableJS styles the card while it is dragged, through script properties, and
+        // leaves a style attribute behind. Copying that attribute is inline style, which the
+        // Content-Security-Policy refuses: SortableJS clones the card when a drag starts,
+        // and htmx copies a swapped element's old attributes onto the new one. So the
+        // attribute goes before either happens.
+        onChoose: function (event) { event.item.removeAttribute("style"); },
+        onUnchoose: function () {
+          document.querySelectorAll("#board [style]").forEach(function (element) {
+            element.removeAttribute("style");
+          });
+        },
         onAdd: function (event) {
           if (!move(event.item, event.to.dataset.status)) window.location.reload();
         },

@@ -3,15 +3,18 @@ the keyboard."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from pytest_django.asserts import assertContains, assertNotContains
 
 from interviews.models import Application, ApplicationStatus, StatusChange
@@ -19,6 +22,7 @@ from interviews.services import interview_create
 from reminders.models import FollowUp
 from tests.browser import wait_for_htmx
 from tests.factories import ApplicationFactory, CandidateFactory, InterviewFactory
+from tests.site.test_accessibility import DESKTOP, OVERFLOW, PHONE
 from tracking.board import CARDS_PER_COLUMN
 
 CURRENT_TIME = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)
@@ -376,68 +380,132 @@ def test_board_runs_the_same_few_queries_for_1_and_1000_applications(db, capsys)
 
 # --- In a real browser --------------------------------------------------------------------
 
-PASSWORD = "correct horse battery staple"  # tests/conftest.py's
+# Where the screenshots go when asked for (FOLLOWUP_SCREENSHOTS=dir), to look at them.
+SCREENSHOTS = os.environ.get("FOLLOWUP_SCREENSHOTS")
+
+
+def _screenshot(page: Page, name: str) -> None:
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
-def browser_errors(page: Page) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {"console": [], "page": []}
+def board_page(browser: Browser, live_server, _close_event_loop_connections):
+    """Opens the board of ``candidate``, signed in, in a browser context of its own; console
+    errors and uncaught exceptions land in ``page.errors``."""
+    contexts = []
 
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors["console"].append(message.text)
+    def open_board(candidate, **options) -> Page:
+        client = Client()
+        client.force_login(candidate, backend=MODEL_BACKEND)
+        context = browser.new_context(**options)
+        contexts.append(context)
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                              "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                              "url": live_server.url}])
+        page = context.new_page()
+        page.errors = []  # type: ignore[attr-defined]
 
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors["page"].append(str(error)))
-    return errors
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                page.errors.append(message.text)  # type: ignore[attr-defined]
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: page.errors.append(str(error)))  # type: ignore[attr-defined]
+        page.goto(f"{live_server.url}{URL}")
+        return page
+
+    yield open_board
+    for context in contexts:
+        context.close()
+
+
+def _cards(page: Page, status: str):
+    return page.locator(f'.board-column[data-status="{status}"] .board-card .board-card-link')
 
 
 @pytest.mark.browser
-def test_candidate_moves_a_card_on_the_board_and_sees_it_on_the_timeline(
-    live_server, page: Page, owner, browser_errors
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
+def test_a_card_moves_by_dragging_with_the_keyboard_and_from_its_menu(
+    board_page, owner, viewport
 ):
     acme = ApplicationFactory(owner=owner, company="Acme", role_title="Staff Engineer")
     ApplicationFactory(owner=owner, company="Globex", status="interviewing")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(owner.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Next actions")
-
-    page.get_by_role("navigation").get_by_role("link", name="Board").click()
-    applied = page.locator('.board-column[data-status="applied"]')
-    interviewing = page.locator('.board-column[data-status="interviewing"]')
-    expect(applied.locator(".board-card")).to_have_count(1)
+    ApplicationFactory(owner=owner, company="Bluth", status="saved")
+    page = board_page(owner, viewport=viewport)
     wait_for_htmx(page)
+    expect(_cards(page, "applied")).to_have_text(["Acme"])
+    _screenshot(page, f"board-{viewport['width']}")
+    measured = page.evaluate(OVERFLOW)
+    assert measured["scrollWidth"] <= measured["innerWidth"], measured
 
-    # The keyboard way: the card's own menu and its Move button, sent by htmx.
-    menu = page.get_by_label("Move Acme to")
-    menu.select_option("interviewing")
+    # The pointer way: drag the card to the Offer column (SortableJS), sent by htmx.
+    card = page.locator(f"#card-{acme.pk}")
     with page.expect_response(lambda r: "/move/" in r.url) as moved:
-        menu.press("Tab")
-        page.keyboard.press("Enter")
+        card.drag_to(page.locator('.board-column[data-status="offer"] ol.board-cards'))
     assert moved.value.request.headers.get("hx-request") == "true"
-    expect(interviewing.locator(".board-card a.fw-semibold")).to_have_text(["Acme", "Globex"])
-    expect(applied.locator(".board-card")).to_have_count(0)
+    expect(_cards(page, "offer")).to_have_text(["Acme"])
+    expect(_cards(page, "applied")).to_have_count(0)
+    expect(page.locator("#board-status")).to_have_text("Moved Staff Engineer at Acme to Offer.")
+
+    # The keyboard way: on the card, Shift and the left arrow move it one column back.
+    page.locator(f"#card-{acme.pk} .board-card-link").focus()
+    with page.expect_response(lambda r: "/move/" in r.url):
+        page.keyboard.press("Shift+ArrowLeft")
+    expect(_cards(page, "interviewing")).to_have_text(["Acme", "Globex"])
     expect(page.locator("#board-status")).to_have_text(
         "Moved Staff Engineer at Acme to Interviewing."
     )
-    # The keyboard user keeps their place: focus is back on the moved card's menu.
-    expect(page.get_by_label("Move Acme to")).to_be_focused()
+    # The keyboard user keeps their place: focus is back on the moved card.
+    expect(page.locator(f"#card-{acme.pk} .board-card-link")).to_be_focused()
 
-    # The pointer way: drag the card to the Offer column.
+    # The menu, by keyboard: Tab to "Move to…", open it, arrow down to "Saved", Enter.
+    page.keyboard.press("Tab")
+    expect(page.locator(f"#card-{acme.pk} summary")).to_be_focused()
+    page.keyboard.press("Enter")
+    menu = page.locator(f"#card-{acme.pk} .dropdown-menu")
+    expect(menu).to_be_visible()
+    measured = page.evaluate(OVERFLOW)  # an open menu does not widen the page either
+    assert measured["scrollWidth"] <= measured["innerWidth"], measured
+    _screenshot(page, f"board-menu-{viewport['width']}")
+    page.keyboard.press("ArrowDown")
+    expect(menu.get_by_role("button", name="Saved")).to_be_focused()
     with page.expect_response(lambda r: "/move/" in r.url):
-        page.locator(f"#card-{acme.pk}").drag_to(page.locator('.board-column[data-status="offer"]'))
-    expect(page.locator('.board-column[data-status="offer"] .board-card')).to_have_count(1)
+        page.keyboard.press("Enter")
+    expect(_cards(page, "saved")).to_have_text(["Acme", "Bluth"])
+    expect(page.locator(f"#card-{acme.pk} .board-card-link")).to_be_focused()
 
-    page.get_by_role("link", name="Acme").click()
-    timeline = page.get_by_role("region", name="Timeline")
-    expect(timeline.locator("ol.timeline > li")).to_have_count(3)
-    expect(timeline.locator("ol.timeline > li").nth(1)).to_contain_text("Applied → Interviewing")
-    expect(timeline.locator("ol.timeline > li").nth(2)).to_contain_text("Interviewing → Offer")
+    # The menu, by pointer, to a closed column: the closed section opens with its count.
+    page.locator(f"#card-{acme.pk} summary").click()
+    with page.expect_response(lambda r: "/move/" in r.url):
+        page.locator(f"#card-{acme.pk} .dropdown-menu").get_by_role(
+            "button", name="Rejected").click()
+    expect(page.locator("details.board-closed")).to_have_attribute("open", "")
+    expect(page.locator("details.board-closed > summary")).to_have_text(
+        "Closed applications (1)")
+    expect(page.locator("#board-status")).to_have_text("Moved Staff Engineer at Acme to Rejected.")
+    expect(page.locator(f"#card-{acme.pk}")).to_have_count(0)
+
     acme.refresh_from_db()
-    assert acme.status == "offer"
+    assert acme.status == "rejected"
+    assert list(acme.status_changes.values_list("to_status", flat=True)) == [
+        "applied", "offer", "interviewing", "saved", "rejected",
+    ]
+    assert page.errors == []  # type: ignore[attr-defined]  # no CSP refusal, no script error
 
-    csp = [t for t in browser_errors["console"] if "content security policy" in t.lower()]
-    assert csp == []
-    assert browser_errors["page"] == []
+
+@pytest.mark.browser
+def test_the_move_menu_works_without_javascript(board_page, owner):
+    acme = ApplicationFactory(owner=owner, company="Acme", role_title="Staff Engineer")
+    page = board_page(owner, java_script_enabled=False)
+
+    page.locator(f"#card-{acme.pk} summary").click()
+    menu = page.locator(f"#card-{acme.pk} .dropdown-menu")
+    menu.get_by_role("button", name="Interviewing").click()
+
+    expect(page.get_by_role("status").filter(has_text="Moved")).to_have_text(
+        "Moved Staff Engineer at Acme to Interviewing.")
+    expect(_cards(page, "interviewing")).to_have_text(["Acme"])
+    acme.refresh_from_db()
+    assert acme.status == "interviewing"

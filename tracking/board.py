@@ -63,7 +63,7 @@ class Column:
     label: str
     cards: list[Application]
     total: int
-    options: str = ""  # the move menu's buttons: every column but this one
+    options: str = ""  # the move menu's buttons: every column but this one, in board order
 
     @property
     def hidden(self) -> int:
@@ -147,10 +147,12 @@ def board_columns(user, now: datetime | None = None) -> tuple[list[Column], list
 def _with_options(column: Column) -> Column:
     """Every card of a column has the column's status, so its move menu is the same: the
     menu's buttons are rendered once a column rather than once a card."""
-    options = render_to_string(
-        "tracking/_board.html#options",
-        {"statuses": ApplicationStatus.choices, "status": column.status},
-    )
+    labels = dict(ApplicationStatus.choices)
+    options = render_to_string("tracking/_board.html#options", {
+        "open_statuses": [(s, labels[s]) for s in OPEN_COLUMNS],
+        "closed_statuses": [(s, labels[s]) for s in CLOSED_COLUMNS],
+        "status": column.status,
+    })
     return replace(column, options=options)
 
 

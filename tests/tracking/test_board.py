@@ -169,8 +169,8 @@ def test_each_card_moves_from_its_menu_without_javascript(
     # Every column but its own, each a button that posts its status.
     assert re.findall(r'<button class="dropdown-item" type="submit" name="status" '
                       r'value="(\w+)">', card) == [
-        "saved", "interviewing", "offer", "accepted", "rejected", "withdrawn", "filled",
-        "on_hold",
+        "saved", "interviewing", "offer", "on_hold", "accepted", "rejected", "withdrawn",
+        "filled",
     ]
 
     moved = owner_client.post(url, {"status": "interviewing"})

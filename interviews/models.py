@@ -105,6 +105,8 @@ class Candidate(AbstractBaseUser, PermissionsMixin):
 
 
 class ApplicationStatus(models.TextChoices):
+    # A listing kept before applying: nothing has been sent, so nothing is followed up.
+    SAVED = "saved", "Saved"
     APPLIED = "applied", "Applied"
     INTERVIEWING = "interviewing", "Interviewing"
     OFFER = "offer", "Offer"

@@ -105,7 +105,7 @@ def _after_interview_saved(interview: Interview) -> None:
     """
     application = interview.application
     updates: dict[str, Any] = {}
-    if application.status == ApplicationStatus.APPLIED:
+    if application.status in (ApplicationStatus.SAVED, ApplicationStatus.APPLIED):
         updates["status"] = ApplicationStatus.INTERVIEWING
     if interview.q_decision_by and interview.q_decision_by != application.decision_date:
         updates["decision_date"] = interview.q_decision_by

@@ -45,6 +45,7 @@ from interviews.forms import (
 )
 from interviews.models import (
     Application,
+    ApplicationStatus,
     Debrief,
     Interview,
 )
@@ -123,7 +124,10 @@ def account_deleted(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_create(request: HttpRequest) -> HttpResponse:
-    form = ApplicationForm(request.POST or None)
+    # "Save a listing" on the board opens the form with the status already chosen.
+    status = request.GET.get("status")
+    initial = {"status": status} if status in ApplicationStatus.values else {}
+    form = ApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         application = services.application_create(owner=request.user, **form.cleaned_data)
         messages.success(request, f"Added {application}.")

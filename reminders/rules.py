@@ -49,6 +49,7 @@ from core.articles import ARTICLES
 
 # Statuses, as stored by interviews.models.ApplicationStatus (kept as plain strings so this
 # module imports nothing from the ORM).
+SAVED = "saved"  # a listing kept before applying: nothing sent, nothing to follow up
 INTERVIEWING = "interviewing"
 REJECTED = "rejected"
 ON_HOLD = "on_hold"
@@ -695,12 +696,13 @@ def plan(
 ) -> list[Planned]:
     """Every follow-up that should exist for this application now, capped (see ``cap``).
 
-    An ended application (accepted, withdrawn, filled) needs none; a rejected one only the
-    rejection rules. ``fixed_due`` holds the due times of follow-ups that must not move
-    (already emailed, or snoozed by the candidate); the cap plans around them.
+    An ended application (accepted, withdrawn, filled) needs none, nor does a listing only
+    saved (not applied for yet); a rejected one only the rejection rules. ``fixed_due``
+    holds the due times of follow-ups that must not move (already emailed, or snoozed by
+    the candidate); the cap plans around them.
     """
     fixed_due = fixed_due or {}
-    if facts.status in CLOSED:
+    if facts.status in CLOSED or facts.status == SAVED:
         return []
     generators = list(STATUS_RULES)
     if facts.status in POST_INTERVIEW_STATUSES:

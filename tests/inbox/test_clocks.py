@@ -110,8 +110,14 @@ def test_R7_check_in_recounts_from_the_employers_reply(
     assert [row.due_at >= NOW + timedelta(days=6) for row in pending] == [True]
 
 
-def test_the_board_cards_show_who_wrote_last(owner_client, owner, application):
+def test_the_board_cards_leave_who_wrote_last_to_the_application_page(
+    owner_client, owner, application
+):
+    # A board card shows the next step instead (issue 18.9); the two clocks stay on the
+    # application's page and the dashboard.
     services.receive(owner=owner, raw=make_email(date=NOW - timedelta(days=3)), source="smtp")
     page = owner_client.get(reverse("board")).content.decode()
     card = page[page.index(f'id="card-{application.pk}"') :].split("</li>")[0]
-    assert "Employer wrote 3 days ago · you never" in card
+    assert "wrote" not in card and "never" not in card
+    detail = owner_client.get(application.get_absolute_url()).content.decode()
+    assert "The employer last wrote" in detail

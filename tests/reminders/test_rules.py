@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -438,6 +439,17 @@ def test_ended_application_needs_no_follow_up():
     for status in ("accepted", "withdrawn", "filled"):
         assert plan(facts(interview(TUESDAY_AFTERNOON), interviewers=[person()], status=status),
                     settings(), CURRENT_TIME) == []
+
+
+def test_a_listing_only_saved_needs_no_follow_up():
+    # Nothing was sent yet: no thank-you, no check-in, no weekly touch, even with an
+    # interview recorded, a decision date passed or a status held for weeks.
+    saved = facts(interview(TUESDAY_AFTERNOON), interviewers=[person(email=False)],
+                  status="saved", decision_date=date(2026, 11, 1),
+                  status_since=CURRENT_TIME - timedelta(weeks=8))
+    assert plan(saved, settings(), CURRENT_TIME) == []
+    # The same facts once applied do plan follow-ups: the test can fail.
+    assert plan(replace(saved, status="applied"), settings(), CURRENT_TIME)
 
 
 def test_switched_off_rules_are_not_planned():

@@ -142,8 +142,12 @@ class Command(BaseCommand):
     @transaction.atomic
     def _fill(self, owner: Candidate, count: int, rng: random.Random, *, plan: bool) -> None:
         now = timezone.now()
-        statuses = [s for s, _ in ApplicationStatus.choices]
-        apps = Application.objects.bulk_create(
+        # The weights by status; a saved listing is made from an applied one below, so the
+        # random draws (and the rest of the demo) stay what they were before "Saved" existed.
+        weights = {"applied": 3, "interviewing": 5, "offer": 1, "accepted": 1, "rejected": 3,
+                   "withdrawn": 1, "filled": 1, "on_hold": 1}
+        statuses = list(weights)
+        apps = [
             Application(
                 owner=owner,
                 company=_company(n),
@@ -151,16 +155,21 @@ class Command(BaseCommand):
                 listing_url=f"https://jobs.example.com/{n}",
                 listing_text=LISTING.format(role=role),
                 source=rng.choice([s for s, _ in ApplicationSource.choices]),
-                status=rng.choices(statuses, weights=[3, 5, 1, 1, 3, 1, 1, 1])[0],
+                status=rng.choices(statuses, weights=list(weights.values()))[0],
                 decision_date=(now + timedelta(days=rng.randint(-10, 20))).date()
                 if rng.random() < 0.5 else None,
                 created_at=now - timedelta(days=rng.randint(2, 60)),
             )
             for n in range(count)
-        )
+        ]
+        # Every other application only applied for, with no decision date, is a listing
+        # still saved: the board's first column has cards.
+        for app in [a for a in apps if a.status == "applied" and a.decision_date is None][::2]:
+            app.status = ApplicationStatus.SAVED
+        apps = Application.objects.bulk_create(apps)
         interviews, people = [], []
         for app in apps:
-            if app.status == "applied":
+            if app.status in (ApplicationStatus.SAVED, ApplicationStatus.APPLIED):
                 continue
             for round_number in range(1, rng.randint(1, 3) + 1):
                 start = app.created_at + timedelta(days=5 * round_number, hours=rng.randint(9, 16))
@@ -230,6 +239,10 @@ class Command(BaseCommand):
                 last_end[pk] = max(interview.ends_at, last_end.get(pk, interview.ends_at))
         changes = []
         for app in apps:
+            if app.status == ApplicationStatus.SAVED:
+                changes.append(StatusChange(application=app, from_status="", to_status="saved",
+                                            changed_at=app.created_at))
+                continue
             changes.append(StatusChange(application=app, from_status="", to_status="applied",
                                         changed_at=app.created_at))
             if app.status == ApplicationStatus.APPLIED:

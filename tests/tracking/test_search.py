@@ -22,8 +22,9 @@ POSTGRES = connection.vendor == "postgresql"
 def owners_things(owner):
     monzo = ApplicationFactory(
         owner=owner, company="Monzo", role_title="Android Engineer",
-        notes="Recruiter said interviewing continues in January.",
-        listing_text="We design in the open and ship Kotlin every day.",
+        notes="Recruiter said interviewing continues in January. They ship Kotlin and design"
+        " in the open.",
+        listing_text="Listings are not searched: Fortran.",
     )
     other = ApplicationFactory(owner=owner, company="Globex", role_title="Product Manager")
     hannah = InterviewerFactory(application=monzo, name="Hannah Okafor", title="Head of Design")
@@ -51,6 +52,10 @@ def test_every_word_must_match(owner, owners_things):
         "Android Engineer at Monzo"
     ]
     assert _titles(search_for(owner, "Monzo Cobol"), "applications") == []
+
+
+def test_the_listing_text_is_not_searched(owner, owners_things):
+    assert search_for(owner, "Fortran").count == 0
 
 
 def test_a_name_typed_in_part_is_found(owner, owners_things):
@@ -132,7 +137,7 @@ def test_empty_and_no_match_states(owner_client, owners_things):
     assertContains(response, "No matches for “zebra”")
     response = owner_client.get(URL, {"q": "Monzo"})
     assertContains(response, "Android Engineer at Monzo")
-    assertContains(response, 'href="%s"' % owners_things["monzo"].get_absolute_url())
+    assertContains(response, f'href="{owners_things["monzo"].get_absolute_url()}"')
     assertNotContains(response, "No matches")
 
 
@@ -164,7 +169,7 @@ def test_the_page_needs_sign_in_and_a_get(client, owner_client):
 
 def test_the_navbar_has_the_search_box(owner_client):
     response = owner_client.get(reverse("home"))
-    assertContains(response, 'action="%s"' % URL)
+    assertContains(response, f'action="{URL}"')
     assertContains(response, 'data-shortcut="/"')
 
 

@@ -266,8 +266,8 @@ def snippet(text: str, words: list[str], *, width: int = SNIPPET_CHARS) -> SafeS
 # --- The page -------------------------------------------------------------------------------
 
 
-@require_safe
 @login_required
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = clean_query(request.GET.get("q"))
     results = search_for(request.user, query)

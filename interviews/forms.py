@@ -121,16 +121,21 @@ class BoundedFieldsMixin:
             field.widget.attrs["maxlength"] = str(limit)
 
 
+def _sentence_case(text: str) -> str:
+    return text[:1] + text[1:].lower()
+
+
 class SentenceCaseMixin:
-    """allauth labels its fields in title case ("Current Password", "Remember Me"); the
-    app's pages speak in sentence case, like the rest of the app."""
+    """allauth labels its fields in title case ("Current Password", "Remember Me"), and
+    their placeholders too; the app's pages speak in sentence case."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if field.label:
-                label = str(field.label)
-                field.label = label[:1] + label[1:].lower()
+                field.label = _sentence_case(str(field.label))
+            if placeholder := field.widget.attrs.get("placeholder"):
+                field.widget.attrs["placeholder"] = _sentence_case(str(placeholder))
 
 
 class AccountFormMixin(SentenceCaseMixin, BoundedFieldsMixin):

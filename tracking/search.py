@@ -114,7 +114,8 @@ def _notes(user) -> QuerySet:
 SEARCHED = {
     "applications": (_applications, {"A": ("company", "role_title"), "B": ("notes",)},
                      ("notes",)),
-    "people": (_people, {"A": ("name",), "B": ("title", "email")}, ("title", "email")),
+    # A person's title is on the hit's second line already: the snippet shows the email.
+    "people": (_people, {"A": ("name",), "B": ("title", "email")}, ("email",)),
     "notes": (_notes, {"A": ("subject",), "B": ("body",)}, ("body",)),
 }
 
@@ -271,4 +272,7 @@ def snippet(text: str, words: list[str], *, width: int = SNIPPET_CHARS) -> SafeS
 def search(request: HttpRequest) -> HttpResponse:
     query = clean_query(request.GET.get("q"))
     results = search_for(request.user, query)
-    return render(request, "tracking/search.html", {"query": query, "results": results})
+    return render(request, "tracking/search.html", {
+        "query": query, "results": results,
+        "full_text": connection.vendor == "postgresql",
+    })

@@ -32,7 +32,7 @@
 
   function fallBack(button, target) {
     select(target);
-    say(button, "Selected: press Ctrl+C (⌘C on a Mac) to copy");
+    say(button, "Selected: copy it with Ctrl+C (⌘C on a Mac) or your phone’s Copy");
   }
 
   document.addEventListener("click", function (event) {

@@ -1,6 +1,6 @@
 """The account pages speak in sentence case ("Change password", not "Change Password"):
-every heading, button, link styled as a button and page title of the sign-in, sign-up,
-password, email and two-factor pages, in each state the tests can reach."""
+every heading, button, link styled as a button, label, placeholder and page title of the
+sign-in, sign-up, password, email and two-factor pages, in each state the tests can reach."""
 
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ class _Texts(HTMLParser):
         attrs = dict(attrs)
         if tag == "input" and attrs.get("type") == "submit" and attrs.get("value"):
             self.texts.append(attrs["value"])
+        if attrs.get("placeholder"):
+            self.texts.append(attrs["placeholder"])
         if tag in CHECKED_TAGS or (tag == "a" and "btn" in (attrs.get("class") or "")):
             self._open.append([tag, ""])
 
@@ -70,6 +72,7 @@ def test_the_check_catches_title_case_and_lets_sentence_case_through():
     assert title_case_words("<h1>Change password</h1><p>Hello World</p>") == []
     assert title_case_words("<title>Sign in · Follow-up</title>") == []
     assert title_case_words('<input type="submit" value="Save Codes">') == ["Save Codes"]
+    assert title_case_words('<input placeholder="New Password">') == ["New Password"]
 
 
 def _signed_in(user) -> Client:

@@ -121,7 +121,28 @@ class BoundedFieldsMixin:
             field.widget.attrs["maxlength"] = str(limit)
 
 
-class SignInForm(BoundedFieldsMixin, account_forms.LoginForm):
+def _sentence_case(text: str) -> str:
+    return text[:1] + text[1:].lower()
+
+
+class SentenceCaseMixin:
+    """allauth labels its fields in title case ("Current Password", "Remember Me"), and
+    their placeholders too; the app's pages speak in sentence case."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.label:
+                field.label = _sentence_case(str(field.label))
+            if placeholder := field.widget.attrs.get("placeholder"):
+                field.widget.attrs["placeholder"] = _sentence_case(str(placeholder))
+
+
+class AccountFormMixin(SentenceCaseMixin, BoundedFieldsMixin):
+    """What every sign-in, sign-up, password, email and two-factor form of allauth gets."""
+
+
+class SignInForm(AccountFormMixin, account_forms.LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Email address"
@@ -135,7 +156,7 @@ class SignInForm(BoundedFieldsMixin, account_forms.LoginForm):
         return super().login(request, redirect_url)
 
 
-class SignUpForm(BoundedFieldsMixin, account_forms.SignupForm):
+class SignUpForm(AccountFormMixin, account_forms.SignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Email address"
@@ -151,39 +172,39 @@ class SignUpForm(BoundedFieldsMixin, account_forms.SignupForm):
         return super().try_save(request)
 
 
-class PasswordResetForm(BoundedFieldsMixin, account_forms.ResetPasswordForm):
+class PasswordResetForm(AccountFormMixin, account_forms.ResetPasswordForm):
     pass
 
 
-class PasswordResetKeyForm(BoundedFieldsMixin, account_forms.ResetPasswordKeyForm):
+class PasswordResetKeyForm(AccountFormMixin, account_forms.ResetPasswordKeyForm):
     pass
 
 
-class PasswordChangeForm(BoundedFieldsMixin, account_forms.ChangePasswordForm):
+class PasswordChangeForm(AccountFormMixin, account_forms.ChangePasswordForm):
     pass
 
 
-class PasswordSetForm(BoundedFieldsMixin, account_forms.SetPasswordForm):
+class PasswordSetForm(AccountFormMixin, account_forms.SetPasswordForm):
     pass
 
 
-class AddEmailForm(BoundedFieldsMixin, account_forms.AddEmailForm):
+class AddEmailForm(AccountFormMixin, account_forms.AddEmailForm):
     pass
 
 
-class ReauthenticateForm(BoundedFieldsMixin, account_forms.ReauthenticateForm):
+class ReauthenticateForm(AccountFormMixin, account_forms.ReauthenticateForm):
     pass
 
 
-class MfaAuthenticateForm(BoundedFieldsMixin, mfa_forms.AuthenticateForm):
+class MfaAuthenticateForm(AccountFormMixin, mfa_forms.AuthenticateForm):
     pass
 
 
-class MfaReauthenticateForm(BoundedFieldsMixin, mfa_forms.ReauthenticateForm):
+class MfaReauthenticateForm(AccountFormMixin, mfa_forms.ReauthenticateForm):
     pass
 
 
-class ActivateTotpForm(BoundedFieldsMixin, totp_forms.ActivateTOTPForm):
+class ActivateTotpForm(AccountFormMixin, totp_forms.ActivateTOTPForm):
     pass
 
 

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from tracking import board, pages, views
+from tracking import board, pages, search, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +20,7 @@ urlpatterns = [
         views.application_timeline,
         name="application_timeline",
     ),
+    path("search/", search.search, name="search"),
     path("insights/", views.insights, name="insights"),
     path("data/", views.your_data, name="your_data"),
     path(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.http import urlencode
 
 NODE_MODULES = Path(__file__).resolve().parent / "node_modules"
 INSTALL_HINT = "npm ci --ignore-scripts --prefix tests/site"
@@ -93,6 +94,8 @@ def main_pages(owner) -> dict[str, str]:
         "new application": reverse("application_create"),
         "inbox": reverse("inbox"),
         "inbox setup": reverse("inbox_setup"),
+        "search results": f"{reverse('search')}?{urlencode({'q': application.company})}",
+        "search, no match": f"{reverse('search')}?q=zzyzx",
     }
     return pages
 

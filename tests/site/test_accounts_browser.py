@@ -39,7 +39,7 @@ def test_candidate_with_an_authenticator_app_signs_in_with_a_code(
     code = page.get_by_label("Code")
     expect(code).to_have_attribute("maxlength", "64")
     code.fill(totp())
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Next actions")
 
     # From the profile: the second factor's page, then the email's, in the site's layout.

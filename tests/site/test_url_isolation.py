@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from allauth.account.forms import default_token_generator
@@ -420,6 +420,11 @@ ROUTES: dict[str, Route] = {
     "application_move": _action("application_move", "application", lambda w: {"status": "offer"}),
     "application_timeline": _object("application_timeline", "application"),
     "insights": _signed_in("insights"),
+    # With a query that finds the owner's application (the page and its snippets render).
+    "search": Route(
+        Kind.SIGNED_IN,
+        lambda world: f"{reverse('search')}?{urlencode({'q': world.application.company})}",
+    ),
     "signed_in_ping": _signed_in("signed_in_ping"),
     "your_data": _signed_in("your_data"),
     "calendar_feed_regenerate": Route(

@@ -170,6 +170,9 @@ def _sheet_for(request: HttpRequest, note: Note) -> selectors.Sheet:
 def notes_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Draft a thank-you for everyone at the interview who has none yet, then edit them."""
     interview = get_interview_for_user(request, pk)
+    if interview.cancelled_at:
+        messages.info(request, "The employer cancelled this interview: no thank-you is needed.")
+        return redirect("interview_notes", pk=interview.pk)
     created = services.thank_you_notes_start(interview=interview, candidate=request.user)
     if created:
         messages.success(

@@ -160,7 +160,7 @@ def test_a_cancelled_invitation_says_so_in_the_list(owner_client, owner, applica
     )
     services.receive(owner=owner, raw=raw, source="upload")
     page = owner_client.get(reverse("inbox")).content.decode()
-    assert "Cancelled: the interview of <strong><time" in page
+    assert "Cancelled: the interview on <strong><time" in page
 
 
 # --- A cancelled interview -----------------------------------------------------------------

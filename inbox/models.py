@@ -79,6 +79,17 @@ class Kind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+ACTION_DONE = {
+    "reject": "marked rejected",
+    "offer": "marked as an offer",
+    "decision_date": "decision date set",
+    "on_hold": "marked on hold",
+    "log_interview": "interview added to your plan",
+    "reschedule": "interview moved",
+    "cancel": "interview cancelled",
+}
+
+
 class ReceivedMessageQuerySet(OwnedQuerySet):
     def employer_mail(self) -> ReceivedMessageQuerySet:
         """Messages filed to an application and not ignored: the employer wrote."""
@@ -164,6 +175,15 @@ class ReceivedMessage(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inbox_message", args=[self.pk])
+
+    @property
+    def outcome(self) -> str:
+        """What the suggestion the user accepted did, said as done ("interview added to
+        your plan"): the Inbox shows it apart from the application's status, which a bare
+        "Applied" would read as."""
+        if self.state != State.APPLIED:
+            return ""
+        return ACTION_DONE.get(self.action, "done as suggested")
 
     @property
     def wrote_at(self):

@@ -25,7 +25,7 @@ from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
-from inbox import budget, matching, mime, understanding
+from inbox import attendees, budget, matching, mime, understanding
 from inbox.models import (
     CalendarInvite,
     InboundAddress,
@@ -669,12 +669,19 @@ def _add_people(interview: Interview, people: list[dict]) -> None:
         email = (person.get("email") or "").lower()
         if not email or email in own:
             continue
+        name, title = attendees.split_title(person.get("name") or "")
         if email in existing:
-            interview_services.attendance_link(interview=interview, interviewer=existing[email])
+            known = existing[email]
+            interview_services.attendance_link(interview=interview, interviewer=known)
+            if title and not known.title:
+                interview_services.interviewer_update(interviewer=known, title=title[:200])
         else:
-            name = (person.get("name") or "").strip() or email.partition("@")[0]
             attendance = interview_services.interviewer_add(
-                interview=interview, name=name[:200], email=email[:254]
+                interview=interview,
+                name=(name or email.partition("@")[0])[:200],
+                title=title[:200],
+                role=attendees.role_for(title),
+                email=email[:254],
             )
             existing[email] = attendance.interviewer
 

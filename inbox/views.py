@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -24,6 +25,7 @@ from inbox import crypto, mailbox, services
 from inbox.access import get_mailbox_for_user, get_message_for_user
 from inbox.forms import FileForm, MailboxForm, NewApplicationForm, UploadForm
 from inbox.models import (
+    CalendarInvite,
     InviteState,
     MailboxConnection,
     ReceivedMessage,
@@ -46,8 +48,29 @@ def _inbox(request: HttpRequest, form: UploadForm | None = None, status: int = 2
     rows = ReceivedMessage.objects.owned_by(request.user).select_related("application")
     if show == "waiting":
         rows = rows.waiting()
-    rows = rows.defer("raw", "full_text", "safe_html", "text")
+    rows = rows.defer("raw", "full_text", "safe_html", "text").prefetch_related(
+        Prefetch(
+            "invites",
+            queryset=CalendarInvite.objects.only(
+                "message_id", "sequence", "method", "starts_at", "all_day"
+            ).order_by("-sequence", "-id"),
+        )
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    zone = request.user.zone
+    for message in page:
+        invites = list(message.invites.all())
+        # An invitation is about its interview's date, not the day it arrived: the list
+        # shows that date first (the newest version of the event the message carries).
+        message.event = (
+            {
+                "starts": _shown(invites[0], invites[0].starts_at, zone),
+                "all_day": invites[0].all_day,
+                "cancelled": invites[0].method == "CANCEL",
+            }
+            if invites
+            else None
+        )
     return render(
         request,
         "inbox/inbox.html",

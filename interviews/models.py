@@ -347,6 +347,15 @@ class Interview(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("interview_detail", args=[self.pk])
 
+    @property
+    def in_person(self) -> bool:
+        """Met at their office: on site, or a panel at an address rather than a link. Only
+        then can the candidate pick up a card or ask at reception on the way out."""
+        if self.format == InterviewFormat.ON_SITE:
+            return True
+        location = self.location.strip().lower()
+        return self.format == InterviewFormat.PANEL and bool(location) and "://" not in location
+
     QUESTION_FIELDS = (
         "q_most_important",
         "q_most_difficult",

@@ -336,7 +336,7 @@ def c3_greets_by_recorded_name(ctx: Context) -> Result:
             return make(
                 Status.WARN,
                 f"The greeting is right; add {_first(recorded)}'s title to their contact "
-                "details (their card, or ask reception).",
+                "details (their card, their email signature, or ask the recruiter).",
             )
         return make(Status.PASS, f"Greets {recorded} by the name and title on record.")
     for other in ctx.other_names:

@@ -26,6 +26,7 @@ from interviews.models import (
 from notes import coach, starters
 from notes.models import (
     Achievement,
+    Channel,
     Note,
     NotesSettings,
     Resource,
@@ -194,12 +195,35 @@ def draft_of(note: Note) -> coach.Draft:
     )
 
 
+def letter_name(candidate: Candidate) -> str:
+    """The name a letter is signed with: the one for letters, else the one the welcome
+    asked; never the email address, which the contact line already shows."""
+    return (candidate.signature_name or candidate.display_name).strip()
+
+
 def sender_lines(candidate: Candidate) -> list[str]:
-    """The letter's sender block: name, postal address, then phone and email."""
-    name = candidate.signature_name or candidate.display_name or candidate.email
+    """The letter's sender block: name, postal address, then phone and email (once each).
+    Without a name the block starts at the address: the page asks for the name instead."""
     address = [line.strip() for line in candidate.signature_address.splitlines() if line.strip()]
     contact = " · ".join(part for part in (candidate.signature_phone, candidate.email) if part)
-    return [name, *address, contact]
+    return [line for line in (letter_name(candidate), *address, contact) if line]
+
+
+def companion(notes: list[Note], note: Note) -> Note | None:
+    """The other half of an email-and-letter pair: for an email, the card or letter of the
+    same kind to the same person for the same interview; for a card or letter, the email."""
+    mailed = {Channel.CARD, Channel.LETTER}
+    wanted = mailed if note.channel == Channel.EMAIL else {Channel.EMAIL}
+    for other in notes:
+        if (
+            other.pk != note.pk
+            and other.channel in wanted
+            and other.interviewer_id == note.interviewer_id
+            and other.interview_id == note.interview_id
+            and other.kind == note.kind
+        ):
+            return other
+    return None
 
 
 def recipient_lines(note: Note) -> list[str]:
@@ -261,7 +285,7 @@ def merge_for(
         most_difficult=interview.q_most_difficult if interview else "",
         weak_moment=weak[0] if weak else "",
         when=when_phrase(interview.ends_at if interview else None, now or timezone.now()),
-        signature_name=candidate.signature_name or candidate.display_name,
+        signature_name=letter_name(candidate),
         signature_phone=candidate.signature_phone,
         resource_title=resource.title if resource else "",
         resource_url=resource.url if resource else "",

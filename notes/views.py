@@ -74,6 +74,8 @@ class Pane:
     mailto: str | None
     next_url: str
     message: str = ""  # a conflict or error to show above the form
+    companion: Note | None = None  # the email's card or letter, or the card's email
+    companion_url: str = ""
 
     @property
     def warnings(self) -> int:
@@ -129,6 +131,7 @@ def _pane(
     form = form or _unbound_form(note)
     draft = _draft_from(form, note)
     recipient = sheet.recipient(note)
+    other = selectors.companion(sheet.notes, note)
     return Pane(
         note=note,
         form=form,
@@ -139,6 +142,8 @@ def _pane(
         mailto=mailto_url(note.interviewer.email, draft.subject, draft.body),
         next_url=_editor_url(note),
         message=message,
+        companion=other,
+        companion_url=_editor_url(other) if other else "",
     )
 
 
@@ -150,6 +155,7 @@ def _editor_context(sheet: selectors.Sheet, panes: list[Pane], **extra) -> dict:
         "mailto_max": MAILTO_MAX_CHARS,
         "default_sent_at": default_sent_at(),
         "channel_form": ChannelForm(),
+        "letter_name": selectors.letter_name(sheet.candidate),
         **extra,
     }
 
@@ -164,6 +170,9 @@ def _sheet_for(request: HttpRequest, note: Note) -> selectors.Sheet:
 def notes_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Draft a thank-you for everyone at the interview who has none yet, then edit them."""
     interview = get_interview_for_user(request, pk)
+    if interview.cancelled_at:
+        messages.info(request, "The employer cancelled this interview: no thank-you is needed.")
+        return redirect("interview_notes", pk=interview.pk)
     created = services.thank_you_notes_start(interview=interview, candidate=request.user)
     if created:
         messages.success(
@@ -426,6 +435,7 @@ def note_print(request: HttpRequest, pk: int) -> HttpResponse:
             "note": note,
             "body": note.body.strip("\n"),
             "sender_lines": selectors.sender_lines(request.user),
+            "letter_name": selectors.letter_name(request.user),
             "recipient_lines": selectors.recipient_lines(note),
             "date": dated,
             "editor_url": _editor_url(note),

@@ -305,3 +305,21 @@ def test_compare_runs_the_same_number_of_queries_at_1_and_200_applications(
     assert len(_order(owner_client.get(URL, {"sort": sort}))) == 4
     assert with_one == with_200
     assert with_200 <= 5, "session, user, the choices, the applications, those to debrief"
+
+
+def test_compare_lays_the_picker_out_as_a_list_and_the_table_in_a_scrolling_region(
+    owner_client, applications
+):
+    # Issue 18, point 7: the checkboxes wrap in a grid of their own (a legend's float once
+    # pushed them past the card), and the wide table scrolls inside a named region a
+    # keyboard can reach, so that the page itself never scrolls sideways.
+    content = owner_client.get(URL, {"picked": "1", "pick": applications["acme"].pk}).content
+    content = content.decode()
+    assert re.search(r"</legend>\s*<ul class=\"list-unstyled compare-choices", content)
+    assert 'href="/static/css/compare.css"' in content
+    assert re.search(
+        r'<div class="table-responsive compare-scroll" role="region" '
+        r'aria-labelledby="compare-caption" tabindex="0">\s*<table',
+        content,
+    )
+    assert '<caption class="visually-hidden" id="compare-caption">' in content

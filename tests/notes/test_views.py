@@ -404,7 +404,8 @@ def test_marking_sent_records_correspondence_and_keeps_the_note_read_only(
     page = owner_client.get(reverse("interview_notes", args=[interview.pk]))
     assertNotContains(page, f'id="n{note.pk}-form"')
     assertContains(page, "Kept as sent")
-    assertContains(page, "Send another")
+    assertContains(page, "Write the card too")
+    assertContains(page, "Another note to")
 
 
 def test_a_sent_note_cannot_be_changed_or_deleted(owner_client, notes):

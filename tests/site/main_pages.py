@@ -54,7 +54,72 @@ def seed_demo_candidate():
     Resource.objects.create(
         owner=owner, title="Quarterly" + "Forecasting" * 4, url=LONG_URL, tags="forecasting"
     )
+    long_named_debriefed(owner)
     return owner
+
+
+# Real companies and roles run long; a debrief's answers run longer. The comparison page
+# must hold four of them side by side without the page scrolling sideways (issue 18, 7).
+LONG_NAMED = [
+    (
+        "Internationale Nederlanden Verzekeringsmaatschappij Holding",
+        "Senior Staff Platform Reliability Engineer",
+    ),
+    (
+        "Kreditanstalt für Wiederaufbau Digitalisierungsgesellschaft",
+        "Principal Product Designer, Accessibility",
+    ),
+    (
+        "Compagnie Générale des Établissements Technologiques",
+        "Head of Customer Experience Operations",
+    ),
+    (
+        "Superlongcompanynamewithoutanyspacesatallincorporated",
+        "Engineering Manager, Payments Infrastructure",
+    ),
+]
+LONG_ANSWER = (
+    "The team ships to production several times a day and owns its on-call rota; "
+    "the hiring manager described a migration away from a monolith I have done twice before. "
+) * 3
+
+
+def long_named_debriefed(owner) -> list:
+    """Four open applications with long names, each with a debriefed interview."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from interviews import services
+    from interviews.models import Debrief
+
+    applications = []
+    ended = timezone.now() - timedelta(days=3)
+    for company, role in LONG_NAMED:
+        application = services.application_create(
+            owner=owner, company=company, role_title=role, status="interviewing"
+        )
+        interview = services.interview_create(
+            application=application, starts_at=ended - timedelta(hours=1), ends_at=ended
+        )
+        Debrief.objects.create(
+            interview=interview, went_well="Mostly.", went_well_rating=4,
+            excited_about=LONG_ANSWER, concerns=LONG_ANSWER, top_candidate=LONG_ANSWER,
+            top_candidate_rating=3, fit=LONG_ANSWER, completed_at=ended,
+        )
+        applications.append(application)
+    return applications
+
+
+def compare_picked_path(owner) -> str:
+    """The comparison page with the four long-named applications picked."""
+    from interviews.models import Application
+
+    ids = Application.objects.filter(
+        owner=owner, company__in=[company for company, _ in LONG_NAMED]
+    ).values_list("pk", flat=True)
+    picks = "&".join(f"pick={pk}" for pk in sorted(ids))
+    return f"{reverse('compare')}?picked=1&{picks}"
 
 
 def main_pages(owner) -> dict[str, str]:
@@ -78,6 +143,7 @@ def main_pages(owner) -> dict[str, str]:
         "applications list": reverse("application_list"),
         "board": reverse("board"),
         "compare": reverse("compare"),
+        "compare, four picked": compare_picked_path(owner),
         "insights": reverse("insights"),
         "timeline": reverse("application_timeline", args=[application.pk]),
         "application page": reverse("application_detail", args=[application.pk]),

@@ -92,7 +92,7 @@ def test_question_mark_lists_the_dashboards_shortcuts_and_escape_closes_it(
     rows = dialog.locator("tbody tr")
     expect(rows).to_have_text([
         "g then bGo to the board",
-        "g then lGo to the list of applications",
+        "g then aGo to the list of applications",
         "nNew application",
         "?Show this list",
     ])

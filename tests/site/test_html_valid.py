@@ -3,6 +3,11 @@
 The pages are rendered with the Django test client from the demo data, saved to files and
 checked by one run of ``vnu.jar`` (npm ``vnu-jar``, installed by ``.ci/run`` into
 tests/site/node_modules) with the machine's Java. Any error fails, with its page and line.
+
+The colour mode is set in the browser (static/js/theme.js), so the served HTML is the same
+in both modes: the light run checks it as served; the dark run checks every page as Chromium
+holds it once its scripts have run with the system in dark mode (the footer's choice pressed,
+the shortcut hint shown, ``aria-keyshortcuts`` added).
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ import subprocess
 import pytest
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import Page
 
 from tests.factories import CandidateFactory
 from tests.site.main_pages import main_pages, npm_tool, seed_demo_candidate, signed_out_pages
+from tests.site.test_accessibility import UNTHEMED, demo  # noqa: F401 — a fixture
 
 JAVA = shutil.which("java") or "/usr/bin/java"
 
@@ -35,6 +42,21 @@ def _render(client: Client, path: str) -> str:
     response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
     return response.content.decode()
+
+
+def _problems(rendered: dict[str, str], folder) -> list[str]:
+    """Each vnu error in the ``rendered`` pages (name → HTML), as "page line n: message"."""
+    files = {}
+    for n, (name, html) in enumerate(rendered.items()):
+        files[name] = folder / f"page-{n}.html"
+        files[name].write_text(html)
+    by_file = {str(path.resolve()): name for name, path in files.items()}
+    problems = []
+    for message in run_vnu(list(files.values())):
+        url = message.get("url", "")
+        name = next((n for f, n in by_file.items() if url.endswith(f)), url)
+        problems.append(f"{name} line {message.get('lastLine')}: {message['message']}")
+    return sorted(problems)
 
 
 def run_vnu(files: list) -> list[dict]:
@@ -76,16 +98,29 @@ def test_every_main_page_is_valid_html(db, tmp_path):
     rendered["welcome, first sign-in"] = _render(newcomer, reverse("welcome"))
     rendered["dashboard, no application yet"] = _render(newcomer, reverse("home"))
 
-    files = {}
-    for n, (name, html) in enumerate(rendered.items()):
-        files[name] = tmp_path / f"page-{n}.html"
-        files[name].write_text(html)
-    by_file = {str(path.resolve()): name for name, path in files.items()}
+    problems = _problems(rendered, tmp_path)
+    assert problems == [], "\n".join(problems)
 
-    errors = run_vnu(list(files.values()))
-    problems = []
-    for message in errors:
-        url = message.get("url", "")
-        name = next((n for f, n in by_file.items() if url.endswith(f)), url)
-        problems.append(f"{name} line {message.get('lastLine')}: {message['message']}")
-    assert problems == [], "\n".join(sorted(problems))
+
+@pytest.mark.browser
+def test_every_main_page_is_valid_html_in_dark_mode_as_the_browser_holds_it(
+    demo, page: Page, tmp_path  # noqa: F811
+):
+    page.emulate_media(color_scheme="dark")
+    rendered = {}
+    for name, path in signed_out_pages().items():
+        rendered[name] = _shown(page, demo["url"] + path)
+    demo["sign_in"](page)
+    for name, path in demo["pages"].items():
+        rendered[name] = _shown(page, demo["url"] + path)
+    painted_dark = {name for name, html in rendered.items() if 'data-bs-theme="dark"' in html}
+    assert set(rendered) - painted_dark == UNTHEMED
+    problems = _problems(rendered, tmp_path)
+    assert problems == [], "\n".join(problems)
+
+
+def _shown(page: Page, url: str) -> str:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, (url, response and response.status)
+    page.wait_for_load_state("networkidle")
+    return page.content()

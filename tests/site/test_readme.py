@@ -1,5 +1,6 @@
-"""The README's promises that the code can check: its two commands are the Makefile's, and
-its table of environment variables is exactly what settings.py reads."""
+"""The README's promises that the code can check: its two commands are the Makefile's, its
+table of environment variables is exactly what settings.py reads, and the screenshots it shows
+are the four that tests/site/test_readme_screenshots.py takes."""
 
 from __future__ import annotations
 
@@ -43,3 +44,19 @@ def test_every_variable_in_the_readme_table_is_read_by_settings():
 
     assert len(table) > 20
     assert table - _settings_variables() == set()
+
+
+def test_the_readme_shows_the_four_screenshots_the_tests_take():
+    from tests.site.test_readme_screenshots import png_size
+
+    images = re.findall(r"!\[([^\]]*)\]\(([^)\s]+)\)", _readme())
+    shown = {path: alt for alt, path in images}
+
+    assert set(shown) == {
+        f"docs/screenshots/{name}.png"
+        for name in ("dashboard", "application", "note-editor", "board")
+    }
+    for path, alt in shown.items():
+        assert len(alt.split()) >= 3, f"{path} needs alt text that says what it shows"
+        assert (ROOT / path).is_file(), f"{path} is missing"
+        assert png_size(ROOT / path) == (1280, 800), path

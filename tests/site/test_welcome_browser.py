@@ -17,7 +17,15 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from interviews.models import Candidate
 from tests.factories import CandidateFactory
-from tests.site.test_accessibility import DESKTOP, OVERFLOW, PHONE, _axe_source, _serious_violations
+from tests.site.test_accessibility import (
+    DESKTOP,
+    OVERFLOW,
+    PHONE,
+    SCHEMES,
+    _axe_source,
+    _serious_violations,
+    theme_of,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -142,22 +150,26 @@ def test_the_welcome_works_without_javascript(signed_in_page, live_server, newco
     assert Candidate.objects.get(pk=newcomer.pk).time_zone == "Europe/Paris"
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
 def test_the_new_accounts_pages_have_no_serious_axe_violation_nor_sideways_scroll(
-    signed_in_page, live_server, newcomer, viewport
+    signed_in_page, live_server, newcomer, viewport, scheme
 ):
     axe = _axe_source()
-    page = signed_in_page(newcomer, timezone_id="Europe/Paris", viewport=viewport)
+    page = signed_in_page(
+        newcomer, timezone_id="Europe/Paris", viewport=viewport, color_scheme=scheme
+    )
     problems, too_wide = {}, {}
     for name, path in {"welcome": "/welcome/", "dashboard, no application": "/"}.items():
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
+        assert theme_of(page) == scheme, name
         problems[name] = _serious_violations(page, axe)
         measured = page.evaluate(OVERFLOW)
         if measured["scrollWidth"] > measured["innerWidth"]:
             too_wide[name] = measured
     if viewport == PHONE:
-        _screenshot(page, "first-dashboard-390")
+        _screenshot(page, f"first-dashboard-390-{scheme}")
     assert {name: found for name, found in problems.items() if found} == {}
     assert too_wide == {}
 

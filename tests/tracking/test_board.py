@@ -346,7 +346,8 @@ def test_full_columns_show_the_latest_cards_and_link_to_the_rest(owner_client, o
     assertContains(response, f'{reverse("application_list")}?status=applied">Show 7 more in the')
     assertContains(response, f'{reverse("application_list")}?status=rejected">See 12 in the list')
     assertContains(response, 'id="column-applied">Applied <span class="badge rounded-pill '
-                             f'text-bg-light">{CARDS_PER_COLUMN + 7}</span>')
+                             'bg-secondary-subtle text-secondary-emphasis">'
+                             f'{CARDS_PER_COLUMN + 7}</span>')
 
 
 def _queries(user) -> int:

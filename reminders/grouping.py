@@ -30,23 +30,27 @@ OPEN = frozenset({"pending", "reminded"})
 # How a closed cell reads on its line.
 STATE_LABELS = {
     "open": "To do", "done": "Done", "skipped": "Skipped", "closed": "Window closed",
+    "reminded": "Reminded",
 }
 # The note channels that act on each cell (notes.models.Channel values).
 CELL_CHANNELS = {"email": frozenset({"email"}), "post": frozenset({"card", "letter"})}
 THANK_YOU_REASON = (
-    "Email each person a personalised thank-you the same day, and post a handwritten card "
-    "or a one-page letter by the next day, so it arrives while they decide."
+    "Send each person a personalised thank-you email the same day, and post a handwritten "
+    "card or a one-page letter by the next day at the latest, so it arrives while they decide."
 )
 
 
-def cell_state(status: str) -> str:
-    """open, done, skipped (by the candidate) or closed (the plan closed it: its window
-    closed, the application ended, a reminder email failed)."""
+def cell_state(status: str, sent_at: datetime | None = None) -> str:
+    """open, done, skipped (by the candidate), reminded (emailed, then its window closed:
+    perhaps done without telling us) or closed (the plan closed it: its window closed, the
+    application ended, a reminder email failed)."""
     if status in OPEN:
         return "open"
     if status == "done":
         return "done"
-    return "skipped" if status == "dismissed" else "closed"
+    if status == "dismissed":
+        return "skipped"
+    return "reminded" if status == "skipped" and sent_at is not None else "closed"
 
 
 @dataclass
@@ -60,7 +64,7 @@ class Cell:
 
     @property
     def state(self) -> str:
-        return cell_state(self.followup.status)
+        return cell_state(self.followup.status, self.followup.sent_at)
 
     @property
     def is_open(self) -> bool:

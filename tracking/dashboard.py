@@ -218,7 +218,8 @@ def thank_you_tasks(user, day: Day) -> list[grouping.Task]:
         )
         .select_related("application", "interviewer", "interview")
         .only(
-            "id", "rule", "due_at", "status", "application__id", "application__company",
+            "id", "rule", "due_at", "status", "sent_at", "application__id",
+            "application__company",
             "application__role_title", "interviewer__id", "interviewer__name",
             "interviewer__role", "interview__id", "interview__ends_at", "interview__format",
         )

@@ -74,7 +74,8 @@ def test_dashboard_puts_each_action_in_its_bucket(owner_client, busy):
     }
     # The draft to Grace is on her line of the task, not a card of its own.
     assert f"action-draft-{draft.pk}" not in response.content.decode()
-    assertContains(response, f'href="{draft.get_absolute_url()}">Finish and send<span')
+    assertContains(response, f'href="{draft.get_absolute_url()}" aria-label="Finish and send '
+                             'the email to Grace Hopper">Finish and send</a>')
     # Today, in order: debrief this morning's interview (by noon), the value-add this
     # evening.
     assert _cards(response, "today") == [
@@ -99,7 +100,8 @@ def test_every_card_has_a_one_click_way_to_act(owner_client, busy):
     for action in ("done", "snooze", "dismiss"):
         url = reverse("followup_action", args=[busy["evening"].pk, action])
         assertContains(response, f'<form method="post" action="{url}"')
-    assertContains(response, f'href="{draft.get_absolute_url()}">Finish and send<span')
+    assertContains(response, f'href="{draft.get_absolute_url()}" aria-label="Finish and send '
+                             'the email to Grace Hopper">Finish and send</a>')
     assertContains(
         response, f'href="{reverse("debrief", args=[busy["this_morning"].pk])}">Debrief now</a>'
     )

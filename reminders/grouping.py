@@ -220,8 +220,8 @@ def draft_for(cell: Cell, drafts: Iterable) -> object | None:
 def group(followups: Iterable, drafts: Iterable = ()) -> list[Task]:
     """The tasks the rows make, in the order of their first row.
 
-    1. The thank-you rows (R2, R3) of one interview make one task, a line per person in
-       the order they first appear, each line with its email and card or letter.
+    1. The thank-you rows (R2, R3) of one interview make one task, a line per person by
+       name, each line with its email and card or letter.
     2. Every other row is a task of its own.
     3. ``drafts``: unsent notes; a thank-you draft for a person and channel is put on its
        cell, so that "finish and send" is offered where the task is.
@@ -247,6 +247,9 @@ def group(followups: Iterable, drafts: Iterable = ()) -> list[Task]:
         if drafts and cell.is_open:
             cell.draft = draft_for(cell, drafts)
         setattr(line, channel, cell)
+    for task in thank_yous.values():
+        # By name, as the interview page lists the people met.
+        task.lines.sort(key=lambda line: (line.name.casefold(), line.interviewer_id))
     return tasks
 
 

@@ -47,7 +47,7 @@ def test_the_thank_yous_of_one_interview_with_three_people_are_one_task():
     assert [t.kind for t in tasks] == ["single", "thank_you", "single"]
     thanks = tasks[1]
     assert thanks.title == "Thank the 3 people you met"
-    assert [line.name for line in thanks.lines] == ["Siobhán", "Raj", "Rita"]
+    assert [line.name for line in thanks.lines] == ["Raj", "Rita", "Siobhán"]  # by name
     for line in thanks.lines:
         assert line.email.followup.rule == "R2" and line.post.followup.rule == "R3"
         assert line.email.state == line.post.state == "open"
@@ -73,7 +73,7 @@ def test_each_channel_keeps_its_own_state_and_the_task_is_done_when_every_line_i
 
     (task,) = group(rows)
 
-    siobhan, raj = task.lines
+    raj, siobhan = task.lines
     assert (siobhan.email.state, siobhan.post.state) == ("done", "skipped")
     assert siobhan.is_done  # done and skipped on purpose
     assert (raj.email.state, raj.post.state) == ("done", "open")
@@ -101,12 +101,12 @@ def test_a_letter_to_the_recruiter_after_a_video_call_is_offered_not_required():
 
     (task,) = group(rows)
 
-    rita = task.lines[1]
+    rita, siobhan = task.lines
     assert rita.post.optional and rita.post.is_open
     assert rita.post.state_label == "Optional"
     assert rita.is_done and task.is_done  # the letter still open does not hold it
     # Not optional for the hiring manager, nor for the recruiter met on site.
-    assert not task.lines[0].post.optional
+    assert not siobhan.post.optional
     (on_site,) = group(thank_yous([RECRUITER], interview=ON_SITE))
     assert not on_site.lines[0].post.optional
 
@@ -135,7 +135,7 @@ def test_a_draft_is_put_on_its_persons_line_and_channel():
 
     tasks = group(rows, drafts=[email_draft, letter_draft, other_interview])
 
-    siobhan, raj = tasks[0].lines
+    raj, siobhan = tasks[0].lines
     assert raj.email.draft is email_draft and raj.post.draft is None
     assert siobhan.post.draft is letter_draft and siobhan.email.draft is None
     assert thank_you_drafts(tasks) == {7, 8}

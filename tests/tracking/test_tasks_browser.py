@@ -135,7 +135,7 @@ def test_thank_you_task_lines_tick_and_undo_in_place(open_page, live_server, met
 
     # Every required line done or skipped on purpose: the task is done and leaves the page.
     card.get_by_role("button", name="Done: email to Ada Lovelace", exact=True).click()
-    expect(page.locator(".undo-toast")).to_be_visible()
+    expect(page.locator(".undo-toast")).to_contain_text("Marked done: Send a thank-you email")
     card.get_by_role("button", name="Skip: card or letter to Ada Lovelace", exact=True).click()
     expect(page.locator(".undo-toast")).to_contain_text("Skipped: Mail a thank-you card")
     card.get_by_role("button", name="Done: email to Rita Moreno", exact=True).click()

@@ -66,6 +66,17 @@ def _plan_items(followups):
     return items
 
 
+def _page_path(request) -> str:
+    """Where the plan is shown: the request's path, or, when htmx posted elsewhere and
+    swapped the plan in out of band (adding a person), the page the browser is on."""
+    if request is None:
+        return ""
+    htmx = getattr(request, "htmx", None)
+    if request.method != "GET" and htmx and htmx.current_url_abs_path:
+        return htmx.current_url_abs_path
+    return request.get_full_path()
+
+
 @register.inclusion_tag("reminders/_plan.html", takes_context=True)
 def followup_plan(context, application, interview=None):
     """The follow-up plan of an application, or of one interview of it."""
@@ -85,7 +96,7 @@ def followup_plan(context, application, interview=None):
         "interview": interview,
         "user": context.get("user"),
         # The page's own address, once for all the action forms.
-        "next": request.get_full_path() if (request := context.get("request")) else "",
+        "next": _page_path(context.get("request")),
     }
 
 

@@ -44,7 +44,8 @@ def _person(name: str) -> dict:
 @pytest.mark.django_db(transaction=True)
 def test_adding_a_person_swaps_the_plan_and_notes_panels_out_of_band(owner_client, interview):
     response = owner_client.post(
-        reverse("interviewer_add", args=[interview.pk]), _person("Jane Doe"), headers=HTMX
+        reverse("interviewer_add", args=[interview.pk]), _person("Jane Doe"),
+        headers={**HTMX, "HX-Current-URL": f"http://testserver{interview.get_absolute_url()}"},
     )
 
     content = response.content.decode()
@@ -53,6 +54,10 @@ def test_adding_a_person_swaps_the_plan_and_notes_panels_out_of_band(owner_clien
     assert 'data-hx-swap-oob="true"' in plan.split(">", 1)[0]
     # The thank-yous of the interview: one task, a line for Jane.
     assert "Thank the person you met" in plan and 'class="person">Jane Doe<' in plan
+    # Its Done and Skip come back to the interview page, not to the URL htmx posted to.
+    page = interview.get_absolute_url()
+    assert f'name="next" value="{page}"' in plan
+    assert 'name="next" value="/interviews/' + f'{interview.pk}/interviewers/' not in plan
     notes = content[content.index('<div id="notes-panel"') :]
     assert 'data-hx-swap-oob="true"' in notes.split(">", 1)[0]
     assert "Jane Doe:" in notes

@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from reminders.models import FollowUp
 from tests.factories import CandidateFactory
 from tests.site.main_pages import main_pages, npm_tool, seed_demo_candidate, signed_out_pages
 
@@ -75,6 +76,11 @@ def test_every_main_page_is_valid_html(db, tmp_path):
     )
     rendered["welcome, first sign-in"] = _render(newcomer, reverse("welcome"))
     rendered["dashboard, no application yet"] = _render(newcomer, reverse("home"))
+    # Done on a follow-up: the next page carries the toast that offers "Undo".
+    followup = FollowUp.objects.owned_by(owner).open().first()
+    signed_in.post(reverse("followup_action", args=[followup.pk, "done"]), {"next": "/"})
+    rendered["dashboard, Undo toast"] = _render(signed_in, reverse("home"))
+    assert "undo-toast" in rendered["dashboard, Undo toast"]
 
     files = {}
     for n, (name, html) in enumerate(rendered.items()):

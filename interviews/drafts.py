@@ -16,6 +16,15 @@ from formtools.wizard.storage.base import BaseStorage
 from interviews import services
 from interviews.models import DebriefDraft, Interview
 
+# The wizard's steps in order (``interviews.views.DEBRIEF_STEPS`` names them the same): a
+# draft says which one the candidate was on, so a page can say "step 3 of 4".
+STEPS = ("notes", "questions", "answers", "review")
+
+
+def step_number(step: str | None) -> int | None:
+    """The 1-based number of a stored step, or None (no draft, or an unknown step)."""
+    return STEPS.index(step) + 1 if step in STEPS else None
+
 
 class DebriefDraftStorage(BaseStorage):
     def __init__(self, prefix: str, request=None, file_storage=None, *, interview: Interview):

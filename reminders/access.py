@@ -15,5 +15,6 @@ from reminders.models import FollowUp
 
 def get_followup_for_user(request: HttpRequest, pk: int) -> FollowUp:
     return get_object_or_404(
-        FollowUp.objects.owned_by(request.user).select_related("application"), pk=pk
+        FollowUp.objects.owned_by(request.user).select_related("application", "interviewer"),
+        pk=pk,
     )

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from notes.models import Note
-from reminders import rules
+from reminders import grouping, rules
 from reminders.links import ACTIONS, action_path, unsubscribe_path
 
 LATE_AFTER = timedelta(hours=1)
@@ -107,11 +107,60 @@ def _date(moment: datetime | None, fmt: str) -> str:
     return formats.date_format(timezone.localtime(moment), fmt) if moment else ""
 
 
+def _links(followup, actions=ACTIONS) -> dict[str, str]:
+    return {
+        action: _absolute(action_path(
+            followup_id=followup.pk, owner_id=followup.owner_id, action=action
+        ))
+        for action in actions
+    }
+
+
+def _thank_you_item(task: grouping.Task, now: datetime, drafts: list[Note]) -> dict:
+    """The thank-yous of one interview: one item, a line per person, each channel with its
+    own Done and Skip links (the email counts tasks, not rows)."""
+    application = task.application
+    late = [f for f in task.open_followups if now - f.due_at > LATE_AFTER]
+    lines = []
+    for line in task.lines:
+        cells = []
+        for cell in line.cells:
+            draft = ready_draft(cell.followup, drafts) if cell.is_open else None
+            cells.append({
+                "title": cell.followup.definition.title, "label": cell.label,
+                "state": cell.state_label, "open": cell.is_open,
+                "optional": cell.optional, "draft": draft,
+                "open_url": _absolute(open_path(cell.followup, draft)),
+                "links": _links(cell.followup) if cell.is_open else {},
+            })
+        lines.append({"name": line.name, "cells": cells})
+    return {
+        "task": task,
+        "title": task.title,
+        "reason": task.reason,
+        "rules": task.rules,
+        "person": "",
+        "where": f"{application.role_title} at {application.company}",
+        "company": application.company,
+        "late": bool(late),
+        "late_since": _date(min(f.due_at for f in late), WHEN) if late else "",
+        "closes": _date(task.closes_at, WHEN),
+        "postponed_from": "",
+        "lines": lines,
+        "open_url": _absolute(reverse("interview_notes", args=[task.interview_id])),
+    }
+
+
 def reminder_items(followups, now: datetime, drafts: list[Note] | None = None) -> list[dict]:
-    """What the templates show of each follow-up."""
+    """What the templates show of each task: a follow-up of its own, or the thank-yous of
+    one interview (``reminders.grouping``)."""
     drafts = unsent_drafts(followups) if drafts is None else drafts
     items = []
-    for followup in followups:
+    for task in grouping.group(followups):
+        if task.kind == "thank_you":
+            items.append(_thank_you_item(task, now, drafts))
+            continue
+        followup = task.followup
         draft = ready_draft(followup, drafts)
         rule = followup.definition
         application = followup.application
@@ -131,17 +180,13 @@ def reminder_items(followups, now: datetime, drafts: list[Note] | None = None) -
                 "article": rule.article,
                 "person": interviewer.name if interviewer else "",
                 "where": f"{application.role_title} at {application.company}",
+                "company": application.company,
                 "late": late,
                 "late_since": _date(followup.due_at, WHEN) if late else "",
                 "closes": _date(closes, WHEN),
                 "postponed_from": _date(followup.postponed_from, DAY),
                 "open_url": _absolute(open_path(followup, draft)),
-                "links": {
-                    action: _absolute(action_path(
-                        followup_id=followup.pk, owner_id=followup.owner_id, action=action
-                    ))
-                    for action in ACTIONS
-                },
+                "links": _links(followup),
                 "draft": draft,
             }
         )

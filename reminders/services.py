@@ -397,11 +397,36 @@ def plan_all(*, now: datetime | None = None, batch: int = 500) -> int:
 
 
 def followup_complete(*, followup: FollowUp, at: datetime | None = None) -> bool:
-    return _user_close(followup, Status.DONE, "Marked done.", at)
+    return _user_close(followup, Status.DONE, DONE_NOTE, at)
 
 
 def followup_dismiss(*, followup: FollowUp, at: datetime | None = None) -> bool:
-    return _user_close(followup, Status.DISMISSED, "Dismissed.", at)
+    return _user_close(followup, Status.DISMISSED, DISMISSED_NOTE, at)
+
+
+DONE_NOTE, DISMISSED_NOTE = "Marked done.", "Dismissed."
+
+
+def followup_undo(*, followup: FollowUp, at: datetime | None = None) -> bool:
+    """Open again a follow-up the candidate marked done or dismissed, as it was: the same
+    due time, reminded again only if it had not been emailed yet.
+
+    Only the candidate's own closing is undone: a row the plan closed (a note recorded, a
+    window closed) would be closed again by the next planning.
+    """
+    at = at or timezone.now()
+    emailed = followup.sent_at is not None and not followup.snoozed
+    previous = Status.REMINDED if emailed else Status.PENDING
+    changed = FollowUp.objects.filter(
+        pk=followup.pk,
+        status__in=(Status.DONE, Status.DISMISSED),
+        status_note__in=(DONE_NOTE, DISMISSED_NOTE),
+    ).update(status=previous, status_note="", closed_at=None)
+    if changed:
+        # A series (R8, R11) planned its next occurrence when this one closed.
+        plan_request(application_ids=[followup.application_id], now=at)
+    followup.refresh_from_db()
+    return bool(changed)
 
 
 def _user_close(followup: FollowUp, status: str, note: str, at: datetime | None) -> bool:

@@ -22,6 +22,7 @@ urlpatterns = [
         views.followup_action,
         name="followup_action",
     ),
+    path("followups/<int:pk>/undo/", views.followup_undo, name="followup_undo"),
     path("r/<followup_action:action>/<str:token>/", views.followup_link, name="followup_link"),
     path("r/unsubscribe/<str:token>/", views.unsubscribe, name="reminders_unsubscribe"),
     path("reminders/settings/", views.reminder_settings, name="reminder_settings"),

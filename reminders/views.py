@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,19 +32,49 @@ ACTIONS = {
 }
 
 
+# The actions a toast offers to undo, and what it says: "Marked done: <what>."
+UNDOABLE = {"done": "Marked done", "dismiss": "Skipped"}
+# A message carries its undo address in its extra tags (templates/_undo_toast.html).
+UNDO_TAG = "undo:"
+
+
+def _what(followup: FollowUp) -> str:
+    person = f" — {followup.interviewer.name}" if followup.interviewer_id else ""
+    return f"{followup.definition.title}{person}"
+
+
 @login_required
 @require_POST
 def followup_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Done, Snooze or Dismiss. Done and Dismiss answer with a message that offers "Undo"
+    (a form, so it works without JavaScript; with htmx the page swaps in place)."""
     followup = get_followup_for_user(request, pk)
     act, message = ACTIONS[action]
     result = act(followup=followup)
-    if result:
+    if result and action in UNDOABLE:
+        messages.success(
+            request, f"{UNDOABLE[action]}: {_what(followup)}.",
+            extra_tags=UNDO_TAG + reverse("followup_undo", args=[followup.pk]),
+        )
+    elif result:
         # A snooze says how long: two days, or less when the window closes before.
         messages.success(request, getattr(result, "message", message))
     elif getattr(result, "refused", False):
         messages.warning(request, result.message)
     else:
         messages.info(request, "This follow-up was already closed; nothing changed.")
+    return safe_next(request, followup)
+
+
+@login_required
+@require_POST
+def followup_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open again what Done or Dismiss closed, with the same due time."""
+    followup = get_followup_for_user(request, pk)
+    if services.followup_undo(followup=followup):
+        messages.success(request, f"Undone: {_what(followup)} is to do again.")
+    else:
+        messages.info(request, "There was nothing to undo: it was closed another way.")
     return safe_next(request, followup)
 
 

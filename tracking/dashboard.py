@@ -19,15 +19,18 @@ applications list (``needs_action_q``), so both pages agree.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
-from interviews.models import Application, ApplicationStatus, Debrief, Interview
+from interviews import drafts as debrief_drafts
+from interviews.models import Application, ApplicationStatus, Debrief, DebriefDraft, Interview
 from notes.models import CorrespondenceKind, Note
+from reminders import grouping, rules
 from reminders.models import OPEN_STATUSES, FollowUp
 
 LIMIT = 6  # items of each kind shown; the list's "needs action" filter shows them all
@@ -44,9 +47,15 @@ AWAITING_DECISION = (
 )
 # The debrief has its own section (from the facts), so its follow-up (R1) is not repeated.
 DEBRIEF_RULE = "R1"
+# The thank-yous of one interview are one task (``reminders.grouping``), read on their own.
+THANK_YOU_RULES = tuple(grouping.THANK_YOU_RULES)
+# Open thank-you rows read at most: they live two or three days after each interview.
+THANK_YOU_ROWS = 200
+# Within this, a card says "closes in 5 h" rather than a date and time.
+SOON = timedelta(hours=24)
 KIND_LABELS = {
-    "followup": "Follow-up", "draft": "Note not sent", "debrief": "Debrief",
-    "interview": "Interview", "decision": "Decision",
+    "followup": "Follow-up", "thanks": "Thank-you", "draft": "Note not sent",
+    "debrief": "Debrief", "interview": "Interview", "decision": "Decision",
 }
 # What a decision can turn out to be, offered on an overdue decision.
 OUTCOMES = (
@@ -80,25 +89,65 @@ class Day:
             week_end=midnight(today + timedelta(days=7)),
         )
 
-    def bucket(self, due_at: datetime) -> str:
+    def bucket(self, due_at: datetime, closes_at: datetime | None = None) -> str:
+        """overdue, today or week. Something overdue whose window closes today is today's
+        to do (its last chance), not lost among the overdue."""
         if due_at < self.today_start:
+            if closes_at is not None and self.now < closes_at < self.tomorrow_start:
+                return "today"
             return "overdue"
         return "today" if due_at < self.tomorrow_start else "week"
 
 
 @dataclass(frozen=True)
 class Action:
-    """One thing to do. ``kind`` picks the buttons: followup, draft, debrief, decision,
-    interview."""
+    """One thing to do. ``kind`` picks the buttons: followup, thanks, draft, debrief,
+    decision, interview."""
 
     kind: str
     due_at: datetime
     application: Application
-    obj: object  # the FollowUp, Note, Interview or Application acted on
+    obj: object  # the FollowUp, Task, Note, Interview or Application acted on
+    closes_at: datetime | None = None  # when its window closes, if it has one
+    when: str = ""  # "closes in 5 h", "due 2 h ago": set when within a day
 
     @property
     def label(self) -> str:
         return KIND_LABELS[self.kind]
+
+    @property
+    def when_at(self) -> datetime:
+        """The moment ``when`` speaks of: the window's close or the due time."""
+        return self.closes_at if self.when.startswith("closes") else self.due_at
+
+    @property
+    def debrief_step(self) -> int | None:
+        """The step a debrief was left at (1-based), if one was started."""
+        return debrief_drafts.step_number(getattr(self.obj, "draft_step", None))
+
+    @property
+    def debrief_steps(self) -> int:
+        return len(debrief_drafts.STEPS)
+
+
+def _span(delta: timedelta) -> str:
+    minutes = max(1, round(delta.total_seconds() / 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = round(minutes / 60)
+    return f"{hours} h"
+
+
+def when_text(*, due_at: datetime, closes_at: datetime | None, now: datetime) -> str:
+    """How soon, when it is within a day: "closes in 5 h", "due in 3 h", "due 2 h ago";
+    "" for what is further away (the card shows its date)."""
+    if closes_at is not None and now < closes_at <= now + SOON:
+        return f"closes in {_span(closes_at - now)}"
+    if now <= due_at <= now + SOON:
+        return f"due in {_span(due_at - now)}"
+    if now - SOON <= due_at < now:
+        return f"due {_span(now - due_at)} ago"
+    return ""
 
 
 @dataclass
@@ -139,16 +188,45 @@ def due_followups(user, day: Day) -> list[FollowUp]:
     open row of the account."""
     rows = (
         FollowUp.objects.filter(owner=user, due_at__lt=day.week_end)
-        .exclude(rule=DEBRIEF_RULE)
-        .select_related("application", "interviewer")
+        .exclude(rule__in=(DEBRIEF_RULE, *THANK_YOU_RULES))
+        .select_related("application", "interviewer", "interview")
         .only(
             "id", "rule", "due_at", "status", "interview_id", "application__id",
             "application__company", "application__role_title", "interviewer__name",
+            "interview__ends_at",
         )
         .order_by("due_at", "id")
     )
     found = [f for status in OPEN_STATUSES for f in rows.filter(status=status)[: LIMIT + 1]]
     return sorted(found, key=lambda f: (f.due_at, f.pk))[: LIMIT + 1]
+
+
+def thank_you_tasks(user, day: Day) -> list[grouping.Task]:
+    """The thank-you tasks with something still to do this week, most urgent first: every
+    thank-you row (open or closed, so that done lines show ticked) of the interviews that
+    have an open one, in one query."""
+    open_interviews = (
+        FollowUp.objects.filter(
+            owner=user, rule__in=THANK_YOU_RULES, status__in=OPEN_STATUSES,
+            due_at__lt=day.week_end,
+        )
+        .order_by("due_at", "id").values("interview_id")[:THANK_YOU_ROWS]
+    )
+    rows = (
+        FollowUp.objects.filter(
+            owner=user, rule__in=THANK_YOU_RULES, interview_id__in=Subquery(open_interviews)
+        )
+        .select_related("application", "interviewer", "interview")
+        .only(
+            "id", "rule", "due_at", "status", "sent_at", "application__id",
+            "application__company",
+            "application__role_title", "interviewer__id", "interviewer__name",
+            "interviewer__role", "interview__id", "interview__ends_at", "interview__format",
+        )
+        .order_by("due_at", "id")
+    )
+    tasks = [task for task in grouping.group(rows) if task.is_open]
+    return sorted(tasks, key=lambda t: (t.due_at, t.pk))
 
 
 def draft_notes(user) -> list[Note]:
@@ -186,8 +264,12 @@ def _interviews(user):
 
 def interviews_not_debriefed(user, day: Day) -> list[Interview]:
     """Interviews ended in the last two weeks without a completed debrief, oldest first."""
+    draft_step = DebriefDraft.objects.filter(interview=OuterRef("pk")).annotate(
+        step=KT("data__step")
+    ).values("step")[:1]
     return list(
         _interviews(user)
+        .annotate(draft_step=Subquery(draft_step))
         .filter(ends_at__lte=day.now, ends_at__gte=day.now - DEBRIEF_WINDOW)
         # No debrief, or one not finished. NOT EXISTS rather than a LEFT JOIN: the database
         # then reads the interviews in order off the index on ``ends_at`` and stops early.
@@ -223,19 +305,34 @@ def _draft_due(note: Note) -> datetime:
 
 
 def dashboard_for(user, now: datetime | None = None) -> Dashboard:
-    """Every next action of the candidate, sorted by when it is due, in six queries."""
+    """Every next action of the candidate, sorted by when it is due, in seven queries.
+
+    The thank-yous of one interview are one action (``reminders.grouping``), with the
+    drafts written for them on their lines rather than as cards of their own."""
     now = now or timezone.now()
     day = Day.of(now, user.zone)
     board = Dashboard()
     actions: list[Action] = []
 
+    tasks = _limited(thank_you_tasks(user, day), "thanks", board.more)
+    drafts = draft_notes(user)
+    for task in tasks:
+        for line in task.lines:
+            for cell in line.cells:
+                if cell.is_open:
+                    cell.draft = grouping.draft_for(cell, drafts)
+    on_tasks = grouping.thank_you_drafts(tasks)
     actions += [
-        Action("followup", f.due_at, f.application, f)
+        Action("thanks", t.due_at, t.application, t, closes_at=t.closes_at) for t in tasks
+    ]
+    actions += [
+        Action("followup", f.due_at, f.application, f, closes_at=rules.window_closes(
+            f.rule, f.interview.ends_at if f.interview_id else None))
         for f in _limited(due_followups(user, day), "followup", board.more)
     ]
     actions += [
         Action("draft", _draft_due(note), note.application, note)
-        for note in _limited(draft_notes(user), "draft", board.more)
+        for note in _limited([d for d in drafts if d.pk not in on_tasks], "draft", board.more)
     ]
     actions += [
         Action("debrief", i.ends_at + DEBRIEF_DUE_AFTER, i.application, i)
@@ -251,7 +348,10 @@ def dashboard_for(user, now: datetime | None = None) -> Dashboard:
         for a in _limited(overdue_decisions(user, day), "decision", board.more)
     ]
     for action in sorted(actions, key=lambda a: (a.due_at, a.kind, a.obj.pk)):
-        getattr(board, day.bucket(action.due_at)).append(action)
+        if action.kind != "decision":
+            action = replace(action, when=when_text(
+                due_at=action.due_at, closes_at=action.closes_at, now=now))
+        getattr(board, day.bucket(action.due_at, action.closes_at)).append(action)
     return board
 
 

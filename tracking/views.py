@@ -43,6 +43,10 @@ UPLOAD_SLACK = 64 * 1024
 # --- Dashboard ----------------------------------------------------------------------------
 
 
+# The buttons of a follow-up's card: Done and Dismiss answer with "Undo".
+FOLLOWUP_ACTIONS = (("done", "Done"), ("snooze", "Snooze 2 days"), ("dismiss", "Dismiss"))
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The next actions: overdue, today and this week."""
@@ -53,6 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # only when the board is empty).
         "first_run": board.empty and not Application.objects.owned_by(request.user).exists(),
         "outcomes": [(status.value, status.label) for status in OUTCOMES],
+        "followup_actions": FOLLOWUP_ACTIONS,
     })
 
 

@@ -9,7 +9,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from reminders import rules
+from reminders import grouping, rules
 from reminders.models import FollowUp, Status
 from reminders.selectors import followups_of
 
@@ -34,11 +34,26 @@ def _action_urls() -> list[tuple[str, str]]:
     return [(label, reverse("followup_action", args=[_PK, action])) for action, label in ACTIONS]
 
 
+def _task_state(task: grouping.Task, now) -> str:
+    if task.is_done:
+        return "done"
+    return "due" if task.due_at <= now else "upcoming"
+
+
 def _plan_items(followups):
+    """One item per task: a follow-up of its own, or the thank-yous of one interview."""
     now = timezone.now()
     urls = _action_urls()
     items = []
-    for f in followups:
+    for task in grouping.group(followups):
+        if task.kind == "thank_you":
+            closes = task.closes_at
+            items.append({
+                "task": task, "state": _task_state(task, now), "rule": task.followup.definition,
+                "window_closes": closes if task.is_open and closes and closes > now else None,
+            })
+            continue
+        f = task.followup
         closes = rules.window_closes(f.rule, f.interview.ends_at if f.interview else None)
         is_open = f.is_open
         items.append({
@@ -49,6 +64,17 @@ def _plan_items(followups):
             if is_open else [],
         })
     return items
+
+
+def _page_path(request) -> str:
+    """Where the plan is shown: the request's path, or, when htmx posted elsewhere and
+    swapped the plan in out of band (adding a person), the page the browser is on."""
+    if request is None:
+        return ""
+    htmx = getattr(request, "htmx", None)
+    if request.method != "GET" and htmx and htmx.current_url_abs_path:
+        return htmx.current_url_abs_path
+    return request.get_full_path()
 
 
 @register.inclusion_tag("reminders/_plan.html", takes_context=True)
@@ -70,7 +96,7 @@ def followup_plan(context, application, interview=None):
         "interview": interview,
         "user": context.get("user"),
         # The page's own address, once for all the action forms.
-        "next": request.get_full_path() if (request := context.get("request")) else "",
+        "next": _page_path(context.get("request")),
     }
 
 

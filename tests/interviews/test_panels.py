@@ -44,14 +44,20 @@ def _person(name: str) -> dict:
 @pytest.mark.django_db(transaction=True)
 def test_adding_a_person_swaps_the_plan_and_notes_panels_out_of_band(owner_client, interview):
     response = owner_client.post(
-        reverse("interviewer_add", args=[interview.pk]), _person("Jane Doe"), headers=HTMX
+        reverse("interviewer_add", args=[interview.pk]), _person("Jane Doe"),
+        headers={**HTMX, "HX-Current-URL": f"http://testserver{interview.get_absolute_url()}"},
     )
 
     content = response.content.decode()
     assert response.status_code == 200
     plan = content[content.index('<div id="plan-panel"') :]
     assert 'data-hx-swap-oob="true"' in plan.split(">", 1)[0]
-    assert "Send a thank-you email — Jane Doe" in plan
+    # The thank-yous of the interview: one task, a line for Jane.
+    assert "Thank the person you met" in plan and 'class="person">Jane Doe<' in plan
+    # Its Done and Skip come back to the interview page, not to the URL htmx posted to.
+    page = interview.get_absolute_url()
+    assert f'name="next" value="{page}"' in plan
+    assert 'name="next" value="/interviews/' + f'{interview.pk}/interviewers/' not in plan
     notes = content[content.index('<div id="notes-panel"') :]
     assert 'data-hx-swap-oob="true"' in notes.split(">", 1)[0]
     assert "Jane Doe:" in notes
@@ -110,13 +116,16 @@ def test_panels_update_in_chromium_after_adding_people_without_a_reload(
     expect(page.locator(".attendee-name")).to_have_text(["Jane Doe"])
     expect(notes).to_contain_text("Jane Doe:")
     expect(notes.get_by_role("button", name="Write notes")).to_be_visible()
-    expect(plan).to_contain_text("Send a thank-you email — Jane Doe")
+    expect(plan).to_contain_text("Thank the person you met")
+    expect(plan.locator(".thanks-line .person")).to_have_text(["Jane Doe"])
 
     form.get_by_label("Name").fill("Grace Hopper")
     form.get_by_role("button", name="Add").click()
 
     expect(notes).to_contain_text("Grace Hopper:")
-    expect(plan).to_contain_text("Send a thank-you email — Grace Hopper")
+    # The same task, now for two: one line each.
+    expect(plan).to_contain_text("Thank the 2 people you met")
+    expect(plan.locator(".thanks-line .person")).to_have_text(["Grace Hopper", "Jane Doe"])
     assert page.locator("#plan-panel").count() == 1
     assert page.evaluate("window.__not_reloaded") is True
     assert not errors

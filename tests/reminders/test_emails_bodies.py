@@ -15,6 +15,7 @@ from django.utils.html import escape
 from notes.models import Note
 from reminders import services
 from reminders.emails import build_reminder_email
+from reminders.grouping import THANK_YOU_REASON, group
 from reminders.models import FollowUp
 from reminders.rules import WINDOWS
 from tests.reminders.conftest import log_interview
@@ -52,12 +53,14 @@ def test_one_follow_up_is_named_in_the_subject_with_its_person_and_company(owner
 
     message = build_reminder_email(owner=owner, followups=[row], now=EVENING, drafts=[])
 
-    assert message.subject == "Send a thank-you email — Ada Lovelace (Acme Analytics)"
+    # A thank-you is named as the task it is part of, with a line per person and channel.
+    assert message.subject == "Thank the person you met (Acme Analytics)"
     assert message.to == [owner.email]
-    assert message.body.startswith(f"Hello {owner},\n\n1. Send a thank-you email — for Ada")
+    assert message.body.startswith(f"Hello {owner},\n\n1. Thank the person you met\n")
+    assert "   - Send a thank-you email — for Ada Lovelace: To do\n" in message.body
     assert "   Product Manager at Acme Analytics\n" in message.body
     rule = row.definition
-    assert f'   Why: {rule.reason}\n   "{rule.why}" ({rule.article})\n' in message.body
+    assert f'   Why: {THANK_YOU_REASON}\n   "{rule.why}" ({rule.article})\n' in message.body
     assert f"<q>{escape(rule.why)}</q> — <cite>{escape(rule.article)}</cite>" in _html(message)
 
 
@@ -67,8 +70,12 @@ def test_several_follow_ups_are_counted_in_the_subject_and_each_has_its_links(ow
 
     message = build_reminder_email(owner=owner, followups=rows, now=EVENING, drafts=[])
 
-    # R1 (the debrief) fell due at 16:00: late by now.
-    assert message.subject == f"[Late] {len(rows)} follow-ups to do today"
+    # R1 (the debrief) fell due at 16:00: late by now. The subject counts tasks, not rows:
+    # the thank-you emails and cards of the interview are one.
+    tasks = group(rows)
+    assert len(tasks) < len(rows)
+    assert message.subject == f"[Late] {len(tasks)} follow-ups to do today"
+    assert message.body.count("Thank the 2 people you met") == 1
     for text in (message.body, _html(message)):
         for row in rows:
             assert row.definition.title in text
@@ -77,7 +84,9 @@ def test_several_follow_ups_are_counted_in_the_subject_and_each_has_its_links(ow
             assert text.count(f"{SITE}{path}") == len(rows)
     assert message.body.count("   Done: ") == len(rows)
     assert message.body.count("   Snooze 2 days: ") == len(rows)
-    assert _html(message).count(">Dismiss</a>") == len(rows)
+    # A thank-you line is skipped on purpose; a follow-up of its own is dismissed.
+    html = _html(message)
+    assert html.count(">Dismiss</a>") + html.count(">Skip</a>") == len(rows)
     # Where acting starts: the debrief for R1, the notes for a thank-you, the person's page
     # for their missing details.
     r1 = next(r for r in rows if r.rule == "R1")

@@ -94,6 +94,13 @@ def plan_on(response) -> tuple[str, str]:
     )
 
 
+def _cell(response, pk: int) -> str:
+    """One channel of a person's line in a thank-you task (an email, a card or letter)."""
+    html = response.content.decode()
+    cell = html[html.index(f'id="followup-{pk}"'):]
+    return cell[:cell.index("</div>")]
+
+
 def _waiting_for_news(owner):
     """An application whose decision date passed two days ago: R6 is on the plan."""
     application = interview_services.application_create(
@@ -256,7 +263,9 @@ def test_after_marking_a_note_sent_the_plan_ticks_its_thank_you(owner, owner_cli
         role=InterviewerRole.HIRING_MANAGER,
         topics="The analytics engine",
     ).interviewer
-    assert THANK_YOU_EMAIL in plan_on(owner_client.get(interview.get_absolute_url()))[0]
+    r2 = FollowUp.objects.get(application=application, rule="R2")
+    before = _cell(owner_client.get(interview.get_absolute_url()), r2.pk)
+    assert "To do" in before and "<form" in before
     note = note_services.note_create(
         application=application,
         candidate=owner,
@@ -283,9 +292,12 @@ def test_after_marking_a_note_sent_the_plan_ticks_its_thank_you(owner, owner_cli
     assert landed.status_code == 200
     assert b"as sent" in landed.content
     assert not PlanRequest.objects.exists()
-    open_items, closed_items = plan_on(owner_client.get(interview.get_absolute_url()))
-    assert THANK_YOU_EMAIL not in open_items
-    assert THANK_YOU_EMAIL in closed_items
+    # The thank-you task's line for Ada: the email ticked, the card or letter still to do.
+    page = owner_client.get(interview.get_absolute_url())
+    after = _cell(page, r2.pk)
+    assert ">Done<" in after and "<form" not in after
+    r3 = FollowUp.objects.get(application=application, rule="R3")
+    assert "To do" in _cell(page, r3.pk)
     assert FollowUp.objects.get(application=application, rule="R2").status == Status.DONE
     assert enqueued == []
 

@@ -1,12 +1,17 @@
-"""The main journey in a real Chromium, against a live server with the production CSP."""
+"""The main journey in a real Chromium, against a live server with the production CSP:
+sign up, the welcome, the first application and interview, the people met, their
+thank-yous as one task ticked line by line, and Undo."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import ConsoleMessage, Page, expect
 
+from interviews.models import Candidate
 from tests.browser import wait_for_htmx
 
 pytestmark = pytest.mark.browser
@@ -68,9 +73,13 @@ def test_candidate_signs_up_logs_interview_and_adds_two_people_in_place(
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Staff Engineer at Initech")
 
+    # An interview that ended two hours ago, in the zone the welcome set: its thank-yous are
+    # still to do.
+    zone = Candidate.objects.get(email__iexact="grace@example.com").zone
+    ended = timezone.now().astimezone(zone) - timedelta(hours=2)
     page.get_by_role("link", name="Log an interview").click()
-    page.get_by_label("Starts (your time)").fill("2026-11-20T14:00")
-    page.get_by_label("Ends (your time)").fill("2026-11-20T15:00")
+    page.get_by_label("Starts (your time)").fill(f"{ended - timedelta(hours=1):%Y-%m-%dT%H:%M}")
+    page.get_by_label("Ends (your time)").fill(f"{ended:%Y-%m-%dT%H:%M}")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Round 1 (Video) — Staff Engineer")
 
@@ -84,6 +93,38 @@ def test_candidate_signs_up_logs_interview_and_adds_two_people_in_place(
     page.reload()
     who_you_met = page.get_by_role("region", name="Who you met")
     expect(who_you_met.locator(".attendee-name")).to_have_text(["Alan Turing", "Grace Hopper"])
+
+    # The thank-yous of the interview are one task, a line per person; each line's email
+    # and card or letter tick on their own, and Undo puts one back.
+    plan = page.locator("#plan-panel")
+    task = plan.locator(".followup-task")
+    expect(task).to_contain_text("Thank the 2 people you met")
+    expect(task.locator(".person")).to_have_text(["Alan Turing", "Grace Hopper"])
+    wait_for_htmx(page)
+    toast = page.locator(".undo-toast")
+    for name, said in (
+        ("Done: email to Alan Turing", "Send a thank-you email — Alan Turing."),
+        ("Done: card or letter to Alan Turing",
+         "Mail a thank-you card or one-page letter — Alan Turing."),
+        ("Done: email to Grace Hopper", "Send a thank-you email — Grace Hopper."),
+    ):
+        task.get_by_role("button", name=name, exact=True).click()
+        expect(toast).to_contain_text(f"Marked done: {said}")
+    expect(task).to_contain_text("1 of 2 people thanked")
+    undo = toast.get_by_role("button", name="Undo")
+    expect(undo).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main .alert[role=status]")).to_contain_text("is to do again")
+    expect(task.get_by_role("button", name="Done: email to Grace Hopper", exact=True)
+           ).to_be_visible()
+    task.get_by_role("button", name="Done: email to Grace Hopper", exact=True).click()
+    expect(toast).to_contain_text("Marked done: Send a thank-you email — Grace Hopper.")
+    task.get_by_role("button", name="Skip: card or letter to Grace Hopper", exact=True).click()
+    expect(toast).to_contain_text("Skipped: Mail a thank-you card")
+    expect(task).to_contain_text("2 of 2 people thanked: all done")
+    expect(task.locator(".followup-state")).to_have_text("done")
+    page.goto(f"{live_server.url}/")
+    expect(page.locator(".action-thanks")).to_have_count(0)
 
     csp_violations = [
         text

@@ -22,6 +22,7 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Page
 
+from reminders.models import FollowUp
 from tests.factories import CandidateFactory
 from tests.site.main_pages import main_pages, npm_tool, seed_demo_candidate, signed_out_pages
 from tests.site.test_accessibility import UNTHEMED, demo  # noqa: F401 — a fixture
@@ -97,6 +98,11 @@ def test_every_main_page_is_valid_html(db, tmp_path):
     )
     rendered["welcome, first sign-in"] = _render(newcomer, reverse("welcome"))
     rendered["dashboard, no application yet"] = _render(newcomer, reverse("home"))
+    # Done on a follow-up: the next page carries the toast that offers "Undo".
+    followup = FollowUp.objects.owned_by(owner).open().first()
+    signed_in.post(reverse("followup_action", args=[followup.pk, "done"]), {"next": "/"})
+    rendered["dashboard, Undo toast"] = _render(signed_in, reverse("home"))
+    assert "undo-toast" in rendered["dashboard, Undo toast"]
 
     problems = _problems(rendered, tmp_path)
     assert problems == [], "\n".join(problems)

@@ -96,6 +96,8 @@ class World:
     resource: notes_models.Resource | None = None
     # The reminders app's follow-up (see _reminders_objects).
     followup: FollowUp | None = None
+    # A follow-up the owner marked done: what "Undo" opens again.
+    done_followup: FollowUp | None = None
     # The secret token of the owner's calendar feed (see _tracking_objects).
     calendar_token: str | None = None
     # The Inbox's received message and connected mailbox (see _inbox_objects).
@@ -159,6 +161,10 @@ def _interview_data(world: World) -> dict:
 
 def _followup_action(world: World) -> str:
     return reverse("followup_action", args=[world.followup.pk, "done"])
+
+
+def _followup_undo(world: World) -> str:
+    return reverse("followup_undo", args=[world.done_followup.pk])
 
 
 def _followup_link(world: World) -> str:
@@ -411,6 +417,7 @@ ROUTES: dict[str, Route] = {
         Kind.PUBLIC, lambda w: unsubscribe_path(owner_id=w.owner.pk), sign_in=False
     ),
     "followup_action": Route(Kind.ACTION, _followup_action, post=lambda w: {}, owned=True),
+    "followup_undo": Route(Kind.ACTION, _followup_undo, post=lambda w: {}, owned=True),
     "reminder_settings": _signed_in(
         "reminder_settings", post=lambda w: {"paused": "on", "enabled_rules": ["R1", "R2"]}
     ),
@@ -543,13 +550,18 @@ def _notes_objects(owner: Candidate, attendance: Attendance) -> dict:
 
 
 def _reminders_objects(owner: Candidate, attendance: Attendance) -> dict:
-    """The debrief follow-up (R1) of the interview."""
+    """The debrief follow-up (R1) of the interview, and its value-add (R5), marked done."""
     interview = attendance.interview
     return {
         "followup": FollowUp.objects.create(
             owner=owner, application=interview.application, interview=interview, rule="R1",
             key=f"R1:{interview.pk}", due_at=interview.ends_at + timedelta(hours=1),
-        )
+        ),
+        "done_followup": FollowUp.objects.create(
+            owner=owner, application=interview.application, interview=interview, rule="R5",
+            key=f"R5:{interview.pk}", due_at=interview.ends_at + timedelta(hours=20),
+            status="done", status_note="Marked done.", closed_at=interview.ends_at,
+        ),
     }
 
 

@@ -65,16 +65,21 @@ def test_dashboard_puts_each_action_in_its_bucket(owner_client, busy):
     response = owner_client.get(reverse("home"))
 
     assert response.status_code == 200
-    # Overdue: the thank-you reminder to Grace (emailed yesterday evening) and the decision
+    # Overdue: the thank-yous of yesterday's interview, one task (the email to Grace was
+    # emailed as a reminder yesterday evening; its window closes tomorrow), and the decision
     # promised for last Friday.
+    assert reminded.interview_id == lived.past.pk
     assert set(_cards(response, "overdue")) == {
-        f"action-followup-{reminded.pk}", f"action-decision-{busy['waiting'].pk}",
+        f"action-thanks-{lived.past.pk}", f"action-decision-{busy['waiting'].pk}",
     }
-    # Today, in order: debrief this morning's interview (by noon), send the thank-you
-    # drafted to Grace (24 hours after yesterday's interview), the value-add this evening.
+    # The draft to Grace is on her line of the task, not a card of its own.
+    assert f"action-draft-{draft.pk}" not in response.content.decode()
+    assertContains(response, f'href="{draft.get_absolute_url()}" aria-label="Finish and send '
+                             'the email to Grace Hopper">Finish and send</a>')
+    # Today, in order: debrief this morning's interview (by noon), the value-add this
+    # evening.
     assert _cards(response, "today") == [
-        f"action-debrief-{busy['this_morning'].pk}", f"action-draft-{draft.pk}",
-        f"action-followup-{busy['evening'].pk}",
+        f"action-debrief-{busy['this_morning'].pk}", f"action-followup-{busy['evening'].pk}",
     ]
     # This week: tomorrow's interview.
     assert _cards(response, "week") == [f"action-interview-{lived.coming.pk}"]
@@ -87,10 +92,16 @@ def test_every_card_has_a_one_click_way_to_act(owner_client, busy):
 
     response = owner_client.get(reverse("home"))
 
-    for action in ("done", "snooze"):
+    # The thank-you line of Grace: her email is done or skipped in one click.
+    for action in ("done", "dismiss"):
         url = reverse("followup_action", args=[reminded.pk, action])
-        assertContains(response, f'<form method="post" action="{url}">')
-    assertContains(response, f'href="{draft.get_absolute_url()}">Finish and send</a>')
+        assertContains(response, f'<form method="post" action="{url}"')
+    # A follow-up of its own: done, snoozed or dismissed in one click.
+    for action in ("done", "snooze", "dismiss"):
+        url = reverse("followup_action", args=[busy["evening"].pk, action])
+        assertContains(response, f'<form method="post" action="{url}"')
+    assertContains(response, f'href="{draft.get_absolute_url()}" aria-label="Finish and send '
+                             'the email to Grace Hopper">Finish and send</a>')
     assertContains(
         response, f'href="{reverse("debrief", args=[busy["this_morning"].pk])}">Debrief now</a>'
     )
@@ -111,7 +122,8 @@ def test_done_from_the_dashboard_closes_the_follow_up_and_comes_back(owner_clien
     assert response["Location"] == "/"
     reminded.refresh_from_db()
     assert reminded.status == Status.DONE
-    assert f"action-followup-{reminded.pk}" not in _cards(
+    # Grace's email was the last thank-you to do: the task is done and leaves the page.
+    assert f"action-thanks-{reminded.interview_id}" not in _cards(
         owner_client.get(reverse("home")), "overdue"
     )
 
@@ -223,8 +235,9 @@ def test_dashboard_runs_the_same_few_queries_for_1_and_1000_applications(db, cap
 
     with capsys.disabled():
         print(f"\ndashboard queries: {one} with 1 application, {thousand} with 1,000")
-    # One more than the other pages: the follow-ups are read one open status at a time.
-    assert one == thousand <= MAX_QUERIES + 1
+    # Two more than the other pages: the follow-ups are read one open status at a time,
+    # and the thank-you tasks on their own.
+    assert one == thousand <= MAX_QUERIES + 2
 
 
 def test_needs_action_means_what_the_dashboard_shows_by_today(owner_client, busy, owner):

@@ -178,8 +178,9 @@ RULES: dict[str, Rule] = {
                   "you've completed the second or third rounds of interviews."),
              article=ARTICLES["001"]),
         Rule("R13", "Complete the contact details",
-             "An interviewer's email or title is missing: get their card or ask reception, "
-             "so your note reaches the right person with the right title.", "001, 004",
+             "An interviewer's email or title is missing: ask for their card, look at their "
+             "email signature or the invitation, or ask the recruiter, so your note reaches "
+             "the right person with the right title.", "001, 004",
              why=("You will need the name, title, email address, and phone number of each "
                   "person that contributed to the interview. Ask for a business card from each "
                   "individual or check with the reception desk on the way out."),

@@ -91,6 +91,7 @@ def test_question_mark_lists_the_dashboards_shortcuts_and_escape_closes_it(
     expect(dialog).to_be_focused()  # shown: its fade is over and it holds the focus
     rows = dialog.locator("tbody tr")
     expect(rows).to_have_text([
+        "/Search applications, people and notes",
         "g then bGo to the board",
         "g then aGo to the list of applications",
         "nNew application",
@@ -157,8 +158,10 @@ def test_keys_typed_in_a_field_are_not_shortcuts(
 def test_a_page_without_shortcuts_shows_no_hint(
     signed_in_page, live_server, job_seeker  # noqa: F811
 ):
+    # Signed in, every page has the search box's "/"; the sign-in page has none.
     page = signed_in_page(job_seeker)
-    _open(page, live_server.url + reverse("profile"))
+    page.context.clear_cookies()
+    _open(page, live_server.url + reverse("account_login"))
     expect(page.get_by_role("group", name="Colours")).to_be_visible()
     expect(page.get_by_role("button", name="Press ? for keyboard shortcuts")).to_be_hidden()
     # "?" still opens the list, which then only says how to open it.

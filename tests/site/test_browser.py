@@ -90,6 +90,10 @@ def test_candidate_signs_up_logs_interview_and_adds_two_people_in_place(
         ["Alan Turing", "Grace Hopper"]
     )
 
+    # The panels swapped in by htmx carry no template syntax (a multi-line {# #} once
+    # showed as text here).
+    assert not re.search(r"\{[#%{]|[#%}]\}", page.locator("body").inner_text())
+
     page.reload()
     who_you_met = page.get_by_role("region", name="Who you met")
     expect(who_you_met.locator(".attendee-name")).to_have_text(["Alan Turing", "Grace Hopper"])

@@ -291,6 +291,25 @@ INBOUND_SMTP_PORT = env.int("INBOUND_SMTP_PORT", default=2525)
 # Messages accepted per address per hour; more are deferred (451), never lost.
 INBOUND_RATE_PER_HOUR = env.int("INBOUND_RATE_PER_HOUR", default=120)
 
+# --- Reminders on other channels (reminders/notify.py) ---------------------------------
+# Web Push (VAPID, RFC 8292): generate a pair with `python manage.py vapid_keys`. Without
+# them push is off (check --deploy warns); in development a pair is derived from SECRET_KEY.
+VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="")
+if DEBUG and not (VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY):
+    from core.vapid import derived
+
+    VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY = derived(SECRET_KEY)
+if DEBUG and not VAPID_SUBJECT:
+    VAPID_SUBJECT = "mailto:followup@localhost"
+# Push endpoints and Apprise URLs on private, loopback or link-local addresses: off in
+# production (core/outbound.py), like the IMAP host.
+OUTBOUND_ALLOW_PRIVATE = env.bool("OUTBOUND_ALLOW_PRIVATE", default=DEBUG)
+# Pushes per device: a bucket of this many, refilled one every PUSH_REFILL_SECONDS.
+PUSH_BURST = env.int("PUSH_BURST", default=6)
+PUSH_REFILL_SECONDS = env.int("PUSH_REFILL_SECONDS", default=600)
+
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL, DATA_DIR)

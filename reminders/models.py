@@ -15,7 +15,7 @@ claimable again, with no clean-up step, the moment the lease ends. Only the outc
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from django.db import models
 from django.db.models import Q
@@ -181,6 +181,16 @@ class ReminderSettings(models.Model):
         default=False, help_text="Pause every reminder email. The plan stays visible here."
     )
     disabled_rules = models.JSONField(default=list, blank=True)
+    # Channels: email is one of them; each push device and Apprise URL has its own switch.
+    email_enabled = models.BooleanField(
+        default=True, help_text="Reminders are emailed to the account's address."
+    )
+    # Waking hours, local time: nothing is pushed outside them (the email keeps its own
+    # schedule). Empty start means the candidate's reminder hour.
+    waking_from = models.TimeField(null=True, blank=True)
+    waking_until = models.TimeField(default=time(21, 0))
+    # Follow-ups due up to this moment are in a digest already (reminders.notify).
+    digested_through = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "reminder settings"
@@ -210,3 +220,160 @@ class PlanRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Re-plan application {self.application_id}"
+
+
+# --- Other channels: push to a device, any service through Apprise ------------------------
+
+
+class PushDevice(models.Model):
+    """A browser subscribed to Web Push (VAPID) on one of the candidate's devices.
+
+    ``endpoint`` is the push service's address for this subscription; ``p256dh`` and
+    ``auth`` are the browser's keys that each push is encrypted to (RFC 8291). A push
+    service that answers 404 or 410 has dropped the subscription: the row is deleted.
+    """
+
+    owner = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="push_devices")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    browser = models.CharField(max_length=100, blank=True, help_text="Read from its user agent.")
+    enabled = models.BooleanField(default=True, help_text="Reminders are pushed to it.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_push_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.browser or 'Browser'} of {self.owner}"
+
+    def subscription_info(self) -> dict:
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+class AppriseChannel(models.Model):
+    """A notification URL in Apprise's syntax (ntfys://, tgram://, pover://, …).
+
+    The URL holds the service's secret (a token, a password), so it is stored encrypted
+    with the mailbox passwords' keys (``inbox.crypto``) and never shown again in full:
+    ``hint`` is what the pages show (the scheme and the host, the rest masked).
+    """
+
+    owner = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="apprise_channels"
+    )
+    label = models.CharField(max_length=60, help_text="A name you will recognise.")
+    url_encrypted = models.BinaryField()
+    hint = models.CharField(max_length=200)
+    enabled = models.BooleanField(default=True, help_text="Reminders are sent to it.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.hint})"
+
+
+class Digest(models.Model):
+    """What one reminder run had to tell a candidate: the follow-ups that came due.
+
+    Made once per candidate and tick (``reminders.notify.make_digests``), whatever the
+    email does, for the candidates with a push device or an Apprise URL. Each of their
+    channels gets one ``Delivery`` of it.
+    """
+
+    owner = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+")
+    followup_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Digest {self.pk} of {self.owner_id}: {len(self.followup_ids)} follow-ups"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Not needed"  # nothing left open in it, or the channel is off
+    FAILED = "failed", "Failed"
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def due(self, now: datetime) -> DeliveryQuerySet:
+        """Pending, due (waking hours already applied to ``due_at``), past any retry
+        backoff, and held by no dispatcher's running lease."""
+        return self.filter(status=DeliveryStatus.PENDING, due_at__lte=now).filter(
+            Q(retry_at__isnull=True) | Q(retry_at__lte=now),
+            Q(claimed_until__isnull=True) | Q(claimed_until__lte=now),
+        )
+
+
+class Delivery(models.Model):
+    """One digest on one channel (a push device or an Apprise URL): the row that the
+    delivery dispatcher claims, re-checks, sends and records, like a FollowUp's email."""
+
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="deliveries")
+    owner = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+",
+                              db_index=False)
+    device = models.ForeignKey(PushDevice, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="deliveries")
+    apprise = models.ForeignKey(AppriseChannel, on_delete=models.CASCADE, null=True,
+                                blank=True, related_name="deliveries")
+    due_at = models.DateTimeField(help_text="The digest's time, moved into waking hours.")
+    status = models.CharField(max_length=10, choices=DeliveryStatus,
+                              default=DeliveryStatus.PENDING)
+    status_note = models.CharField(max_length=200, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name_plural = "deliveries"
+        indexes = [
+            models.Index(fields=["due_at"], name="delivery_pending_due",
+                         condition=Q(status="pending")),
+            models.Index(fields=["owner", "status"], name="delivery_owner_status"),
+        ]
+        constraints = [
+            # At most one push per digest per device, one message per digest per URL.
+            models.UniqueConstraint(fields=["digest", "device"], name="delivery_once_per_device",
+                                    condition=Q(device__isnull=False)),
+            models.UniqueConstraint(fields=["digest", "apprise"],
+                                    name="delivery_once_per_apprise",
+                                    condition=Q(apprise__isnull=False)),
+            models.CheckConstraint(
+                condition=Q(device__isnull=False, apprise__isnull=True)
+                | Q(device__isnull=True, apprise__isnull=False),
+                name="delivery_one_channel",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Delivery {self.pk} of digest {self.digest_id} ({self.get_status_display()})"
+
+    @property
+    def channel_key(self) -> str:
+        return f"device:{self.device_id}" if self.device_id else f"apprise:{self.apprise_id}"
+
+
+class TokenBucket(models.Model):
+    """A rate limit per key (healthchecks' TokenBucket): ``tokens`` refill over time up to
+    a capacity; each send takes one, and no token left means "not now"."""
+
+    key = models.CharField(max_length=100, unique=True)
+    tokens = models.FloatField(default=1.0)
+    updated = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.tokens:.2f}"

@@ -326,6 +326,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.dispatch_due_task",
         "schedule": timedelta(minutes=1),
     },
+    # Push and Apprise deliveries (reminders.notify), independent of the mail server.
+    "notify-followups": {
+        "task": "reminders.tasks.notify_task",
+        "schedule": timedelta(minutes=1),
+    },
     "replan-followups": {
         "task": "reminders.tasks.plan_all_task",
         "schedule": timedelta(hours=1),

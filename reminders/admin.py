@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from reminders.models import FollowUp, PlanRequest, ReminderSettings
+from reminders.models import (
+    AppriseChannel,
+    Delivery,
+    Digest,
+    FollowUp,
+    PlanRequest,
+    PushDevice,
+    ReminderSettings,
+)
 
 
 @admin.register(FollowUp)
@@ -15,7 +23,7 @@ class FollowUpAdmin(admin.ModelAdmin):
 
 @admin.register(ReminderSettings)
 class ReminderSettingsAdmin(admin.ModelAdmin):
-    list_display = ["candidate", "paused"]
+    list_display = ["candidate", "paused", "email_enabled", "digested_through"]
     raw_id_fields = ["candidate"]
 
 
@@ -26,3 +34,51 @@ class PlanRequestAdmin(admin.ModelAdmin):
     list_display = ["application", "requested_at"]
     raw_id_fields = ["application"]
     readonly_fields = ["token", "requested_at"]
+
+
+# --- Push and Apprise: read-only views of what the dispatcher did ---------------------------
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PushDevice)
+class PushDeviceAdmin(ReadOnly):
+    """The subscription's keys are the user's: not shown."""
+
+    list_display = ["owner", "browser", "enabled", "created_at", "last_push_at", "last_error"]
+    list_filter = ["enabled"]
+    search_fields = ["owner__email", "browser"]
+    fields = ["owner", "browser", "enabled", "created_at", "last_push_at", "last_error"]
+
+
+@admin.register(AppriseChannel)
+class AppriseChannelAdmin(ReadOnly):
+    """The URL holds the service's secret: only its masked hint is shown."""
+
+    list_display = ["owner", "label", "hint", "enabled", "created_at", "last_sent_at",
+                    "last_error"]
+    list_filter = ["enabled"]
+    search_fields = ["owner__email", "label"]
+    fields = ["owner", "label", "hint", "enabled", "created_at", "last_sent_at", "last_error"]
+
+
+@admin.register(Digest)
+class DigestAdmin(ReadOnly):
+    list_display = ["id", "owner", "created_at", "followup_ids"]
+    search_fields = ["owner__email"]
+    raw_id_fields = ["owner"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnly):
+    list_display = ["id", "digest", "owner", "device", "apprise", "due_at", "status",
+                    "attempts", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["owner__email"]
+    raw_id_fields = ["digest", "owner", "device", "apprise"]

@@ -56,7 +56,7 @@ from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
 from inbox.services import employer_last_wrote
@@ -656,13 +656,19 @@ def _claimable(now: datetime):
 
 
 def _sendable(rows):
-    """Rows of candidates who get reminder emails: not paused, with a verified address.
+    """Rows of candidates who get reminder emails: not paused, email not switched off
+    (``ReminderSettings.email_enabled``), with a verified address.
+
+    The rows of a candidate who switched the email off are never claimed: they stay
+    pending, read "Due" in the app once their time has come, and reach the candidate
+    through their other channels (``reminders.notify``).
 
     Correlated EXISTS rather than joins, so that the database walks the partial index of
     pending rows instead of reading the whole candidate table first.
     """
     return rows.exclude(
-        Exists(ReminderSettings.objects.filter(candidate_id=OuterRef("owner_id"), paused=True))
+        Exists(ReminderSettings.objects.filter(candidate_id=OuterRef("owner_id"))
+               .filter(Q(paused=True) | Q(email_enabled=False)))
     ).filter(Exists(Candidate.objects.filter(pk=OuterRef("owner_id"), email_verified=True)))
 
 
@@ -802,6 +808,8 @@ def _as_checked(application_ids: Iterable[int]) -> dict[int, AsChecked]:
 def _recheck(rows: list[FollowUp], now: datetime) -> dict[int, tuple[str, str]]:
     """The claimed rows that fresh facts say must not be sent: id → (status, note).
 
+    Public as ``recheck``: push and Apprise (``reminders.notify``) re-check with it too.
+
     Every application of the claim is re-planned together, in memory: its facts in a fixed
     number of queries (``applications_facts``), its settings and its rows in one each,
     then the pure rules. Nothing is written here; planning itself is the planner's work.
@@ -837,6 +845,9 @@ def _recheck(rows: list[FollowUp], now: datetime) -> dict[int, tuple[str, str]]:
         elif item.expired(now):
             stale[row.id] = (Status.SKIPPED, _too_late(item, prefs[row.owner_id].zone))
     return stale
+
+
+recheck = _recheck
 
 
 def _is_temporary(error: Exception) -> bool:
@@ -1009,7 +1020,7 @@ class Fresh(NamedTuple):
 
     email: str
     verified: bool
-    paused: bool
+    paused: bool  # or the reminder email switched off
     switched_off: frozenset[str]
     application: AsChecked
 
@@ -1024,13 +1035,14 @@ def _reread(token: uuid.UUID, ids: list[int]) -> dict[int, Fresh]:
                   sent_last=Max("application__correspondence"))
         .values_list("id", "owner__email", "owner__email_verified",
                      "owner__reminder_settings__paused",
+                     "owner__reminder_settings__email_enabled",
                      "owner__reminder_settings__disabled_rules", "application__status",
                      "sent_count", "sent_last")
     )
     return {
-        pk: Fresh(email, verified, bool(paused), frozenset(disabled or ()),
-                  (status, count or 0, last))
-        for pk, email, verified, paused, disabled, status, count, last in found
+        pk: Fresh(email, verified, bool(paused) or email_enabled is False,
+                  frozenset(disabled or ()), (status, count or 0, last))
+        for pk, email, verified, paused, email_enabled, disabled, status, count, last in found
     }
 
 

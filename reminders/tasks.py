@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from reminders import services
+from reminders import notify, services
 
 
 # A re-planning request that the request which made the change did not plan (it failed,
@@ -35,3 +35,10 @@ def plan_all_task() -> int:
 @shared_task
 def dispatch_due_task() -> int:
     return services.dispatch_due()
+
+
+# Push and Apprise, on their own tick: a mail server that is down stops neither. Not
+# acks_late, for the reason dispatch_due_task is not: a dead worker's leases run out.
+@shared_task
+def notify_task() -> int:
+    return notify.tick()

@@ -177,3 +177,40 @@ def smtp_sink(settings):
     settings.MAILERS = sink.mailers()
     yield sink
     sink.stop()
+
+
+# --- Push and Apprise (test_notify.py) ----------------------------------------------------
+
+VAPID_SUBJECT = "mailto:push-tests@example.com"
+
+
+@pytest.fixture
+def vapid(settings):
+    """A VAPID key pair of the test's own, and outbound requests to 127.0.0.1 allowed."""
+    from core.vapid import generate
+
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = generate()
+    settings.VAPID_SUBJECT = VAPID_SUBJECT
+    settings.OUTBOUND_ALLOW_PRIVATE = True
+    return settings
+
+
+@pytest.fixture
+def push_receiver(vapid):
+    """A Web Push receiver on 127.0.0.1 (tests/reminders/push_receiver.py)."""
+    from tests.reminders.push_receiver import PushReceiver
+
+    receiver = PushReceiver(vapid_public_key=vapid.VAPID_PUBLIC_KEY,
+                            vapid_subject=VAPID_SUBJECT).start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture
+def http_sink(vapid):
+    """An HTTP server on 127.0.0.1 that keeps what Apprise posts to it."""
+    from tests.reminders.push_receiver import HttpSink
+
+    sink = HttpSink().start()
+    yield sink
+    sink.stop()

@@ -456,7 +456,7 @@ def dispatch_one(*, now: datetime | None = None) -> int:
     # The rules' re-check of the whole claim at once: a follow-up it finds stale is left
     # out here, and closed by the email dispatcher or the planner, whose rows they are.
     stale = services.recheck(list(open_rows.values()), now) if open_rows else {}
-    usable = {pk for pk in open_rows if pk not in stale}
+    usable = {pk: row for pk, row in open_rows.items() if pk not in stale}
     for key, ids in claim.channels.items():
         try:
             _send_channel(claim.token, key, ids, now, usable)
@@ -472,8 +472,11 @@ def dispatch_one(*, now: datetime | None = None) -> int:
 
 
 def _send_channel(token: uuid.UUID, key: str, ids: list[int], now: datetime,
-                  usable: set[int]) -> None:
-    """Re-check one channel's claimed deliveries and send them as one notification."""
+                  usable: dict[int, FollowUp]) -> None:
+    """Re-check one channel's claimed deliveries and send them as one notification.
+
+    ``usable``: the claim's follow-ups that were open and that the rules' re-check kept.
+    """
     fresh = list(
         Delivery.objects.filter(id__in=ids, claim_token=token, status=DeliveryStatus.PENDING)
         .select_related("digest", "device", "apprise", "owner", "owner__reminder_settings")
@@ -497,7 +500,12 @@ def _send_channel(token: uuid.UUID, key: str, ids: list[int], now: datetime,
         _release(token, ids, due_at=waking)
         return
     # Which follow-ups are still open now: one query, right before the send.
-    still = _open_rows({pk for d in fresh for pk in d.digest.followup_ids} & usable, now)
+    wanted = {pk for d in fresh for pk in d.digest.followup_ids} & set(usable)
+    still = {
+        pk: usable[pk] for pk in FollowUp.objects.filter(
+            pk__in=wanted, status__in=OPEN_STATUSES, due_at__lte=now
+        ).values_list("pk", flat=True)
+    }
     empty = [d.pk for d in fresh if not set(d.digest.followup_ids) & set(still)]
     if empty:
         _close(token, empty, DeliveryStatus.SKIPPED, NOTHING_OPEN)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.core import mail
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.urls import reverse
 
 from inbox.crypto import encrypt
@@ -531,7 +531,7 @@ def test_two_dispatchers_at_once_push_each_digest_once_per_device(push_receiver)
         except Exception as error:  # reported below
             failures.append(error)
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection
 
     threads = [threading.Thread(target=worker) for _ in range(2)]
     for thread in threads:

@@ -8,6 +8,7 @@ from reminders.models import (
     PlanRequest,
     PushDevice,
     ReminderSettings,
+    TokenBucket,
 )
 
 
@@ -82,3 +83,11 @@ class DeliveryAdmin(ReadOnly):
     list_filter = ["status"]
     search_fields = ["owner__email"]
     raw_id_fields = ["digest", "owner", "device", "apprise"]
+
+
+@admin.register(TokenBucket)
+class TokenBucketAdmin(ReadOnly):
+    """The push rate limit of each channel (``reminders.notify.authorize``)."""
+
+    list_display = ["key", "tokens", "updated"]
+    search_fields = ["key"]

@@ -44,6 +44,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from inbox import crypto
 from interviews.models import Candidate
 from reminders import grouping, senders, services
 from reminders.emails import open_path
@@ -527,9 +528,7 @@ def _send_channel(token: uuid.UUID, key: str, ids: list[int], now: datetime,
             payload = push_payload(message, owner_id=owner.pk, digest_id=fresh[-1].digest_id)
             senders.send_push(channel.subscription_info(), payload)
         else:
-            from inbox.crypto import decrypt
-
-            senders.send_apprise(decrypt(channel.url_encrypted), title=message.title,
+            senders.send_apprise(_apprise_url(channel), title=message.title,
                                  body=apprise_body(message))
     except senders.SendFailed as error:
         _failed(token, ids, channel, error, now)
@@ -539,6 +538,14 @@ def _send_channel(token: uuid.UUID, key: str, ids: list[int], now: datetime,
         PushDevice.objects.filter(pk=channel.pk).update(last_push_at=now, last_error="")
     else:
         AppriseChannel.objects.filter(pk=channel.pk).update(last_sent_at=now, last_error="")
+
+
+def _apprise_url(channel: AppriseChannel) -> str:
+    try:
+        return crypto.decrypt(channel.url_encrypted)
+    except crypto.SecretUnreadable as error:  # the key was changed without rotating
+        raise senders.SendFailed("The stored URL cannot be read any more; add it again.",
+                                 temporary=False) from error
 
 
 def _failed(token, ids, channel, error: senders.SendFailed, now: datetime) -> None:

@@ -123,6 +123,24 @@ def test_the_digests_of_a_tick_take_a_bounded_number_of_queries(
     assert Delivery.objects.count() == 6
 
 
+def test_sending_takes_as_many_queries_for_one_follow_up_as_for_six(push_receiver):
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for now in (AFTERNOON, EVENING):  # the debrief alone, then six rows in three tasks
+        candidate = CandidateFactory()
+        logged = log_interview(candidate)
+        services.plan_application(application_id=logged.application.pk, now=PLANNED)
+        _device(candidate, push_receiver)
+        notify.make_digests(now=now)
+        with CaptureQueriesContext(connection) as queries:
+            assert notify.dispatch_deliveries(now=now) == 1
+        counts.append(len(queries))
+        PushDevice.objects.filter(owner=candidate).update(enabled=False)
+    assert len(push_receiver.pushes()) == 2
+    assert counts[0] == counts[1], counts
+
+
 def test_no_digest_for_a_paused_candidate_nor_one_without_an_enabled_channel(
     logged, push_receiver
 ):
@@ -389,6 +407,17 @@ def test_a_refused_apprise_url_fails_at_once_and_says_so_on_the_channel(logged):
     assert "does not recognise" in channel.last_error
 
 
+def test_an_apprise_url_that_cannot_be_decrypted_fails_and_says_so(logged, settings):
+    from cryptography.fernet import Fernet
+
+    channel = _apprise(logged.owner, "json://127.0.0.1:9/hook")
+    settings.INBOX_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # not rotated
+    notify.tick(now=EVENING)
+    assert Delivery.objects.get().status == DeliveryStatus.FAILED
+    channel.refresh_from_db()
+    assert channel.last_error == "The stored URL cannot be read any more; add it again."
+
+
 def test_one_failing_channel_does_not_block_the_others(logged, push_receiver, http_sink):
     other = log_interview(CandidateFactory(), company="Globex")
     services.plan_application(application_id=other.application.pk, now=PLANNED)
@@ -446,10 +475,17 @@ def test_apprise_ntfy_to_a_local_sink(logged, http_sink):
     _apprise(logged.owner, f"ntfy://127.0.0.1:{http_sink.port}/followups")
     notify.tick(now=EVENING)
     (request,) = http_sink.requests
-    sent = request.body.decode()
-    assert "followups" in request.path + sent
-    assert "3 follow-ups to do" in sent + str(request.headers)
-    assert "Thank the 2 people you met" in sent
+    body = request.json()  # ntfy's JSON publishing, to the server's root
+    assert (request.path, body["topic"], body["title"]) == ("/", "followups",
+                                                             "3 follow-ups to do")
+    assert body["message"].splitlines()[:3] == [
+        f"- {RULES['R1'].title} (Product Manager at Acme Analytics)",
+        "- Thank the 2 people you met (Product Manager at Acme Analytics)",
+        f"- {RULES['R13'].title} (Product Manager at Acme Analytics)",
+    ]
+    assert body["message"].endswith(
+        "Open Follow-up: http://testserver" + reverse("debrief", args=[logged.interview.pk])
+    )
 
 
 def test_a_failing_apprise_sink_is_retried(logged, http_sink):
@@ -567,3 +603,16 @@ def test_the_receiver_refuses_a_push_for_another_subscriptions_keys(logged, push
     notify.tick(now=EVENING)
     assert push_receiver.pushes() == []
     assert push_receiver.errors, "a push encrypted to other keys must not decrypt"
+
+
+def test_the_admin_shows_neither_a_devices_keys_nor_an_apprise_url(
+    admin_client, owner, push_receiver
+):
+    device = _device(owner, push_receiver)
+    channel = _apprise(owner, "ntfys://ntfy.example/secret-topic-123")
+    page = admin_client.get(reverse("admin:reminders_pushdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    assert device.p256dh not in page.text and device.auth not in page.text
+    page = admin_client.get(reverse("admin:reminders_apprisechannel_change", args=[channel.pk]))
+    assert page.status_code == 200
+    assert "secret-topic-123" not in page.text

@@ -616,3 +616,41 @@ def test_the_admin_shows_neither_a_devices_keys_nor_an_apprise_url(
     page = admin_client.get(reverse("admin:reminders_apprisechannel_change", args=[channel.pk]))
     assert page.status_code == 200
     assert "secret-topic-123" not in page.text
+
+
+def test_the_minute_tick_runs_the_push_task_by_the_real_clock(owner, push_receiver, settings):
+    from reminders import tasks
+    from tests.reminders.test_integration import _recent_interview
+
+    schedule = {entry["task"]: entry["schedule"]
+                for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["reminders.tasks.notify_task"] == timedelta(minutes=1)
+    application = _recent_interview(owner)
+    services.plan_application(application_id=application.pk)
+    device = _device(owner, push_receiver)
+    # Awake all day, whatever the hour this test runs at.
+    ReminderSettings.objects.create(candidate=owner, waking_from=time(0), waking_until=time(0))
+
+    assert tasks.notify_task() == 1
+    (push,) = push_receiver.pushes(_path(device))
+    assert push.payload["title"] == RULES["R1"].title
+    assert tasks.notify_task() == 0
+
+
+def test_email_switched_off_after_the_claim_sends_no_email_and_hands_the_rows_back(
+    logged, flaky_mailer, monkeypatch
+):
+    real = services._claimed_rows
+
+    def read_then_switch_off(batch):
+        rows = real(batch)
+        ReminderSettings.objects.update_or_create(candidate=logged.owner,
+                                                  defaults={"email_enabled": False})
+        return rows
+
+    monkeypatch.setattr(services, "_claimed_rows", read_then_switch_off)
+    services.dispatch_due(now=EVENING)
+    assert mail.outbox == []
+    due = FollowUp.objects.filter(due_at__lte=EVENING)
+    assert set(due.values_list("status", "attempts", "claim_token")) == {(Status.PENDING, 0,
+                                                                          None)}

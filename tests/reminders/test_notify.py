@@ -654,3 +654,15 @@ def test_email_switched_off_after_the_claim_sends_no_email_and_hands_the_rows_ba
     due = FollowUp.objects.filter(due_at__lte=EVENING)
     assert set(due.values_list("status", "attempts", "claim_token")) == {(Status.PENDING, 0,
                                                                           None)}
+
+
+def test_the_operators_command_sends_what_is_due(logged, push_receiver):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _device(logged.owner, push_receiver)
+    out = StringIO()
+    call_command("followups", "notify", "--now", EVENING.isoformat(), stdout=out)
+    assert out.getvalue().strip() == "Channels handled: 1."
+    assert len(push_receiver.pushes()) == 1

@@ -2,8 +2,9 @@
 
     python manage.py followups plan [--application ID]
     python manage.py followups dispatch [--now 2026-11-23T09:00:00+00:00]
+    python manage.py followups notify [--now 2026-11-23T09:00:00+00:00]
 
-Both loop over the same units as the Celery tasks.
+Each loops over the same units as the Celery tasks.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from reminders import services
+from reminders import notify, services
 
 
 class Command(BaseCommand):
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         plan.add_argument("--now", help="Plan as if it were this ISO-8601 time.")
         dispatch = sub.add_parser("dispatch", help="Email every due reminder.")
         dispatch.add_argument("--now", help="Dispatch as if it were this ISO-8601 time.")
+        pushes = sub.add_parser("notify", help="Push and send through Apprise what is due.")
+        pushes.add_argument("--now", help="Send as if it were this ISO-8601 time.")
 
     def handle(self, *args, action: str, now: str | None = None, **options):
         moment = self._parse_now(now)
@@ -40,6 +43,9 @@ class Command(BaseCommand):
             else:
                 count = services.plan_all(now=moment)
                 self.stdout.write(f"Planned {count} applications.")
+        elif action == "notify":
+            handled = notify.tick(now=moment)
+            self.stdout.write(f"Channels handled: {handled}.")
         else:
             handled = services.dispatch_due(now=moment)
             self.stdout.write(f"Candidates handled: {handled}.")

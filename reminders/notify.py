@@ -32,6 +32,7 @@ channel's failure never holds up another's.
 from __future__ import annotations
 
 import logging
+import time as clock
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -458,7 +459,14 @@ def dispatch_one(*, now: datetime | None = None) -> int:
     # out here, and closed by the email dispatcher or the planner, whose rows they are.
     stale = services.recheck(list(open_rows.values()), now) if open_rows else {}
     usable = {pk: row for pk, row in open_rows.items() if pk not in stale}
-    for key, ids in claim.channels.items():
+    started = clock.monotonic()
+    keys = list(claim.channels)
+    for done, key in enumerate(keys):
+        ids = claim.channels[key]
+        if done and clock.monotonic() - started > services.SEND_BUDGET.total_seconds():
+            # Never send on a lease that may have run out: hand the rest back.
+            _release(claim.token, [pk for rest in keys[done:] for pk in claim.channels[rest]])
+            break
         try:
             _send_channel(claim.token, key, ids, now, usable)
         except Exception:

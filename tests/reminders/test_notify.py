@@ -666,3 +666,17 @@ def test_the_operators_command_sends_what_is_due(logged, push_receiver):
     call_command("followups", "notify", "--now", EVENING.isoformat(), stdout=out)
     assert out.getvalue().strip() == "Channels handled: 1."
     assert len(push_receiver.pushes()) == 1
+
+
+def test_a_claim_still_sending_after_its_budget_hands_the_rest_back(
+    logged, push_receiver, monkeypatch
+):
+    first, second = _device(logged.owner, push_receiver), _device(logged.owner, push_receiver)
+    monkeypatch.setattr(services, "SEND_BUDGET", timedelta(0))
+    notify.make_digests(now=EVENING)
+    assert notify.dispatch_one(now=EVENING) == 2
+    assert len(push_receiver.pushes()) == 1
+    waiting = Delivery.objects.get(status=DeliveryStatus.PENDING)
+    assert (waiting.attempts, waiting.claim_token) == (0, None)
+    notify.dispatch_deliveries(now=EVENING)
+    assert {p.path for p in push_receiver.pushes()} == {_path(first), _path(second)}

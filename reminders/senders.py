@@ -67,9 +67,14 @@ def send_push(subscription_info: dict, payload: dict) -> None:
                          temporary=True) from error
 
 
+# No image: by default Apprise has services such as ntfy fetch its logo from elsewhere on
+# the internet with each message.
+_ASSET = apprise.AppriseAsset(image_url_mask="", image_url_logo="")
+
+
 def apprise_target(url: str):
     """Apprise's object for ``url``, or None when Apprise knows no such URL."""
-    target = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+    target = apprise.Apprise.instantiate(url, asset=_ASSET, suppress_exceptions=True)
     if target is None or isinstance(target, bool):
         return None
     return target

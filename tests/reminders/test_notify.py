@@ -486,6 +486,8 @@ def test_apprise_ntfy_to_a_local_sink(logged, http_sink):
     assert body["message"].endswith(
         "Open Follow-up: http://testserver" + reverse("debrief", args=[logged.interview.pk])
     )
+    # Apprise's default would have ntfy fetch a logo from elsewhere on the internet.
+    assert not {name.lower() for name in request.headers} & {"x-icon", "x-attach"}
 
 
 def test_a_failing_apprise_sink_is_retried(logged, http_sink):

@@ -73,6 +73,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     prefs = ReminderSettings.objects.filter(candidate=request.user).first()
     form = _settings_form(request, prefs, data=request.POST)
     if not form.is_valid():
+        messages.error(request, "Nothing was saved: see the waking hours below.")
         return _page(request, form=form)
     was_paused = bool(prefs and prefs.paused)
     channels.notification_settings_update(candidate=request.user, **form.cleaned_data)
@@ -119,10 +120,11 @@ def apprise_add(request: HttpRequest) -> HttpResponse:
         return redirect("notification_settings")
     form = AppriseAddForm(request.POST)
     if not form.is_valid():
+        messages.error(request, "The notification URL was not added: see below why.")
         return _page(request, add_form=form)
     channel = channels.apprise_add(owner=request.user, **form.cleaned_data)
     messages.success(request, f"{channel.label} was added. Send a test to check it works.")
-    return redirect(reverse("notification_settings") + f"#apprise-{channel.pk}")
+    return redirect("notification_settings")
 
 
 @login_required
@@ -144,7 +146,7 @@ def apprise_test(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"The test to {channel.label} did not go through: {error}")
     else:
         messages.success(request, f"A test was sent to {channel.label}. Check that it arrived.")
-    return redirect(reverse("notification_settings") + f"#apprise-{channel.pk}")
+    return redirect("notification_settings")
 
 
 @login_required

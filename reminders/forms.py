@@ -84,8 +84,7 @@ class AppriseAddForm(forms.Form):
     url = forms.CharField(
         max_length=2000, label="Notification URL", strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
-                                      "inputmode": "url",
-                                      "placeholder": "ntfys://ntfy.sh/your-topic"}),
+                                      "inputmode": "url"}),
         help_text="In Apprise’s syntax. It is stored encrypted and never shown again in full.",
         error_messages={"required": "Paste the notification URL of your service."},
     )

@@ -54,8 +54,8 @@ from interviews.models import (
     StatusChange,
 )
 from notes import models as notes_models
-from reminders.links import action_path, unsubscribe_path
 from reminders import channels as reminder_channels
+from reminders.links import action_path, unsubscribe_path
 from reminders.models import AppriseChannel, FollowUp, PushDevice, ReminderSettings
 from tests.conftest import PASSWORD
 from tests.factories import (

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import time
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -212,6 +213,8 @@ def apprise_send_test(*, channel: AppriseChannel) -> str | None:
         senders.send_apprise(url, title=TEST_TITLE, body=TEST_BODY)
     except crypto.SecretUnreadable:
         error = "The stored URL cannot be read with this server's keys; remove it and add it again."
+    except ImproperlyConfigured:
+        error = "Notification URLs need the encryption key on this server, which is not set."
     except (RefusedURL, senders.SendFailed) as failure:
         error = str(failure)
     if error:
@@ -228,6 +231,8 @@ def apprise_rotate_keys() -> tuple[int, list[str]]:
     """Re-encrypt every stored URL with the first key (``inbox rotate-keys`` calls this
     through ``inbox.signals.keys_rotated``). Returns (done, problems)."""
     done, problems = 0, []
+    if not crypto.is_configured():
+        return 0, ["No encryption key is set: the notification URLs were left as they are."]
     for channel in AppriseChannel.objects.order_by("pk").iterator():
         try:
             channel.url_encrypted = crypto.rotate(channel.url_encrypted)

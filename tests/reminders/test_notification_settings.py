@@ -425,6 +425,13 @@ def test_a_url_stored_under_an_old_key_says_so_on_test(owner, owner_client, sett
     assertContains(response, "cannot be read with this server")
 
 
+def test_send_a_test_without_the_encryption_key_says_so(owner, owner_client, settings):
+    channel = _add(owner)
+    settings.INBOX_ENCRYPTION_KEYS = []
+    response = owner_client.post(reverse("apprise_test", args=[channel.pk]), follow=True)
+    assertContains(response, "Notification URLs need the encryption key on this server")
+
+
 # --- Key rotation: inbox rotate-keys re-encrypts the URLs too ----------------------------------
 
 

@@ -24,11 +24,11 @@ from reminders.forms import AppriseAddForm, NotificationSettingsForm
 from reminders.models import AppriseChannel, PushDevice, ReminderSettings
 
 
-def _subscribe_url() -> str:
-    # The subscribe endpoint belongs to the push part of the app; until it is there the page
-    # still renders (push.js then has nowhere to post and says so).
+def _url(name: str) -> str:
+    # The subscribe and unsubscribe endpoints belong to the push part of the app
+    # (reminders.views); the page renders with or without them.
     try:
-        return reverse("push_subscribe")
+        return reverse(name)
     except NoReverseMatch:
         return ""
 
@@ -58,7 +58,8 @@ def _page(request: HttpRequest, *, form=None, add_form=None, status: int = 200) 
         "apprise_channels": AppriseChannel.objects.filter(owner=request.user),
         "push_configured": senders.push_configured(),
         "vapid_public_key": settings.VAPID_PUBLIC_KEY,
-        "subscribe_url": _subscribe_url(),
+        "subscribe_url": _url("push_subscribe"),
+        "unsubscribe_url": _url("push_unsubscribe"),
         "encryption_configured": crypto.is_configured(),
         "examples": channels.EXAMPLES,
     }

@@ -6,6 +6,7 @@ Apprise is tested against a real HTTP sink on 127.0.0.1 that receives its ``json
 from __future__ import annotations
 
 import json
+import string
 import threading
 from datetime import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -16,6 +17,8 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest_django.asserts import assertContains, assertNotContains
 
 from inbox import crypto
@@ -54,6 +57,20 @@ def test_the_hint_never_holds_a_secret_part():
     for url in ("matrixs://alice:hunter2@m.example.org/#room",
                 "ntfys://ntfy.sh/hunter2", "tgram://hunter2:x/1", "json://h.example/?k=hunter2"):
         assert "hunter2" not in channels.mask_url(url)
+
+
+# Upper case and digits: never part of the lower-case hosts the URLs are built with.
+SECRETS = st.text(alphabet=string.ascii_uppercase + string.digits, min_size=6, max_size=40)
+
+
+@given(secret=SECRETS, template=st.sampled_from([
+    "ntfys://ntfy.sh/{}", "matrixs://ines:{}@matrix.example.org/#room",
+    "matrixs://{}:pw@matrix.example.org/#room", "tgram://{}/12345", "pover://user@{}",
+    "json://hooks.example.com/{}", "json://hooks.example.com/x?token={}",
+    "slack://{}/B/C/#channel", "ntfys://ntfy.sh/#{}",
+]))
+def test_no_secret_part_of_a_url_is_ever_in_its_hint(secret, template):
+    assert secret not in channels.mask_url(template.format(secret))
 
 
 @pytest.mark.parametrize(("url", "host"), [

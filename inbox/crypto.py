@@ -1,7 +1,8 @@
 """Mailbox passwords encrypted at rest with MultiFernet keys from INBOX_ENCRYPTION_KEYS.
 
 The first key encrypts, every key decrypts, so a key is rotated by putting a new one first,
-running ``manage.py inbox rotate-keys`` (re-encrypts every password) and then dropping the
+running ``manage.py inbox rotate-keys`` (re-encrypts every password, and through
+``inbox.signals.keys_rotated`` the reminders' notification URLs) and then dropping the
 old one. Without keys (production with the variable unset) mailboxes cannot be connected.
 """
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from reminders.models import FollowUp
+from reminders.models import AppriseChannel, FollowUp, PushDevice
 
 
 def get_followup_for_user(request: HttpRequest, pk: int) -> FollowUp:
@@ -18,3 +18,11 @@ def get_followup_for_user(request: HttpRequest, pk: int) -> FollowUp:
         FollowUp.objects.owned_by(request.user).select_related("application", "interviewer"),
         pk=pk,
     )
+
+
+def get_device_for_user(request: HttpRequest, pk: int) -> PushDevice:
+    return get_object_or_404(PushDevice.objects.filter(owner=request.user), pk=pk)
+
+
+def get_apprise_for_user(request: HttpRequest, pk: int) -> AppriseChannel:
+    return get_object_or_404(AppriseChannel.objects.filter(owner=request.user), pk=pk)

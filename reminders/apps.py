@@ -14,11 +14,12 @@ class RemindersConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
+        from inbox import signals as inbox_signals
         from interviews import signals as interview_signals
         from notes import signals as note_signals
         from reminders import receivers
         from reminders import signals as reminder_signals
-        from reminders.checks import site_url_is_https
+        from reminders.checks import push_keys_configured, site_url_is_https
 
         connections = [
             # Inside the writer's transaction: a re-planning request commits with the change.
@@ -31,3 +32,7 @@ class RemindersConfig(AppConfig):
             signal.connect(receiver, dispatch_uid=f"reminders.{receiver.__name__}.{id(signal)}")
         checks.register(site_url_is_https, checks.Tags.security, "deploy",
                         deploy=True)
+        checks.register(push_keys_configured, "deploy", deploy=True)
+        # ``manage.py inbox rotate-keys`` re-encrypts the Apprise URLs too: they share the key.
+        inbox_signals.keys_rotated.connect(receivers.on_keys_rotated,
+                                           dispatch_uid="reminders.on_keys_rotated")

@@ -34,3 +34,13 @@ def on_plans_requested(sender, application_ids: list[int], **kwargs) -> None:
             log.warning("Could not enqueue planning (%s: %s); the minute tick will plan "
                         "applications %s.", type(error).__name__, error, application_ids)
             return
+
+
+def on_keys_rotated(sender, **kwargs) -> str:
+    """``manage.py inbox rotate-keys``: the Apprise URLs are encrypted with the same keys
+    (``inbox.crypto``), so they are re-encrypted with the first key at the same time. The
+    sentence returned is what the command prints."""
+    from reminders import channels
+
+    done, problems = channels.apprise_rotate_keys()
+    return "\n".join([f"Re-encrypted {done} notification URLs with the first key.", *problems])

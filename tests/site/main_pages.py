@@ -155,6 +155,7 @@ def main_pages(owner) -> dict[str, str]:
         "profile": reverse("profile"),
         "welcome": reverse("welcome"),
         "reminder settings": reverse("reminder_settings"),
+        "notification settings": reverse("notification_settings"),
         "brag book": reverse("brag_book"),
         "library": reverse("library"),
         "new application": reverse("application_create"),

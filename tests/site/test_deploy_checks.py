@@ -90,7 +90,8 @@ def _ci_deploy_step() -> str:
 def _run(step: str) -> subprocess.CompletedProcess:
     # As in CI: none of the test run's own switches (the browser tests allow async-unsafe
     # calls, which a deploy check rightly refuses).
-    unset = {"SITE_URL", "INBOX_ENCRYPTION_KEYS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset = {"SITE_URL", "INBOX_ENCRYPTION_KEYS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE",
+             "VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY", "VAPID_SUBJECT"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
     step = step.replace(".venv/bin/python", sys.executable)
     return subprocess.run(["/bin/bash", "-c", step], cwd=ROOT, env=env, capture_output=True,
@@ -109,3 +110,7 @@ def test_the_ci_deploy_step_passes_and_fails_without_site_url_or_inbox_key():
     without_key = _run(re.sub(r"^INBOX_ENCRYPTION_KEYS=.*\\\n", "", step, flags=re.M))
     assert without_key.returncode != 0
     assert "inbox.W001" in without_key.stderr + without_key.stdout
+
+    without_vapid = _run(re.sub(r"^VAPID_PUBLIC_KEY=.*\\\n", "", step, flags=re.M))
+    assert without_vapid.returncode != 0
+    assert "reminders.W002" in without_vapid.stderr + without_vapid.stdout

@@ -54,8 +54,9 @@ from interviews.models import (
     StatusChange,
 )
 from notes import models as notes_models
+from reminders import channels as reminder_channels
 from reminders.links import action_path, unsubscribe_path
-from reminders.models import FollowUp, ReminderSettings
+from reminders.models import AppriseChannel, FollowUp, PushDevice, ReminderSettings
 from tests.conftest import PASSWORD
 from tests.factories import (
     ApplicationFactory,
@@ -98,6 +99,9 @@ class World:
     followup: FollowUp | None = None
     # A follow-up the owner marked done: what "Undo" opens again.
     done_followup: FollowUp | None = None
+    # A push device and an Apprise URL of the notifications page.
+    push_device: PushDevice | None = None
+    apprise_channel: AppriseChannel | None = None
     # The secret token of the owner's calendar feed (see _tracking_objects).
     calendar_token: str | None = None
     # The Inbox's received message and connected mailbox (see _inbox_objects).
@@ -421,6 +425,24 @@ ROUTES: dict[str, Route] = {
     "reminder_settings": _signed_in(
         "reminder_settings", post=lambda w: {"paused": "on", "enabled_rules": ["R1", "R2"]}
     ),
+    # The notifications page (reminders/channel_views.py).
+    "notification_settings": _signed_in(
+        "notification_settings",
+        post=lambda w: {"paused": "on", "email_enabled": "on", "waking_from": "07:00",
+                        "waking_until": "20:00"},
+    ),
+    "push_device_switch": _action("push_device_switch", "push_device",
+                                  lambda w: {"enabled": "off"}),
+    "push_device_remove": _action("push_device_remove", "push_device", lambda w: {}),
+    "apprise_add": Route(
+        Kind.ACTION, _page("apprise_add"), post=lambda w: {"label": "Phone",
+                                                           "url": "pover://user@token"}
+    ),
+    "apprise_switch": _action("apprise_switch", "apprise_channel", lambda w: {"enabled": "off"}),
+    # The test's outcome (sent, or the error) is recorded on the URL: a change. The URL's
+    # port 1 on 127.0.0.1 refuses at once (or the host is refused as private).
+    "apprise_test": _action("apprise_test", "apprise_channel", lambda w: {}),
+    "apprise_remove": _action("apprise_remove", "apprise_channel", lambda w: {}),
     # Tracking across applications (tracking/urls.py, tracking/board.py).
     "application_list": _signed_in("application_list"),
     "board": _signed_in("board"),
@@ -562,6 +584,13 @@ def _reminders_objects(owner: Candidate, attendance: Attendance) -> dict:
             key=f"R5:{interview.pk}", due_at=interview.ends_at + timedelta(hours=20),
             status="done", status_note="Marked done.", closed_at=interview.ends_at,
         ),
+        "push_device": PushDevice.objects.create(
+            owner=owner, endpoint="https://push.example.net/send/owner", p256dh="k", auth="a",
+            browser="Firefox on Linux",
+        ),
+        "apprise_channel": reminder_channels.apprise_add(
+            owner=owner, label="Phone", url="json://127.0.0.1:1/hook"
+        ),
     }
 
 
@@ -591,7 +620,7 @@ def _inbox_objects(owner: Candidate) -> dict:
     }
 
 
-REMINDERS_STATE = (FollowUp, ReminderSettings, CalendarFeed)
+REMINDERS_STATE = (FollowUp, ReminderSettings, PushDevice, AppriseChannel, CalendarFeed)
 
 
 NOTES_STATE = (

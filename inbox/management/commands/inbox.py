@@ -4,6 +4,7 @@
     manage.py inbox poll [--id N ...]                      read the connected mailboxes now
     manage.py inbox receive FILE --owner EMAIL             take one .eml as if forwarded
     manage.py inbox rotate-keys                            re-encrypt passwords with the first key
+                                                           (and the reminders' notification URLs)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inbox import crypto, mailbox, services
+from inbox import crypto, mailbox, services, signals
 from inbox.models import MailboxConnection, ReceivedMessage, Source
 from interviews.models import Candidate
 
@@ -81,3 +82,7 @@ class Command(BaseCommand):
             connection.save(update_fields=["password_encrypted"])
             done += 1
         self.stdout.write(f"Re-encrypted {done} mailbox passwords with the first key.")
+        # The other secrets under these keys (the reminders' notification URLs).
+        for _receiver, said in signals.keys_rotated.send(sender=self.__class__):
+            if said:
+                self.stdout.write(str(said))

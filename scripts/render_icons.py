@@ -8,6 +8,8 @@ Chromium (/usr/bin/chromium, or $CHROMIUM) through Playwright, and commits nothi
   for Android's adaptive icons.
 - apple-touch-icon.png (180): full-bleed too, since iOS rounds the corners itself and shows
   a transparent corner as black.
+- badge-96.png: the mark alone, white on transparent: Android draws a notification's badge
+  from its alpha channel in the status bar.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ RENDERS = [
     ("icon.svg", "icon-512.png", 512),
     ("icon-maskable.svg", "icon-maskable-512.png", 512),
     ("icon-maskable.svg", "apple-touch-icon.png", 180),
+    ("badge.svg", "badge-96.png", 96),
 ]
 
 

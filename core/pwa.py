@@ -39,6 +39,7 @@ SHELL = (
     "js/app.js",
     "js/shortcuts.js",
     "js/pwa.js",
+    "js/push.js",
     "favicon.svg",
     "icons/icon-192.png",
 )

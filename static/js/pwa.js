@@ -1,6 +1,5 @@
-// Registers the service worker (core/pwa.py, templates/pwa/sw.js) on every page, keeps the
-// browser chrome's colour (theme-color) in the colour mode the page shows, and reloads the
-// offline page by itself when the connection is back.
+// Registers the service worker (core/pwa.py, templates/pwa/sw.js) on every page, and keeps
+// the browser chrome's colour (theme-color) in the colour mode the page shows.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -28,8 +27,4 @@
   new MutationObserver(paintChrome).observe(document.documentElement, {
     attributes: true, attributeFilter: ["data-bs-theme"],
   });
-
-  if (document.querySelector("[data-offline-page]")) {
-    window.addEventListener("online", function () { window.location.reload(); });
-  }
 })();

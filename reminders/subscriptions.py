@@ -99,6 +99,7 @@ _BROWSERS = (
     ("Firefox", "Firefox"),
     ("CriOS", "Chrome"),
     ("Chrome", "Chrome"),
+    ("HeadlessChrome", "Chrome"),
     ("Chromium", "Chromium"),
     ("Version", "Safari"),
 )

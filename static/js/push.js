@@ -16,7 +16,9 @@
   var workerScript = document.querySelector("script[data-sw]");
   var workerUrl = (workerScript && workerScript.dataset.sw) || "/sw.js";
 
+  var SUBSCRIBE_WAIT = 20000;  // milliseconds
   var SAY = {
+    asking: "Signing this device up for notifications…",
     cannot: "This browser cannot show notifications from Follow-up. Reminders still come by email.",
     ios: "On iPhone and iPad, notifications work in the installed app: tap Share, then " +
       "“Add to Home Screen”, open Follow-up from the Home Screen and turn them on there.",
@@ -100,11 +102,19 @@
     }
     var registration = await workerRegistration();
     var subscription;
+    say(SAY.asking);
     try {
-      subscription = await registration.pushManager.subscribe({
-        userVisibleOnly: true,
-        applicationServerKey: keyBytes(section.dataset.vapidKey),
-      });
+      // A browser whose push service cannot be reached may never answer: give up after a
+      // while rather than leave the button waiting.
+      subscription = await Promise.race([
+        registration.pushManager.subscribe({
+          userVisibleOnly: true,
+          applicationServerKey: keyBytes(section.dataset.vapidKey),
+        }),
+        new Promise(function (resolve, reject) {
+          window.setTimeout(function () { reject(new Error("no answer")); }, SUBSCRIBE_WAIT);
+        }),
+      ]);
     } catch (error) {
       console.warn("Push subscription refused:", error);
       say(SAY.noService, "error");

@@ -127,12 +127,19 @@ async function openApp(url) {
   var windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   var open = windows.find(function (client) { return sameOrigin(client.url); });
   if (!open) return self.clients.openWindow(target);
-  var focused = await open.focus();
-  if (focused.url === target) return focused;
+  var client = open;
+  if (open.url !== target) {
+    try {
+      client = (await open.navigate(target)) || open;
+    } catch (error) {
+      // A window this worker does not control cannot be navigated from here; it is
+      // brought to the front as it is.
+    }
+  }
   try {
-    return await focused.navigate(target);
+    return await client.focus();
   } catch (error) {
-    return focused;  // an uncontrolled window cannot be navigated from here; it is in front
+    return client;  // focus is only allowed while a real click is being handled
   }
 }
 

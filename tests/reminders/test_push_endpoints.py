@@ -63,6 +63,8 @@ def _subscription(endpoint: str = "https://93.184.216.34/push/abc", **keys) -> d
      "like Gecko) CriOS/131.0.6778.73 Mobile/15E148 Safari/604.1", "Chrome on iPhone"),
     ("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
      "Firefox on Linux"),
+    ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "HeadlessChrome/143.0.0.0 Safari/537.36", "Chrome on Linux"),
     ("", "A browser"),
     ("curl/8.5.0", "A browser"),
 ])

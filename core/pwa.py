@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.http import HttpRequest, HttpResponse
@@ -81,7 +82,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "cache": f"followup-static-{cache_version(shell)}",
         "shell": shell,
         "offline": reverse("offline"),
-        "static": static(""),
+        # Not static(""): the manifest storage of production has no entry for "".
+        "static": settings.STATIC_URL,
         "icon": static("icons/icon-192.png"),
         "badge": static("icons/badge-96.png"),
     }

@@ -119,3 +119,25 @@ def test_the_policy_allows_the_worker_and_manifest_from_this_site_only(client, d
 
     assert "worker-src 'self'" in policy
     assert "manifest-src 'self'" in policy
+
+
+def test_in_production_the_worker_lists_the_hashed_names(client, settings, tmp_path):
+    """With collectstatic's manifest (WhiteNoise, as production runs): every shell file
+    exists under its content-hashed name, and the cache is named after those names."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    config = _worker_config(client)
+
+    assert config["static"] == "/static/"
+    for url in config["shell"]:
+        assert re.search(r"\.[0-9a-f]{12}\.\w+$", url), url
+        assert (tmp_path / url.removeprefix("/static/")).is_file()
+    assert client.get("/manifest.webmanifest").json()["icons"][0]["src"].startswith(
+        "/static/icons/icon-192.")

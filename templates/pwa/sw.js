@@ -98,7 +98,8 @@ function onFetch(event) {
 function readPush(event) {
   if (!event || !event.data) return {};
   try {
-    return event.data.json();
+    var payload = event.data.json();
+    return payload && typeof payload === "object" ? payload : {};
   } catch (error) {
     return { body: event.data.text() };
   }

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.http import require_POST
 
+from core import pwa
+
 # django-allauth's account and two-factor URLs (what allauth.urls includes here), with
 # signing out kept POST-only (allauth's own view shows a page on GET), and without the
 # emailed-code flows, which settings.py leaves off (their views only answer 403).
@@ -21,6 +23,10 @@ accounts = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The installable app: at the root, so that the service worker's scope is the whole site.
+    path("manifest.webmanifest", pwa.manifest, name="webmanifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     # Sign-up, sign-in, TOTP, email verification, passwords (django-allauth).
     path("accounts/", include(accounts)),
     path("", include("interviews.urls")),

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inbox import crypto
@@ -22,15 +21,6 @@ from reminders import channels, senders
 from reminders.access import get_apprise_for_user, get_device_for_user
 from reminders.forms import AppriseAddForm, NotificationSettingsForm
 from reminders.models import AppriseChannel, PushDevice, ReminderSettings
-
-
-def _url(name: str) -> str:
-    # The subscribe and unsubscribe endpoints belong to the push part of the app
-    # (reminders.views); the page renders with or without them.
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
 
 
 def _settings_form(request: HttpRequest, prefs: ReminderSettings | None,
@@ -58,8 +48,6 @@ def _page(request: HttpRequest, *, form=None, add_form=None, status: int = 200) 
         "apprise_channels": AppriseChannel.objects.filter(owner=request.user),
         "push_configured": senders.push_configured(),
         "vapid_public_key": settings.VAPID_PUBLIC_KEY,
-        "subscribe_url": _url("push_subscribe"),
-        "unsubscribe_url": _url("push_unsubscribe"),
         "encryption_configured": crypto.is_configured(),
         "examples": channels.EXAMPLES,
     }

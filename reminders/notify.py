@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from inbox import crypto
@@ -73,7 +73,6 @@ CHANNELS_PER_CLAIM = 50
 MAX_BACKLOG = timedelta(days=2)
 # The most signed tokens a push carries (the push action endpoint takes at most 20).
 MAX_TOKENS = 20
-PUSH_ACTION_PATH = "/r/push/"
 NOTHING_OPEN = "Not sent: everything in it was done, snoozed or closed before it went out."
 PAUSED = "Not sent: reminders were paused."
 CHANNEL_OFF = "Not sent: this channel was turned off."
@@ -398,13 +397,6 @@ def compose(followups: list[FollowUp]) -> Message:
     )
 
 
-def _act_path() -> str:
-    try:
-        return reverse("push_action")
-    except NoReverseMatch:  # the endpoint's route, as the shared design fixes it
-        return PUSH_ACTION_PATH
-
-
 def push_payload(message: Message, *, owner_id: int, digest_id: int) -> dict:
     def tokens(action: str, ids: list[int]) -> list[str]:
         return [make_token(followup_id=pk, owner_id=owner_id, action=action)
@@ -421,7 +413,7 @@ def push_payload(message: Message, *, owner_id: int, digest_id: int) -> dict:
         "actions": actions,
         "tokens": {"done": tokens("done", message.done),
                    "snooze": tokens("snooze", message.snooze)},
-        "act": _act_path(),
+        "act": reverse("push_action"),
     }
 
 

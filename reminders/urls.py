@@ -24,6 +24,9 @@ urlpatterns = [
     ),
     path("followups/<int:pk>/undo/", views.followup_undo, name="followup_undo"),
     path("r/<followup_action:action>/<str:token>/", views.followup_link, name="followup_link"),
+    path("r/push/", views.push_action, name="push_action"),
+    path("reminders/push/subscribe/", views.push_subscribe, name="push_subscribe"),
+    path("reminders/push/unsubscribe/", views.push_unsubscribe, name="push_unsubscribe"),
     path("r/unsubscribe/<str:token>/", views.unsubscribe, name="reminders_unsubscribe"),
     path("reminders/settings/", views.reminder_settings, name="reminder_settings"),
     # Where reminders go, and when (reminders/channel_views.py).

@@ -301,7 +301,7 @@ def _visit(route: Route, world: World, again: bool = False) -> tuple[Client, str
 # page that stops being HTML fails instead of being silently left out.
 NOT_HTML = frozenset({
     "account_set_password", "mfa_download_recovery_codes", "calendar_feed",
-    "export_json", "export_csv", "export_vcard",
+    "export_json", "export_csv", "export_vcard", "webmanifest", "service_worker",
 })
 PAGES = [
     name for name, route in ROUTES.items() if route.kind in PAGE_KINDS and name not in NOT_HTML

@@ -250,6 +250,10 @@ ROUTES: dict[str, Route] = {
         sign_in=False,
         totp=True,
     ),
+    # The installable app (core/pwa.py): the same for everyone, with no user data.
+    "webmanifest": _public("webmanifest"),
+    "service_worker": _public("service_worker"),
+    "offline": _public("offline"),
     # Pages of the signed-in candidate, naming no object.
     "home": _signed_in("home"),
     "welcome": _signed_in(
@@ -420,6 +424,12 @@ ROUTES: dict[str, Route] = {
     "reminders_unsubscribe": Route(
         Kind.PUBLIC, lambda w: unsubscribe_path(owner_id=w.owner.pk), sign_in=False
     ),
+    # A notification's Done and Snooze (the service worker posts JSON with the push's signed
+    # tokens, no cookies, no CSRF token): tests/reminders/test_push_endpoints.py.
+    "push_action": Route(Kind.ACTION, _page("push_action"), sign_in=False),
+    # "Turn on/off for this device": JSON with X-CSRFToken, checked in the same file.
+    "push_subscribe": Route(Kind.ACTION, _page("push_subscribe")),
+    "push_unsubscribe": Route(Kind.ACTION, _page("push_unsubscribe")),
     "followup_action": Route(Kind.ACTION, _followup_action, post=lambda w: {}, owned=True),
     "followup_undo": Route(Kind.ACTION, _followup_undo, post=lambda w: {}, owned=True),
     "reminder_settings": _signed_in(

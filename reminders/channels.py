@@ -142,6 +142,16 @@ def notification_settings_update(
     return prefs
 
 
+def email_unsubscribe(*, candidate) -> bool:
+    """Turn the email channel off, as a reminder email's unsubscribe link asks (RFC 8058):
+    push and Apprise, if the candidate set them up, go on. False if it was off already."""
+    prefs, _ = ReminderSettings.objects.get_or_create(candidate=candidate)
+    return bool(
+        ReminderSettings.objects.filter(pk=prefs.pk, email_enabled=True)
+        .update(email_enabled=False)
+    )
+
+
 # --- Push devices ---------------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.redirects import safe_next
 from interviews.models import Candidate
-from reminders import links, services, subscriptions
+from reminders import channels, links, services, subscriptions
 from reminders.access import get_followup_for_user
 from reminders.forms import ReminderSettingsForm
 from reminders.models import FollowUp, ReminderSettings
@@ -299,8 +299,9 @@ def push_unsubscribe(request: HttpRequest) -> JsonResponse:
 @csrf_exempt  # RFC 8058: mail clients POST without cookies or a token; the signature is it.
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """Pause every reminder email of the account the token names: a button on GET (a
-    person, or a scanner that must change nothing), the pause itself on POST."""
+    """Stop the reminder emails of the account the token names: a button on GET (a person,
+    or a scanner that must change nothing), the email channel switched off on POST. Push
+    and chat reminders are another channel, which the Notifications page controls."""
     try:
         owner_id = links.read_unsubscribe_token(token)
     except links.BadLink as error:
@@ -315,14 +316,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             {"error": "This account no longer exists. Nothing was changed."}, status=404,
         )
     prefs = ReminderSettings.objects.filter(candidate=candidate).first()
-    context = {"already_paused": bool(prefs and prefs.paused), "paused": False}
-    if request.method == "POST" and not context["already_paused"]:
-        services.settings_update(
-            candidate=candidate,
-            paused=True,
-            disabled_rules=list(prefs.disabled_rules) if prefs else [],
-        )
-        context["paused"] = True
+    context = {"already_off": bool(prefs and not prefs.email_enabled), "stopped": False}
+    if request.method == "POST" and not context["already_off"]:
+        context["stopped"] = channels.email_unsubscribe(candidate=candidate)
+        context["already_off"] = not context["stopped"]
     return render(request, "reminders/unsubscribe.html", context)
 
 

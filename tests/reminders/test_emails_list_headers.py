@@ -109,11 +109,11 @@ def _path(owner) -> str:
     return links.unsubscribe_path(owner_id=owner.pk)
 
 
-def _paused(owner) -> bool:
-    return ReminderSettings.objects.filter(candidate=owner, paused=True).exists()
+def _emails_off(owner) -> bool:
+    return ReminderSettings.objects.filter(candidate=owner, email_enabled=False).exists()
 
 
-def test_one_click_post_without_csrf_token_pauses_reminders(owner):
+def test_one_click_post_without_csrf_token_stops_reminder_emails(owner):
     # What a mail client sends (RFC 8058 §3.2): no cookie, no CSRF token.
     client = Client(enforce_csrf_checks=True)
 
@@ -123,17 +123,19 @@ def test_one_click_post_without_csrf_token_pauses_reminders(owner):
     )
 
     assert response.status_code == 200
-    assertContains(response, "Reminder emails paused")
-    assert _paused(owner)
+    assertContains(response, "Reminder emails stopped")
+    assert _emails_off(owner)
+    # Only the email: push and chat reminders are another channel, and nothing is paused.
+    assert not ReminderSettings.objects.get(candidate=owner).paused
 
 
-def test_one_click_pause_keeps_the_rules_switched_off(owner):
+def test_one_click_unsubscribe_keeps_the_rules_switched_off(owner):
     services.settings_update(candidate=owner, paused=False, disabled_rules=["R8", "R11"])
 
     Client(enforce_csrf_checks=True).post(_path(owner))
 
     prefs = ReminderSettings.objects.get(candidate=owner)
-    assert prefs.paused
+    assert not prefs.email_enabled
     assert prefs.disabled_rules == ["R11", "R8"]
 
 
@@ -153,7 +155,7 @@ def test_get_shows_a_button_and_changes_nothing(client, owner):
     assert response.status_code == 200
     assertContains(response, "Stop reminder emails?")
     assertContains(response, '<form method="post">')
-    assertContains(response, "Pause all reminder emails")
+    assertContains(response, "Stop reminder emails</button>", html=False)
     assert not ReminderSettings.objects.filter(candidate=owner).exists()
 
 
@@ -167,23 +169,23 @@ def test_get_by_a_link_scanner_after_settings_exist_changes_nothing(client, owne
     assert list(ReminderSettings.objects.values()) == before
 
 
-def test_unsubscribing_twice_says_it_was_already_paused(client, owner):
+def test_unsubscribing_twice_says_it_was_already_emails_off(client, owner):
     client.post(_path(owner))
 
     response = client.post(_path(owner))
 
-    assertContains(response, "Reminder emails were already paused")
-    assert _paused(owner)
+    assertContains(response, "Reminder emails were already off")
+    assert _emails_off(owner)
 
 
-def test_unsubscribe_pauses_only_the_account_of_the_token(client, owner, outsider):
+def test_unsubscribe_stops_only_the_emails_of_the_account_of_the_token(client, owner, outsider):
     # Whoever is signed in: the token names the account, and only that one is paused.
     client.force_login(outsider, backend="django.contrib.auth.backends.ModelBackend")
 
     client.post(_path(owner))
 
-    assert _paused(owner)
-    assert not _paused(outsider)
+    assert _emails_off(owner)
+    assert not _emails_off(outsider)
 
 
 @pytest.mark.parametrize(
@@ -206,7 +208,7 @@ def test_an_action_token_is_not_an_unsubscribe_token(client, logged):
     response = client.post(reverse("reminders_unsubscribe", args=[token]))
 
     assertContains(response, "not valid", status_code=400)
-    assert not _paused(logged.owner)
+    assert not _emails_off(logged.owner)
 
 
 def test_an_expired_unsubscribe_link_gives_a_clear_page(client, owner, time_machine):
@@ -216,8 +218,8 @@ def test_an_expired_unsubscribe_link_gives_a_clear_page(client, owner, time_mach
     response = client.post(path)
 
     assertContains(response, "This link has expired. Nothing was changed.", status_code=400)
-    assertContains(response, reverse("reminder_settings"), status_code=400)
-    assert not _paused(owner)
+    assertContains(response, reverse("notification_settings"), status_code=400)
+    assert not _emails_off(owner)
 
 
 def test_an_unsubscribe_link_eighty_nine_days_old_still_works(client, owner, time_machine):
@@ -225,7 +227,7 @@ def test_an_unsubscribe_link_eighty_nine_days_old_still_works(client, owner, tim
     time_machine.move_to(CURRENT_TIME + links.UNSUBSCRIBE_MAX_AGE - timedelta(days=1))
 
     assert client.post(path).status_code == 200
-    assert _paused(owner)
+    assert _emails_off(owner)
 
 
 def test_an_unsubscribe_link_of_a_deleted_account_says_so(client, owner):
@@ -237,4 +239,4 @@ def test_an_unsubscribe_link_of_a_deleted_account_says_so(client, owner):
 
 def test_unsubscribe_link_answers_put_with_405(client, owner):
     assert client.put(_path(owner)).status_code == 405
-    assert not _paused(owner)
+    assert not _emails_off(owner)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from inbox.crypto import encrypt
@@ -544,6 +545,20 @@ def test_email_switched_off_leaves_the_rows_due_for_the_other_channels(
     ReminderSettings.objects.filter(candidate=logged.owner).update(email_enabled=True)
     services.dispatch_due(now=EVENING + timedelta(minutes=1))
     assert set(due.values_list("status", flat=True)) == {Status.REMINDED}
+
+
+def test_the_emails_unsubscribe_link_stops_the_email_and_not_the_push(
+    logged, push_receiver, flaky_mailer
+):
+    device = _device(logged.owner, push_receiver)
+    # What a mail client posts for the List-Unsubscribe header (RFC 8058): no CSRF token.
+    Client(enforce_csrf_checks=True).post(links.unsubscribe_path(owner_id=logged.owner.pk))
+
+    services.dispatch_due(now=EVENING)
+    notify.tick(now=EVENING)
+
+    assert mail.outbox == []
+    assert len(push_receiver.pushes(_path(device))) == 1
 
 
 # --- Two dispatchers at once (PostgreSQL) -------------------------------------------------

@@ -143,8 +143,9 @@ SECTIONS: tuple[Section, ...] = (
             refs=(("application", "applications"), ("interview", "interviews"),
                   ("interviewer", "interviewers")),
             exclude=("claimed_until", "claim_token")),
+    # digested_through is the push engine's bookmark (reminders.notify), not a setting.
     Section("reminder_settings", ReminderSettings, "candidate", owner_field="candidate",
-            singleton=True),
+            exclude=("digested_through",), singleton=True),
 )
 SECTION_NAMES = tuple(section.name for section in SECTIONS)
 # A follow-up's status in exports made before a claim became a lease (reminders 0005).

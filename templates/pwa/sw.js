@@ -125,16 +125,18 @@ function onPush(event) {
 
 async function openApp(url) {
   var target = new URL(url && sameOrigin(url) ? url : "/", self.location.origin).href;
-  var windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-  var open = windows.find(function (client) { return sameOrigin(client.url); });
+  // A window this worker controls first: only such a window can be navigated from here.
+  var controlled = await self.clients.matchAll({ type: "window" });
+  var all = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  var open = controlled.concat(all).find(function (client) { return sameOrigin(client.url); });
   if (!open) return self.clients.openWindow(target);
   var client = open;
   if (open.url !== target) {
     try {
       client = (await open.navigate(target)) || open;
     } catch (error) {
-      // A window this worker does not control cannot be navigated from here; it is
-      // brought to the front as it is.
+      // Not navigable from here (not this worker's window): open the task in a new one.
+      try { return await self.clients.openWindow(target); } catch (ignored) { /* see below */ }
     }
   }
   try {

@@ -460,7 +460,9 @@ def test_a_pushed_reminder_shows_and_its_done_and_snooze_act_through_the_worker(
     _notifications(page, worker)
     worker.evaluate(CLICK, ["followup-digest-5", ""])
 
-    expect(page).to_have_url(f"{live_server.url}/applications/{grace.application_id}/")
+    # The page loads in the live server, which a full run keeps busy: a generous wait.
+    expect(page).to_have_url(f"{live_server.url}/applications/{grace.application_id}/",
+                             timeout=20_000)
     assert context.errors == []  # type: ignore[attr-defined]
 
 

@@ -43,7 +43,7 @@ def test_candidate_with_an_authenticator_app_signs_in_with_a_code(
     expect(page.get_by_role("heading", level=1)).to_have_text("Next actions")
 
     # From the profile: the second factor's page, then the email's, in the site's layout.
-    page.get_by_title("Profile, reminders and your data").click()
+    page.get_by_title("profile, reminders, notifications and your data").click()
     page.get_by_role("link", name="Two-factor sign-in").click()
     expect(page.get_by_text("Authentication using an authenticator app is active.")).to_be_visible()
     page.go_back()

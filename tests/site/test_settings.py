@@ -12,6 +12,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
+from core import vapid
 from core.env import filesystem_broker_options, mailers_from_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +25,9 @@ PRODUCTION_ENV = {
     # The deploy checks reminders.W001 and inbox.W001 (tests/site/test_deploy_checks.py).
     "SITE_URL": "https://followup.example.com",
     "INBOX_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    # reminders.W002-W004: push needs a VAPID pair and a contact.
+    **dict(zip(("VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY"), vapid.generate(), strict=True)),
+    "VAPID_SUBJECT": "mailto:ops@followup.example.com",
 }
 
 

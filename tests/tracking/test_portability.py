@@ -116,12 +116,16 @@ def test_the_export_covers_every_model_a_candidate_owns():
         for model in apps.get_app_config(label).get_models()
     }
     # The candidate is the profile; the calendar feed's secret, the Inbox's forwarding token
-    # and mailbox passwords are never exported; nor is the re-planning outbox, which is
-    # bookkeeping of the engine, not data of the candidate's.
+    # and mailbox passwords are never exported, nor are a browser's push subscription (it
+    # belongs to that browser) and notification URLs (each holds a service's secret); nor
+    # is the engine's bookkeeping: the re-planning outbox, the digests, their deliveries and
+    # the rate limits.
     not_rows = {
         Candidate, apps.get_model("tracking", "CalendarFeed"),
         apps.get_model("inbox", "InboundAddress"), apps.get_model("inbox", "MailboxConnection"),
-        apps.get_model("reminders", "PlanRequest"),
+        *(apps.get_model("reminders", name) for name in (
+            "PlanRequest", "PushDevice", "AppriseChannel", "Digest", "Delivery", "TokenBucket",
+        )),
     }
 
     assert {section.model for section in portability.SECTIONS} == models - not_rows
